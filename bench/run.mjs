@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+// npm run bench: start-up, one request and streaming, each aoai figure beside its baseline
+// measured in the same run, as a Markdown table (medians of several runs, with min–max).
+// Never part of `npm test`: timings on a shared 2-core machine are not pass/fail material.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = join(root, 'bin', 'aoai');
+const node = process.execPath;
+const quick = process.argv.includes('--quick');
+const RUNS = quick ? 5 : 15;
+const STREAM_RUNS = quick ? 2 : 5;
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+
+function run(command, args, { env = process.env, rssFile } = {}) {
+  return new Promise((resolve, reject) => {
+    const childEnv = rssFile ? { ...env, NODE_OPTIONS: `--require ${join(root, 'bench/lib/maxrss.cjs')}`, AOAI_BENCH_RSS_FILE: rssFile } : env;
+    const started = process.hrtime.bigint();
+    const child = spawn(command, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let bytes = 0;
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (bytes += chunk.length));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (code !== 0) reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr.slice(0, 300)}`));
+      else resolve({ ms, bytes });
+    });
+  });
+}
+
+async function sample(label, command, args, options = {}, runs = RUNS) {
+  await run(command, args, options); // warm-up: file cache, compile cache
+  const times = [];
+  let bytes = 0;
+  for (let i = 0; i < runs; i++) {
+    const result = await run(command, args, options);
+    times.push(result.ms);
+    bytes = result.bytes;
+  }
+  times.sort((a, b) => a - b);
+  return { label, median: times[Math.floor(times.length / 2)], min: times[0], max: times.at(-1), bytes };
+}
+
+async function peakRss(command, args, options = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'aoai-rss-'));
+  const file = join(dir, 'rss');
+  writeFileSync(file, '');
+  await run(command, args, { ...options, rssFile: file });
+  const values = readFileSync(file, 'utf8').trim().split('\n').map(Number);
+  rmSync(dir, { recursive: true, force: true });
+  return Math.max(...values) / 1024;
+}
+
+async function startEmulator() {
+  const child = spawn(node, [bin, 'emulate', '--quiet', '--queue-ms', '0', '--event-delay-ms', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const vars = await new Promise((resolve, reject) => {
+    let text = '';
+    child.stdout.on('data', (chunk) => {
+      text += chunk;
+      if (text.includes('IDENTITY_HEADER=')) resolve(Object.fromEntries(text.trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2))));
+    });
+    child.on('exit', (code) => reject(new Error(`emulator exited ${code}`)));
+  });
+  return { child, vars };
+}
+
+const fmt = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+const spread = (s) => `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})`;
+const rows = [];
+function compare(name, ours, base, budget) {
+  const ratio = ours.median / base.median;
+  rows.push(`| ${name} | ${spread(ours)} | ${base.label}: ${spread(base)} | ${ratio.toFixed(2)}× | ${budget ? `≤ ${budget}× ${ratio <= budget ? '✓' : '✗'}` : ''} |`);
+}
+
+const { child: emulator, vars } = await startEmulator();
+const home = mkdtempSync(join(tmpdir(), 'aoai-bench-'));
+const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, 'c'), XDG_CACHE_HOME: join(home, 'k'), AZURE_OPENAI_ENDPOINT: vars.AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY: vars.AZURE_OPENAI_API_KEY };
+const extra = [];
+try {
+  if (!only || only === 'startup') {
+    const bare = await sample('node -e 0', node, ['-e', '0'], { env });
+    compare('`aoai --version`', await sample('aoai --version', bin, ['--version'], { env }), bare, 1.3);
+    compare('`aoai --help`', await sample('aoai --help', bin, ['--help'], { env }), bare, 1.8);
+  }
+  if (!only || only === 'request') {
+    const sdk = await sample('SDK script', node, [join(root, 'bench/lib/sdk-create.mjs'), 'hi'], { env });
+    const ours = await sample('aoai create', bin, ['create', '-m', 'gpt-4.1', 'hi'], { env });
+    compare('`aoai create "hi"` (one request)', ours, sdk, 1.2);
+    const curl = await sample('curl', 'curl', ['-sS', '-X', 'POST', `${vars.AZURE_OPENAI_ENDPOINT}/openai/v1/responses`, '-H', `api-key: ${vars.AZURE_OPENAI_API_KEY}`, '-H', 'content-type: application/json', '-d', '{"model":"gpt-4.1","input":"hi"}'], { env });
+    compare('`aoai create "hi"` vs curl', ours, curl);
+  }
+  if (!only || only === 'stream') {
+    const prompt = 'Write 100000 words';
+    const sdk = await sample('SDK for-await loop', node, [join(root, 'bench/lib/sdk-stream.mjs'), prompt], { env }, STREAM_RUNS);
+    const ours = await sample('aoai stream', bin, ['stream', '-m', 'gpt-4.1', prompt], { env }, STREAM_RUNS);
+    compare('`aoai stream` 100,000 deltas to a pipe', ours, sdk, 1.1);
+    const events = 100_000 + 10;
+    extra.push(`- Streaming throughput: aoai ${Math.round(events / (ours.median / 1000)).toLocaleString('en')} events/s, SDK loop ${Math.round(events / (sdk.median / 1000)).toLocaleString('en')} events/s.`);
+    for (const [size, words] of [['100,000 deltas', 100_000], ['5 MB', 800_000], ['50 MB', 8_000_000]]) {
+      const p = `Write ${words} words`;
+      const sdkRss = await peakRss(node, [join(root, 'bench/lib/sdk-stream.mjs'), p], { env });
+      const ourRss = await peakRss(bin, ['stream', '-m', 'gpt-4.1', p], { env });
+      extra.push(`- Peak RSS, ${size} of output: aoai ${ourRss.toFixed(1)} MB, SDK loop ${sdkRss.toFixed(1)} MB (difference ${(ourRss - sdkRss).toFixed(1)} MB; budget ≤ 30 MB ${ourRss - sdkRss <= 30 ? '✓' : '✗'}).`);
+    }
+  }
+} finally {
+  emulator.kill('SIGTERM');
+  rmSync(home, { recursive: true, force: true });
+}
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+process.stdout.write(
+  [
+    `Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; median of ${RUNS} runs (streams: ${STREAM_RUNS}), min–max in brackets.`,
+    '',
+    '| measure | aoai | baseline | ratio | budget |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
+    ...extra,
+    '',
+  ].join('\n'),
+);

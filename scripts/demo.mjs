@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// npm run demo: start the built-in emulator and run aoai's main commands against it, so a new
+// user sees what the tool does before pointing it at a real Azure resource.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = join(root, 'bin', 'aoai');
+const home = mkdtempSync(join(tmpdir(), 'aoai-demo-'));
+
+const emulator = spawn(process.execPath, [bin, 'emulate', '--quiet', '--queue-ms', '300', '--event-delay-ms', '5'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const vars = await new Promise((resolve, reject) => {
+  let text = '';
+  emulator.stdout.on('data', (chunk) => {
+    text += chunk;
+    if (text.includes('IDENTITY_HEADER=')) resolve(Object.fromEntries(text.trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2))));
+  });
+  emulator.on('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+});
+
+const env = {
+  ...process.env,
+  HOME: home,
+  XDG_CONFIG_HOME: join(home, 'config'),
+  XDG_CACHE_HOME: join(home, 'cache'),
+  AZURE_OPENAI_ENDPOINT: vars.AZURE_OPENAI_ENDPOINT,
+  AZURE_OPENAI_API_KEY: vars.AZURE_OPENAI_API_KEY,
+};
+delete env.OPENAI_API_VERSION;
+
+function show(title, args, input) {
+  process.stdout.write(`\n\x1b[1m$ aoai ${args.map((a) => (/\s/.test(a) ? `"${a}"` : a)).join(' ')}${input ? `   # stdin: ${JSON.stringify(input)}` : ''}\x1b[0m  — ${title}\n`);
+  const result = spawnSync(process.execPath, [bin, ...args], { env, input, encoding: 'utf8' });
+  process.stdout.write(result.stdout);
+  if (result.stderr) process.stdout.write(`\x1b[2m${result.stderr}\x1b[0m`);
+  process.stdout.write(`\x1b[2m(exit ${result.status})\x1b[0m\n`);
+  return result.stdout;
+}
+
+try {
+  process.stdout.write(`aoai demo against the built-in emulator at ${vars.AZURE_OPENAI_ENDPOINT}\n`);
+  show('print the output text', ['create', '-m', 'gpt-4.1-nano', 'This is a test']);
+  const json = show('JSON for jq', ['create', '-m', 'gpt-4.1-nano', '--json'], 'Summarise this');
+  const first = JSON.parse(json).id;
+  show('chain a turn with --previous', ['create', '-m', 'gpt-4.1-nano', '--previous', first, 'And now this']);
+  const job = show('start a background job', ['create', '-m', 'o3', '--background', 'Write 60 words']).split(' ')[0];
+  show('wait for it', ['get', job, '--wait', '--poll-interval', '0.2']);
+  show('cancel is idempotent', ['cancel', job]);
+  show('list its input items as NDJSON', ['items', job, '--all', '--jsonl']);
+  show('delete both', ['delete', first, job]);
+  show('a missing response is one clear line and exit 1', ['get', first]);
+  process.stdout.write(`\nTry it yourself: npx aoai emulate  (or ./bin/aoai emulate), then in another terminal set the two variables it prints.\n`);
+} finally {
+  emulator.kill('SIGTERM');
+  rmSync(home, { recursive: true, force: true });
+}

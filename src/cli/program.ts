@@ -1,0 +1,100 @@
+// The command tree. Each verb lives in its own file under src/commands and registers itself here;
+// this file declares only the global flags and the order of commands in --help.
+import { Command, Option } from 'commander';
+import { AUTH_MODES, CREDENTIAL_KINDS } from '../core/config-keys.ts';
+import { createFactory, type Factory } from '../core/factory.ts';
+import type { GlobalFlags } from '../core/settings.ts';
+import { VERSION } from '../core/version.ts';
+import type { IO } from '../io/io.ts';
+import { collect } from './parse.ts';
+import { registerCreate } from '../commands/create.ts';
+import { registerStream } from '../commands/stream.ts';
+import { registerGet } from '../commands/get.ts';
+import { registerDelete } from '../commands/delete.ts';
+import { registerCancel } from '../commands/cancel.ts';
+import { registerItems } from '../commands/items.ts';
+import { registerConfig } from '../commands/config/index.ts';
+import { registerEmulate } from '../commands/emulate.ts';
+
+export interface CommandContext {
+  io: IO;
+  /** The factory for a command, built from the global flags as parsed for it. */
+  factory(command: Command): Factory;
+}
+
+export function buildProgram(io: IO): Command {
+  const program = new Command('aoai')
+    .description('Azure OpenAI Responses API from the command line')
+    .version(VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .addHelpCommand(false)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false, helpWidth: Math.min(io.columns, 100) })
+    .configureOutput({
+      writeOut: (text) => io.out(text),
+      writeErr: (text) => io.err(text),
+      // Errors are reported once, by cli/run.ts, with the exit-code table.
+      outputError: () => undefined,
+    });
+
+  addGlobalOptions(program);
+  program.addHelpText(
+    'after',
+    `
+Settings resolve as: flags > environment > profile (aoai config) > defaults.
+Environment: AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY, AZURE_OPENAI_DEPLOYMENT, OPENAI_API_VERSION,
+AZURE_OPENAI_IMAGE_DEPLOYMENT, AOAI_PROFILE. With no key, aoai signs in with Microsoft Entra ID.
+Exit codes: 0 ok, 1 API error, 2 usage, 3 auth/config, 4 response not completed,
+5 action required, 130 interrupted. Docs: docs/README.md`,
+  );
+
+  const ctx: CommandContext = {
+    io,
+    factory(command) {
+      return createFactory(io, command.optsWithGlobals<GlobalFlags>());
+    },
+  };
+
+  registerCreate(program, ctx);
+  registerStream(program, ctx);
+  registerGet(program, ctx);
+  registerCancel(program, ctx);
+  registerDelete(program, ctx);
+  registerItems(program, ctx);
+  registerConfig(program, ctx);
+  registerEmulate(program, ctx);
+
+  // Every subcommand reports errors through cli/run.ts, as the program does.
+  const inherit = (command: Command) => {
+    for (const sub of command.commands) {
+      sub.exitOverride().showSuggestionAfterError(true).configureOutput({
+        writeOut: (text) => io.out(text),
+        writeErr: (text) => io.err(text),
+        outputError: () => undefined,
+      });
+      sub.configureHelp({ showGlobalOptions: true, helpWidth: Math.min(io.columns, 100) });
+      inherit(sub);
+    }
+  };
+  inherit(program);
+  return program;
+}
+
+function addGlobalOptions(program: Command): void {
+  program
+    .option('--endpoint <url>', 'resource endpoint, e.g. https://myres.openai.azure.com')
+    .option('--resource <name>', 'resource name; short for --endpoint https://NAME.openai.azure.com')
+    .addOption(new Option('--auth <mode>', 'key, entra, or auto (key if one is set)').choices(AUTH_MODES))
+    .addOption(new Option('--credential <kind>', 'Entra credential to use, skipping the chain').choices(CREDENTIAL_KINDS))
+    .option('--tenant <id>', 'Entra tenant id')
+    .option('--api-version <version>', 'v1 (default), preview, or dated, e.g. 2025-04-01-preview')
+    .option('--api-key-stdin', 'read the API key from standard input')
+    .option('--profile <name>', 'config profile to use (default: $AOAI_PROFILE or "default")')
+    .option('--timeout <seconds>', 'time limit per request attempt (default 600)')
+    .option('--max-retries <n>', 'retries on 429, 5xx and dropped connections (default 2)')
+    .option('-H, --header <header>', "extra request header 'Name: value' (repeatable)", collect)
+    .option('--insecure', 'allow credentials over plain http:// to a non-loopback host')
+    .option('--debug', 'log each request and response line to stderr (secrets redacted)')
+    .option('--no-color', 'no colour (also: NO_COLOR=1)');
+}

@@ -1,0 +1,52 @@
+// Parse argv, run the command, turn whatever it throws into one line and an exit code.
+import { CommanderError } from 'commander';
+import { CliError, ExitCode, UsageError, formatCliError, oneLine } from '../core/errors.ts';
+import { removePendingTemporaryFiles } from '../core/atomic-write.ts';
+import { processIO, type IO } from '../io/io.ts';
+import { stopAllSpinners } from '../io/spinner.ts';
+import { buildProgram } from './program.ts';
+import { interrupts } from '../io/interrupts.ts';
+
+export async function runCli(argv: string[]): Promise<number> {
+  const io = processIO({ noColor: argv.includes('--no-color') });
+  interrupts.install(io);
+  try {
+    const program = buildProgram(io);
+    await program.parseAsync(argv, { from: 'user' });
+    await io.flush();
+    return ExitCode.Ok;
+  } catch (error) {
+    stopAllSpinners();
+    removePendingTemporaryFiles();
+    const code = await reportError(io, error);
+    await io.flush();
+    return code;
+  }
+}
+
+async function reportError(io: IO, error: unknown): Promise<number> {
+  if (error instanceof CommanderError) {
+    if (['commander.helpDisplayed', 'commander.version', 'commander.help', 'commander.executeSubCommandAsync'].includes(error.code)) {
+      return ExitCode.Ok;
+    }
+    const message = error.message.replace(/^error:\s*/, '');
+    io.err(formatCliError(new UsageError(message, "run 'aoai --help' (or 'aoai COMMAND --help') for usage")));
+    return ExitCode.Usage;
+  }
+  if (error instanceof CliError) {
+    io.err(formatCliError(error));
+    return error.exitCode;
+  }
+  const { fromSdkError } = await import('../core/api-errors.ts');
+  const mapped = fromSdkError(error);
+  if (mapped) {
+    io.err(formatCliError(mapped));
+    return mapped.exitCode;
+  }
+  // A bug, not a user error: still one line, plus where to look, never a raw stack trace
+  // (set AOAI_DEBUG=1 for the trace).
+  const detail = error instanceof Error ? error.message : String(error);
+  io.err(`aoai: unexpected error: ${oneLine(detail)}\n`);
+  if (io.env.AOAI_DEBUG === '1' && error instanceof Error && error.stack) io.err(`${error.stack}\n`);
+  return ExitCode.ApiError;
+}

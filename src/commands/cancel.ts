@@ -1,0 +1,35 @@
+// aoai cancel ID: stop a background response. Idempotent: cancelling a finished job is not an error.
+import type { Command } from 'commander';
+import type { CommandContext } from '../cli/program.ts';
+import { responseId } from '../cli/parse.ts';
+import type { Factory } from '../core/factory.ts';
+import { printJson } from '../render/json.ts';
+import { fetchRaw } from '../responses/wait.ts';
+import { prepareRequest } from '../responses/session.ts';
+
+export interface CancelOptions {
+  id: string;
+  json: boolean;
+}
+
+export function registerCancel(program: Command, ctx: CommandContext): void {
+  program
+    .command('cancel')
+    .description('cancel a background response (idempotent)')
+    .argument('<id>', 'response id (resp_…)', responseId)
+    .option('--json', "print the API's JSON response unchanged")
+    .addHelpText('after', '\nOnly background responses can be cancelled; the service refuses others.\n\nExample:\n  aoai cancel resp_123')
+    .action(async (id: string, values: { json?: boolean }, cmd: Command) => {
+      await runCancel({ id, json: Boolean(values.json) }, ctx.factory(cmd));
+    });
+}
+
+export async function runCancel(options: CancelOptions, f: Factory): Promise<void> {
+  const client = await prepareRequest(f);
+  const { raw, response } = await fetchRaw(client.responses.cancel(options.id));
+  if (options.json) printJson(f.io, raw);
+  else f.io.out(`${response.id} ${response.status}\n`);
+  if (response.status !== 'cancelled' && f.io.stderrIsTTY) {
+    f.io.err(`${response.id} had already ended (${response.status}); nothing to cancel\n`);
+  }
+}

@@ -1,0 +1,104 @@
+// aoai create [input...]: one Responses API request; prints the output text (or --json).
+import type { Command } from 'commander';
+import type { CommandContext } from '../cli/program.ts';
+import { addModelOptions, addStreamOptions, requestFlagsFrom, type ModelOptionValues, type StreamOptionValues } from '../cli/request-options.ts';
+import { positiveNumber } from '../cli/parse.ts';
+import { UsageError } from '../core/errors.ts';
+import type { Factory } from '../core/factory.ts';
+import { buildCreateBody, type CreateBody, type RequestFlags } from '../request/create-params.ts';
+import { readBody, readInputItems, readInputText } from '../request/input.ts';
+import { startSpinner } from '../io/spinner.ts';
+import { fetchRaw, waitForTerminal } from '../responses/wait.ts';
+import { printResponse } from '../responses/print.ts';
+import { prepareRequest } from '../responses/session.ts';
+import { streamToTerminal } from '../responses/stream-command.ts';
+
+export interface CreateOptions {
+  input: string[];
+  request: RequestFlags;
+  inputItems: string | undefined;
+  body: string | undefined;
+  wait: boolean;
+  pollIntervalMs: number;
+  json: boolean;
+  /** --stream: print the text as it arrives (as `aoai stream` does). */
+  stream: (StreamOptionValues & { json: boolean }) | undefined;
+}
+
+type CreateValues = ModelOptionValues & StreamOptionValues & { wait?: boolean; pollInterval?: number; json?: boolean; stream?: boolean };
+
+export const DEFAULT_POLL_SECONDS = 2;
+
+export function registerCreate(program: Command, ctx: CommandContext): void {
+  const command = program
+    .command('create')
+    .description('create a response and print its output text')
+    .argument('[input...]', "the prompt; '-' or a pipe reads stdin");
+  addStreamOptions(addModelOptions(command))
+    .option('--stream', 'print the text as it arrives (same as aoai stream)')
+    .option('--wait', 'with --background: wait until the job finishes, then print it')
+    .option('--poll-interval <seconds>', `seconds between status checks for --wait (default ${DEFAULT_POLL_SECONDS})`, positiveNumber)
+    .option('--json', "print the API's JSON response unchanged (with --stream: every event, as NDJSON)")
+    .addHelpText(
+      'after',
+      `
+Examples:
+  aoai create -m gpt-4.1-nano "This is a test"
+  echo "Summarise this" | aoai create -m gpt-4.1-nano --json | jq -r .id
+  aoai create -m o3 --background "Write me a very long story"
+  aoai create -m o3 --background --wait "Write me a very long story"`,
+    )
+    .action(async (input: string[], values: CreateValues, cmd: Command) => {
+      await runCreate(toCreateOptions(input, values), ctx.factory(cmd));
+    });
+}
+
+export function toCreateOptions(input: string[], values: CreateValues): CreateOptions {
+  if (values.stream && values.wait) throw new UsageError('--stream already follows the response to its end; drop --wait');
+  return {
+    input,
+    request: requestFlagsFrom(values),
+    inputItems: values.inputItems,
+    body: values.body,
+    wait: Boolean(values.wait),
+    pollIntervalMs: (values.pollInterval ?? DEFAULT_POLL_SECONDS) * 1000,
+    json: Boolean(values.json),
+    stream: values.stream
+      ? { reasoning: values.reasoning, usage: values.usage, cancelOnInterrupt: values.cancelOnInterrupt, maxResumes: values.maxResumes, json: Boolean(values.json) }
+      : undefined,
+  };
+}
+
+/** Read the input (args, stdin, --input-items, --body) and build the request body. */
+export async function buildRequestBody(f: Factory, options: Pick<CreateOptions, 'input' | 'request' | 'inputItems' | 'body'>): Promise<CreateBody> {
+  const settings = await f.settings();
+  const items = await readInputItems(f.io, options.inputItems);
+  const text = await readInputText(f.io, options.input, {
+    stdinTaken: Boolean(f.flags.apiKeyStdin) || options.inputItems === '-',
+    allowEmpty: items.length > 0,
+  });
+  return buildCreateBody({
+    flags: options.request,
+    defaultDeployment: settings.deployment?.value,
+    items,
+    text,
+    body: readBody(f.io, options.body),
+  });
+}
+
+export async function runCreate(options: CreateOptions, f: Factory): Promise<void> {
+  const body = await buildRequestBody(f, options);
+  if (options.stream) return streamToTerminal(f, { kind: 'create', body }, options.stream);
+  const client = await prepareRequest(f);
+  const spinner = await startSpinner(f.io, body.background ? 'submitting background job…' : `waiting for ${body.model}…`);
+  let result;
+  try {
+    result = await fetchRaw(client.responses.create({ ...body, stream: false }));
+  } finally {
+    spinner.stop();
+  }
+  if (options.wait && result.response.background) {
+    result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: body.include ?? undefined });
+  }
+  printResponse(f.io, result, { json: options.json, followHint: true });
+}

@@ -1,0 +1,58 @@
+// aoai delete ID...: delete stored responses; prints each deleted id. Carries on past failures
+// and exits with the first failure's code, as `rm a b c` does.
+import type { Command } from 'commander';
+import type { CommandContext } from '../cli/program.ts';
+import { responseId } from '../cli/parse.ts';
+import { CliError, formatCliError } from '../core/errors.ts';
+import type { Factory } from '../core/factory.ts';
+import { prepareRequest } from '../responses/session.ts';
+
+export interface DeleteOptions {
+  ids: string[];
+  json: boolean;
+}
+
+export function registerDelete(program: Command, ctx: CommandContext): void {
+  program
+    .command('delete')
+    .description('delete stored responses; prints the ids deleted')
+    .argument('<id...>', 'response ids (resp_…)')
+    .option('--json', "print the API's deletion object for each, one JSON per line")
+    .addHelpText('after', '\nExample:\n  aoai delete resp_123 resp_456')
+    .action(async (ids: string[], values: { json?: boolean }, cmd: Command) => {
+      await runDelete({ ids: ids.map((id) => responseId(id)), json: Boolean(values.json) }, ctx.factory(cmd));
+    });
+}
+
+export async function runDelete(options: DeleteOptions, f: Factory): Promise<void> {
+  const client = await prepareRequest(f);
+  const { fromSdkError } = await import('../core/api-errors.ts');
+  let firstFailure: CliError | undefined;
+  for (const id of options.ids) {
+    try {
+      const http = await client.responses.delete(id).asResponse();
+      const raw = await http.text();
+      f.io.out(options.json ? `${compactJson(raw)}\n` : `${id}\n`);
+    } catch (error) {
+      const mapped = error instanceof CliError ? error : fromSdkError(error);
+      if (!mapped) throw error;
+      firstFailure ??= mapped;
+      if (options.ids.length === 1) throw mapped;
+      f.io.err(formatCliError(new CliError(`${id}: ${mapped.message}`, mapped.exitCode, mapped.hint)));
+    }
+  }
+  if (firstFailure) throw new CliError(`${countFailures(options.ids.length)} not deleted`, firstFailure.exitCode);
+}
+
+function countFailures(total: number): string {
+  return total === 1 ? 'response' : 'some responses';
+}
+
+/** NDJSON needs one line per object whatever formatting the service used. */
+function compactJson(raw: string): string {
+  try {
+    return JSON.stringify(JSON.parse(raw));
+  } catch {
+    return raw.trim();
+  }
+}

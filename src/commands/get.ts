@@ -1,0 +1,76 @@
+// aoai get ID: retrieve a stored response; --wait follows a background job to its end.
+import type { Command } from 'commander';
+import type { CommandContext } from '../cli/program.ts';
+import { collectList, intInRange, positiveNumber, responseId } from '../cli/parse.ts';
+import { addStreamOptions, type StreamOptionValues } from '../cli/request-options.ts';
+import { UsageError } from '../core/errors.ts';
+import { streamToTerminal } from '../responses/stream-command.ts';
+import type { Factory } from '../core/factory.ts';
+import { validateIncludes } from '../request/create-params.ts';
+import { fetchRaw, waitForTerminal } from '../responses/wait.ts';
+import { printResponse } from '../responses/print.ts';
+import { prepareRequest } from '../responses/session.ts';
+import { DEFAULT_POLL_SECONDS } from './create.ts';
+
+export interface GetOptions {
+  id: string;
+  wait: boolean;
+  pollIntervalMs: number;
+  include: string[];
+  json: boolean;
+  /** --stream [--after N]: replay a background response's events (resume by hand). */
+  stream: (StreamOptionValues & { json: boolean; after: number | undefined }) | undefined;
+}
+
+interface GetValues extends StreamOptionValues {
+  stream?: boolean;
+  after?: number;
+  wait?: boolean;
+  pollInterval?: number;
+  include?: string[];
+  json?: boolean;
+}
+
+export function registerGet(program: Command, ctx: CommandContext): void {
+  const command = program
+    .command('get')
+    .description('show a stored response: its output text, or its status while it runs')
+    .argument('<id>', 'response id (resp_…)', responseId)
+    .option('--stream', "replay a background response's events and follow it live (resume by hand)")
+    .option('--after <n>', 'with --stream: only events after this sequence number', intInRange(-1, Number.MAX_SAFE_INTEGER));
+  addStreamOptions(command)
+    .option('--wait', 'poll a background response until it completes, fails or is cancelled')
+    .option('--poll-interval <seconds>', `seconds between status checks (default ${DEFAULT_POLL_SECONDS})`, positiveNumber)
+    .option('--include <field>', 'extra output fields (repeatable)', collectList)
+    .option('--json', "print the API's JSON response unchanged")
+    .addHelpText('after', '\nExamples:\n  aoai get resp_123\n  aoai get resp_123 --wait\n  aoai get resp_123 --stream --after 42\n  aoai get resp_123 --json | jq .usage')
+    .action(async (id: string, values: GetValues, cmd: Command) => {
+      await runGet(toGetOptions(id, values), ctx.factory(cmd));
+    });
+}
+
+export function toGetOptions(id: string, values: GetValues): GetOptions {
+  if (values.after !== undefined && !values.stream) throw new UsageError('--after needs --stream');
+  if (values.stream && values.wait) throw new UsageError('--stream already follows the response to its end; drop --wait');
+  return {
+    id,
+    wait: Boolean(values.wait),
+    pollIntervalMs: (values.pollInterval ?? DEFAULT_POLL_SECONDS) * 1000,
+    include: validateIncludes(values.include ?? []),
+    json: Boolean(values.json),
+    stream: values.stream
+      ? { reasoning: values.reasoning, usage: values.usage, cancelOnInterrupt: values.cancelOnInterrupt, maxResumes: values.maxResumes, json: Boolean(values.json), after: values.after }
+      : undefined,
+  };
+}
+
+export async function runGet(options: GetOptions, f: Factory): Promise<void> {
+  if (options.stream) return streamToTerminal(f, { kind: 'resume', id: options.id, after: options.stream.after }, options.stream);
+  const client = await prepareRequest(f);
+  const query = options.include.length ? { include: options.include as never } : {};
+  let result = await fetchRaw(client.responses.retrieve(options.id, query));
+  if (options.wait) {
+    result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: options.include });
+  }
+  printResponse(f.io, result, { json: options.json, followHint: !options.wait });
+}

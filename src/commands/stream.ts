@@ -1,0 +1,49 @@
+// aoai stream [input...]: like create, with the text printed as it arrives.
+import type { Command } from 'commander';
+import type { CommandContext } from '../cli/program.ts';
+import { addModelOptions, addStreamOptions, requestFlagsFrom, type ModelOptionValues, type StreamOptionValues } from '../cli/request-options.ts';
+import type { Factory } from '../core/factory.ts';
+import { streamToTerminal } from '../responses/stream-command.ts';
+import { buildRequestBody, type CreateOptions } from './create.ts';
+
+export type StreamValues = ModelOptionValues & StreamOptionValues & { json?: boolean };
+
+export interface StreamOptions extends Pick<CreateOptions, 'input' | 'request' | 'inputItems' | 'body'> {
+  display: StreamOptionValues & { json: boolean };
+}
+
+export function registerStream(program: Command, ctx: CommandContext): void {
+  const command = program
+    .command('stream')
+    .description('create a response and print its text as it arrives')
+    .argument('[input...]', "the prompt; '-' or a pipe reads stdin");
+  addStreamOptions(addModelOptions(command))
+    .option('--json', 'print every event as received, one JSON object per line (NDJSON)')
+    .addHelpText(
+      'after',
+      `
+Reasoning summaries go to stderr; a background stream that drops is resumed automatically.
+Examples:
+  aoai stream -m o4-mini "Tell me about neural text degeneration" --reasoning-summary detailed
+  aoai stream -m o3 --background "Write me a very long story"
+  aoai stream -m gpt-4.1 "hi" --json | jq -c 'select(.type=="response.output_text.delta") | .delta'`,
+    )
+    .action(async (input: string[], values: StreamValues, cmd: Command) => {
+      await runStreamCommand(toStreamOptions(input, values), ctx.factory(cmd));
+    });
+}
+
+export function toStreamOptions(input: string[], values: StreamValues): StreamOptions {
+  return {
+    input,
+    request: requestFlagsFrom(values),
+    inputItems: values.inputItems,
+    body: values.body,
+    display: { reasoning: values.reasoning, usage: values.usage, cancelOnInterrupt: values.cancelOnInterrupt, maxResumes: values.maxResumes, json: Boolean(values.json) },
+  };
+}
+
+export async function runStreamCommand(options: StreamOptions, f: Factory): Promise<void> {
+  const body = await buildRequestBody(f, options);
+  await streamToTerminal(f, { kind: 'create', body }, options.display);
+}

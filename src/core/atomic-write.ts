@@ -1,0 +1,55 @@
+// Files aoai writes are written whole or not at all: a temporary file beside the target, then a
+// rename. An interrupted run leaves the old file (or none), never half of a new one.
+import { closeSync, fsyncSync, linkSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export interface AtomicWriteOptions {
+  mode?: number;
+  /** Refuse to replace an existing file (fails with EEXIST) instead of overwriting it. */
+  exclusive?: boolean;
+}
+
+const pendingTemporaryFiles = new Set<string>();
+
+/** Remove temporary files of writes cut short (called on SIGINT before exiting). */
+export function removePendingTemporaryFiles(): void {
+  for (const path of pendingTemporaryFiles) {
+    try {
+      unlinkSync(path);
+    } catch {
+      // Already renamed or removed.
+    }
+  }
+  pendingTemporaryFiles.clear();
+}
+
+export function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): void {
+  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  pendingTemporaryFiles.add(temporary);
+  try {
+    const fd = openSync(temporary, 'wx', options.mode ?? 0o644);
+    try {
+      writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    if (options.exclusive) {
+      // link() fails if the target exists: no window in which another file could be clobbered.
+      linkSync(temporary, path);
+      unlinkSync(temporary);
+    } else {
+      renameSync(temporary, path);
+    }
+  } catch (error) {
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // Nothing to clean up.
+    }
+    throw error;
+  } finally {
+    pendingTemporaryFiles.delete(temporary);
+  }
+}

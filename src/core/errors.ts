@@ -1,0 +1,95 @@
+// One table of exit codes for the whole CLI, documented in docs/exit-codes.md.
+export const ExitCode = {
+  /** The command did what was asked. */
+  Ok: 0,
+  /** The service answered with an error, or could not be reached. */
+  ApiError: 1,
+  /** Bad flags, arguments or input files; nothing was sent. */
+  Usage: 2,
+  /** No endpoint, no credential, sign-in failed, access denied (401/403), unreadable config. */
+  AuthConfig: 3,
+  /** The response ended failed, incomplete or cancelled. */
+  NotCompleted: 4,
+  /** The model is waiting for you: function-call output or MCP approvals are pending. */
+  ActionRequired: 5,
+  /** Interrupted by Ctrl-C (SIGINT). */
+  Interrupted: 130,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** An error the CLI reports as one line (plus an optional hint) and a specific exit code. */
+export class CliError extends Error {
+  readonly exitCode: ExitCodeValue;
+  readonly hint: string | undefined;
+  constructor(message: string, exitCode: ExitCodeValue, hint?: string) {
+    super(message);
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+    this.hint = hint;
+  }
+}
+
+export class UsageError extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, ExitCode.Usage, hint);
+  }
+}
+
+export class ConfigError extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, ExitCode.AuthConfig, hint);
+  }
+}
+
+export class AuthError extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, ExitCode.AuthConfig, hint);
+  }
+}
+
+export class ApiError extends CliError {
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+  readonly requestId: string | undefined;
+  constructor(
+    message: string,
+    details: { status?: number; code?: string; requestId?: string; hint?: string; exitCode?: ExitCodeValue } = {},
+  ) {
+    super(message, details.exitCode ?? ExitCode.ApiError, details.hint);
+    this.status = details.status;
+    this.code = details.code;
+    this.requestId = details.requestId;
+  }
+}
+
+/** A response that ended failed, incomplete or cancelled; its text (if any) is already printed. */
+export class NotCompletedError extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, ExitCode.NotCompleted, hint);
+  }
+}
+
+export class ActionRequiredError extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, ExitCode.ActionRequired, hint);
+  }
+}
+
+export class InterruptedError extends CliError {
+  constructor(message = 'interrupted', hint?: string) {
+    super(message, ExitCode.Interrupted, hint);
+  }
+}
+
+/** Format an error as the one stderr line (plus hint) the user sees. */
+export function formatCliError(error: CliError): string {
+  const lines = [`aoai: ${oneLine(error.message)}`];
+  if (error.hint) lines.push(`hint: ${oneLine(error.hint)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Messages from servers and libraries can span lines; the contract is one line. */
+export function oneLine(text: string): string {
+  return text.replace(/\s*\r?\n\s*/g, ' ').trim();
+}

@@ -1,0 +1,241 @@
+// Settings resolve here and nowhere else, with one precedence:
+// flags > environment > named profile in the config file > defaults.
+import {
+  AUTH_MODES,
+  CREDENTIAL_KINDS,
+  type AuthMode,
+  type CredentialKind,
+  normalizeEndpoint,
+  oneOf,
+  parseNonNegativeInt,
+  parsePositiveNumber,
+  validateApiVersion,
+  validateResourceName,
+} from './config-keys.ts';
+import { ConfigError, UsageError } from './errors.ts';
+import type { ProfileValues } from './config-store.ts';
+
+/** Global flags every command accepts (declared once in cli/program.ts). */
+export interface GlobalFlags {
+  endpoint?: string;
+  resource?: string;
+  auth?: string;
+  credential?: string;
+  tenant?: string;
+  apiVersion?: string;
+  profile?: string;
+  timeout?: string;
+  maxRetries?: string;
+  debug?: boolean;
+  apiKeyStdin?: boolean;
+  header?: string[];
+  insecure?: boolean;
+  color?: boolean;
+}
+
+/** Where a value came from, so messages can say exactly what to change. */
+export type Source = { kind: 'flag'; name: string } | { kind: 'env'; name: string } | { kind: 'profile'; profile: string; key: string } | { kind: 'default' } | { kind: 'stdin' };
+
+export function describeSource(source: Source): string {
+  switch (source.kind) {
+    case 'flag':
+      return `the ${source.name} flag`;
+    case 'env':
+      return `the ${source.name} environment variable`;
+    case 'profile':
+      return `profile '${source.profile}' (${source.key})`;
+    case 'stdin':
+      return 'standard input (--api-key-stdin)';
+    case 'default':
+      return 'the default';
+  }
+}
+
+export interface Valued<T> {
+  value: T;
+  source: Source;
+}
+
+export const ENTRA_SCOPE = 'https://cognitiveservices.azure.com/.default';
+export const DEFAULT_TIMEOUT_SECONDS = 600;
+export const DEFAULT_MAX_RETRIES = 2;
+
+export interface Settings {
+  profile: string;
+  endpoint: Valued<string> | undefined;
+  /** 'v1' and 'preview' use {endpoint}/openai/v1/; a dated version uses {endpoint}/openai/?api-version=. */
+  apiVersion: Valued<string>;
+  auth: { mode: 'key'; apiKey: Valued<string> } | { mode: 'entra'; credential: CredentialKind; tenantId: string | undefined; requested: Source };
+  deployment: Valued<string> | undefined;
+  imageDeployment: Valued<string> | undefined;
+  timeoutMs: number;
+  maxRetries: number;
+  debug: boolean;
+  insecure: boolean;
+  headers: Record<string, string>;
+}
+
+export interface ResolveInput {
+  flags: GlobalFlags;
+  env: NodeJS.ProcessEnv;
+  profileName: string;
+  profile: ProfileValues;
+  /** The key read from stdin for --api-key-stdin, if any. */
+  stdinKey?: string | undefined;
+}
+
+function pick<T>(candidates: Array<[T | undefined, Source]>): Valued<T> | undefined {
+  for (const [value, source] of candidates) {
+    if (value !== undefined && value !== '') return { value, source };
+  }
+  return undefined;
+}
+
+const flag = (name: string): Source => ({ kind: 'flag', name });
+const envSource = (name: string): Source => ({ kind: 'env', name });
+
+export function resolveSettings({ flags, env, profileName, profile, stdinKey }: ResolveInput): Settings {
+  const fromProfile = (key: string): Source => ({ kind: 'profile', profile: profileName, key });
+
+  if (flags.endpoint && flags.resource) {
+    throw new UsageError('--endpoint and --resource name the same thing; give one of them');
+  }
+  const rawEndpoint = pick<string>([
+    [flags.endpoint, flag('--endpoint')],
+    [flags.resource && resourceEndpoint(flags.resource), flag('--resource')],
+    [env.AZURE_OPENAI_ENDPOINT, envSource('AZURE_OPENAI_ENDPOINT')],
+    [profile.endpoint, fromProfile('endpoint')],
+    [profile.resource && resourceEndpoint(profile.resource), fromProfile('resource')],
+  ]);
+  const endpoint = rawEndpoint && { value: validated(rawEndpoint, normalizeEndpoint), source: rawEndpoint.source };
+
+  const apiVersionRaw = pick<string>([
+    [flags.apiVersion, flag('--api-version')],
+    [env.OPENAI_API_VERSION, envSource('OPENAI_API_VERSION')],
+    [profile['api-version'], fromProfile('api-version')],
+  ]) ?? { value: 'v1', source: { kind: 'default' } };
+  const apiVersion = { value: validated(apiVersionRaw, validateApiVersion), source: apiVersionRaw.source };
+
+  const authRaw = pick<string>([
+    [flags.auth, flag('--auth')],
+    [env.AOAI_AUTH, envSource('AOAI_AUTH')],
+    [profile.auth, fromProfile('auth')],
+  ]) ?? { value: 'auto', source: { kind: 'default' } };
+  const authMode = validated(authRaw, (v) => oneOf<AuthMode>('auth', v, AUTH_MODES));
+
+  const apiKey = pick<string>([
+    [stdinKey, { kind: 'stdin' }],
+    [env.AZURE_OPENAI_API_KEY, envSource('AZURE_OPENAI_API_KEY')],
+    [profile['api-key'], fromProfile('api-key')],
+  ]);
+
+  let auth: Settings['auth'];
+  if (authMode === 'key' || (authMode === 'auto' && apiKey)) {
+    if (!apiKey) {
+      throw new ConfigError(
+        `--auth key needs an API key, and none is set`,
+        'set AZURE_OPENAI_API_KEY, pipe it with --api-key-stdin, or store it: aoai config set api-key',
+      );
+    }
+    auth = { mode: 'key', apiKey };
+  } else {
+    const credentialRaw = pick<string>([
+      [flags.credential, flag('--credential')],
+      [env.AOAI_CREDENTIAL, envSource('AOAI_CREDENTIAL')],
+      [profile.credential, fromProfile('credential')],
+    ]);
+    const credential = credentialRaw
+      ? validated(credentialRaw, (v) => oneOf<CredentialKind>('credential', v, CREDENTIAL_KINDS))
+      : 'default';
+    const tenantId = pick<string>([
+      [flags.tenant, flag('--tenant')],
+      [env.AZURE_TENANT_ID, envSource('AZURE_TENANT_ID')],
+      [profile.tenant, fromProfile('tenant')],
+    ])?.value;
+    auth = { mode: 'entra', credential, tenantId, requested: authRaw.source };
+  }
+
+  const deployment = pick<string>([
+    [env.AZURE_OPENAI_DEPLOYMENT, envSource('AZURE_OPENAI_DEPLOYMENT')],
+    [env.AZURE_OPENAI_DEPLOYMENT_NAME, envSource('AZURE_OPENAI_DEPLOYMENT_NAME')],
+    [profile.deployment, fromProfile('deployment')],
+  ]);
+  const imageDeployment = pick<string>([
+    [env.AZURE_OPENAI_IMAGE_DEPLOYMENT, envSource('AZURE_OPENAI_IMAGE_DEPLOYMENT')],
+    [profile['image-deployment'], fromProfile('image-deployment')],
+  ]);
+
+  const timeoutRaw = pick<string>([
+    [flags.timeout, flag('--timeout')],
+    [env.AOAI_TIMEOUT, envSource('AOAI_TIMEOUT')],
+    [profile.timeout, fromProfile('timeout')],
+  ]);
+  const timeoutSeconds = timeoutRaw
+    ? validated(timeoutRaw, (v) => parsePositiveNumber('timeout', v))
+    : DEFAULT_TIMEOUT_SECONDS;
+
+  const retriesRaw = pick<string>([
+    [flags.maxRetries, flag('--max-retries')],
+    [env.AOAI_MAX_RETRIES, envSource('AOAI_MAX_RETRIES')],
+    [profile['max-retries'], fromProfile('max-retries')],
+  ]);
+  const maxRetries = retriesRaw ? validated(retriesRaw, (v) => parseNonNegativeInt('max-retries', v)) : DEFAULT_MAX_RETRIES;
+
+  return {
+    profile: profileName,
+    endpoint,
+    apiVersion,
+    auth,
+    deployment,
+    imageDeployment,
+    timeoutMs: Math.round(timeoutSeconds * 1000),
+    maxRetries,
+    debug: Boolean(flags.debug) || env.AOAI_DEBUG === '1',
+    insecure: Boolean(flags.insecure),
+    headers: parseHeaders(flags.header ?? []),
+  };
+}
+
+function resourceEndpoint(name: string): string {
+  return `https://${validateResourceName(name)}.openai.azure.com`;
+}
+
+/**
+ * Validate a value and, when it came from the environment or a profile, say so: a usage error
+ * about a flag the user never typed would send them looking in the wrong place.
+ */
+function validated<T>(raw: Valued<string>, validate: (value: string) => T): T {
+  try {
+    return validate(raw.value);
+  } catch (error) {
+    if (error instanceof UsageError && raw.source.kind !== 'flag') {
+      throw new ConfigError(`${error.message} (from ${describeSource(raw.source)})`);
+    }
+    throw error;
+  }
+}
+
+/** `-H 'Name: value'`, as curl takes them. */
+export function parseHeaders(values: string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const raw of values) {
+    const colon = raw.indexOf(':');
+    const name = colon > 0 ? raw.slice(0, colon).trim() : '';
+    if (!name || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      throw new UsageError(`invalid header '${raw.split(':')[0]}': expected 'Name: value'`);
+    }
+    headers[name.toLowerCase()] = raw.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+/** True for a dated or preview version that uses the legacy /openai/responses?api-version= path. */
+export function usesDatedPath(apiVersion: string): boolean {
+  return apiVersion !== 'v1' && apiVersion !== 'preview';
+}
+
+export function baseUrlFor(endpoint: string, apiVersion: string): { baseURL: string; query: Record<string, string> } {
+  if (apiVersion === 'v1') return { baseURL: `${endpoint}/openai/v1`, query: {} };
+  if (apiVersion === 'preview') return { baseURL: `${endpoint}/openai/v1`, query: { 'api-version': 'preview' } };
+  return { baseURL: `${endpoint}/openai`, query: { 'api-version': apiVersion } };
+}

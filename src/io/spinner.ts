@@ -1,0 +1,42 @@
+// Progress on stderr, only when stderr is a terminal; on a pipe nothing at all is written.
+import type { IO } from './io.ts';
+
+export interface Spinner {
+  update(text: string): void;
+  /** Clear the spinner line. */
+  stop(): void;
+}
+
+interface OraLike {
+  text: string;
+  start(): OraLike;
+  stop(): OraLike;
+}
+
+const active = new Set<OraLike>();
+
+const noop: Spinner = { update() {}, stop() {} };
+
+export async function startSpinner(io: IO, text: string): Promise<Spinner> {
+  if (!io.stderrIsTTY || io.env.CI) return noop;
+  const { default: ora } = await import('ora');
+  const spinner = ora({ text, stream: io.stderr as NodeJS.WritableStream, color: 'cyan', isEnabled: true, discardStdin: false }) as unknown as OraLike;
+  if (!io.colorStderr) (spinner as unknown as { color: string }).color = 'white';
+  spinner.start();
+  active.add(spinner);
+  return {
+    update(next) {
+      spinner.text = next;
+    },
+    stop() {
+      spinner.stop();
+      active.delete(spinner);
+    },
+  };
+}
+
+/** Clear any spinner and restore the cursor (before an error line, or on Ctrl-C). */
+export function stopAllSpinners(): void {
+  for (const spinner of active) spinner.stop();
+  active.clear();
+}

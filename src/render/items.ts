@@ -1,0 +1,38 @@
+// One line per item for `aoai items`: id, type, role or status, and a preview of the content.
+// On a pipe the columns are tab-separated and the preview is not truncated, so scripts can cut.
+import type { ResponseItem } from 'openai/resources/responses/responses';
+
+export function itemPreview(item: ResponseItem): string {
+  const anyItem = item as unknown as Record<string, unknown>;
+  switch (item.type) {
+    case 'message': {
+      const content = (anyItem.content ?? []) as Array<Record<string, unknown>>;
+      return content
+        .map((part) => {
+          if (typeof part.text === 'string') return part.text;
+          if (part.type === 'refusal') return `[refusal] ${String(part.refusal)}`;
+          if (part.type === 'input_image') return '[image]';
+          if (part.type === 'input_file') return `[file ${String(part.filename ?? part.file_id ?? '')}]`;
+          return `[${String(part.type)}]`;
+        })
+        .join(' ');
+    }
+    case 'function_call':
+      return `${String(anyItem.name)}(${String(anyItem.arguments)})`;
+    case 'function_call_output':
+      return typeof anyItem.output === 'string' ? anyItem.output : JSON.stringify(anyItem.output);
+    default:
+      return '';
+  }
+}
+
+export function formatItemRow(item: ResponseItem, options: { tty: boolean; width: number }): string {
+  const anyItem = item as unknown as Record<string, unknown>;
+  const role = typeof anyItem.role === 'string' ? anyItem.role : typeof anyItem.status === 'string' ? anyItem.status : '';
+  const preview = itemPreview(item).replace(/\s+/g, ' ').trim();
+  const id = String(anyItem.id ?? '');
+  if (!options.tty) return [id, item.type, role, preview].join('\t');
+  const head = `${id}  ${item.type.padEnd(20)} ${role.padEnd(9)} `;
+  const room = Math.max(10, options.width - head.length);
+  return head + (preview.length > room ? `${preview.slice(0, room - 1)}…` : preview);
+}

@@ -1,0 +1,68 @@
+// A finished (or unfinished) Response → what text mode prints. Pure functions of the object.
+import type { Response as ApiResponse } from 'openai/resources/responses/responses';
+import { NotCompletedError } from '../core/errors.ts';
+
+export type ResponseLike = Pick<ApiResponse, 'id' | 'status' | 'output'> &
+  Partial<Pick<ApiResponse, 'error' | 'incomplete_details' | 'usage' | 'background'>>;
+
+export const TERMINAL_STATUSES = ['completed', 'failed', 'cancelled', 'incomplete'] as const;
+
+export function isTerminal(status: string | undefined): boolean {
+  return (TERMINAL_STATUSES as readonly string[]).includes(status ?? '');
+}
+
+/** The assistant's text: every output_text part of every message, in order. */
+export function outputText(response: Pick<ApiResponse, 'output'>): string {
+  let text = '';
+  for (const item of response.output ?? []) {
+    if (item.type !== 'message') continue;
+    for (const part of item.content ?? []) {
+      if (part.type === 'output_text') text += part.text;
+    }
+  }
+  return text;
+}
+
+export function refusals(response: Pick<ApiResponse, 'output'>): string[] {
+  const found: string[] = [];
+  for (const item of response.output ?? []) {
+    if (item.type !== 'message') continue;
+    for (const part of item.content ?? []) if (part.type === 'refusal') found.push(part.refusal);
+  }
+  return found;
+}
+
+/** Text plus a final newline, unless it is empty or already ends in one. */
+export function withTrailingNewline(text: string): string {
+  return text === '' || text.endsWith('\n') ? text : `${text}\n`;
+}
+
+/**
+ * The error for a response that did not complete, with its reason; undefined when it completed
+ * (or is still running, which is not an error for `get`).
+ */
+export function notCompletedError(response: ResponseLike): NotCompletedError | undefined {
+  switch (response.status) {
+    case 'failed': {
+      const error = response.error;
+      const reason = error ? `${error.code ? `${error.code}: ` : ''}${error.message}` : 'no reason given';
+      return new NotCompletedError(`response ${response.id} failed: ${reason}`);
+    }
+    case 'incomplete': {
+      const reason = response.incomplete_details?.reason ?? 'no reason given';
+      const hint = reason === 'max_output_tokens' ? 'raise --max-output-tokens' : reason === 'content_filter' ? 'the content filter stopped the output' : undefined;
+      return new NotCompletedError(`response ${response.id} is incomplete: ${reason}`, hint);
+    }
+    case 'cancelled':
+      return new NotCompletedError(`response ${response.id} was cancelled`);
+    default:
+      return undefined;
+  }
+}
+
+/** `input 12 · output 40 (reasoning 16) tokens` */
+export function formatUsage(usage: ApiResponse['usage'] | null | undefined): string {
+  if (!usage) return 'no usage reported';
+  const reasoning = usage.output_tokens_details?.reasoning_tokens;
+  return `input ${usage.input_tokens} · output ${usage.output_tokens}${reasoning ? ` (reasoning ${reasoning})` : ''} tokens`;
+}

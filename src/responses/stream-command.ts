@@ -1,0 +1,36 @@
+// The part of stream, create --stream and get --stream that is the same: build the renderer from
+// the IO and flags, then run the stream to its end.
+import type { Factory } from '../core/factory.ts';
+import type { StreamOptionValues } from '../cli/request-options.ts';
+import { StreamRenderer } from '../render/stream.ts';
+import { prepareRequest } from './session.ts';
+import { runStream, type StreamStart } from './stream.ts';
+
+export const DEFAULT_MAX_RESUMES = 5;
+
+export async function streamToTerminal(f: Factory, start: StreamStart, values: StreamOptionValues & { json?: boolean }): Promise<void> {
+  const client = await prepareRequest(f);
+  const settings = await f.settings();
+  const { io } = f;
+  const renderer = new StreamRenderer(
+    { out: (text) => io.out(text), err: (text) => io.err(text) },
+    {
+      json: Boolean(values.json),
+      reasoning: values.reasoning ?? 'show',
+      statusLines: io.stderrIsTTY,
+      color: io.colorStderr,
+      sharedTerminal: io.stdoutIsTTY && io.stderrIsTTY,
+    },
+  );
+  await runStream({
+    client,
+    io,
+    renderer,
+    start,
+    cancelOnInterrupt: Boolean(values.cancelOnInterrupt),
+    idleTimeoutMs: settings.timeoutMs,
+    maxResumes: values.maxResumes ?? DEFAULT_MAX_RESUMES,
+    usageLine: Boolean(values.usage) || io.stderrIsTTY,
+    debug: (line) => f.debug(line),
+  });
+}

@@ -1,0 +1,60 @@
+// Poll a background response until it reaches a terminal status, with a spinner on stderr.
+import type { Response as ApiResponse } from 'openai/resources/responses/responses';
+import type { Client } from '../core/client.ts';
+import { InterruptedError } from '../core/errors.ts';
+import type { IO } from '../io/io.ts';
+import { startSpinner } from '../io/spinner.ts';
+import { interrupts } from '../io/interrupts.ts';
+import { isTerminal } from '../render/response.ts';
+
+export interface RawResponse {
+  /** The body exactly as the service sent it. */
+  raw: string;
+  response: ApiResponse;
+}
+
+export async function fetchRaw(promise: { asResponse(): Promise<Response> }): Promise<RawResponse> {
+  const http = await promise.asResponse();
+  const raw = await http.text();
+  return { raw, response: JSON.parse(raw) as ApiResponse };
+}
+
+export interface WaitOptions {
+  client: Client;
+  io: IO;
+  initial: RawResponse;
+  intervalMs: number;
+  include?: string[] | undefined;
+}
+
+export async function waitForTerminal({ client, io, initial, intervalMs, include }: WaitOptions): Promise<RawResponse> {
+  let current = initial;
+  if (isTerminal(current.response.status)) return current;
+  const id = current.response.id;
+  const started = Date.now();
+  const label = () => `${id} ${current.response.status ?? 'unknown'} · ${Math.round((Date.now() - started) / 1000)} s`;
+  const spinner = await startSpinner(io, label());
+  let interrupted = false;
+  let wake: (() => void) | undefined;
+  const release = interrupts.push(() => {
+    interrupted = true;
+    wake?.();
+  });
+  try {
+    while (!isTerminal(current.response.status)) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, intervalMs);
+      });
+      if (interrupted) {
+        throw new InterruptedError(`stopped waiting; ${id} is still ${current.response.status}`, `follow it again: aoai get ${id} --wait (or stop it: aoai cancel ${id})`);
+      }
+      current = await fetchRaw(client.responses.retrieve(id, include?.length ? { include: include as never } : {}));
+      spinner.update(label());
+    }
+    return current;
+  } finally {
+    spinner.stop();
+    release();
+  }
+}

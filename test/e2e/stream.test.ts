@@ -1,0 +1,186 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { BIN, runAoai } from '../helpers/cli.ts';
+import { recordCapture } from '../helpers/captures.ts';
+import { useEmulator } from '../helpers/emulator.ts';
+
+const ctx = useEmulator({ queueMs: 20, eventDelayMs: 1 });
+const run = (args: string[], options: Parameters<typeof runAoai>[1] = {}) => runAoai(args, { env: ctx.env, ...options });
+
+describe('aoai stream', () => {
+  it('prints the text as it arrives, and only the text on stdout', async () => {
+    const result = await run(['stream', '-m', 'gpt-4.1', 'This is a test']);
+    expect(result).toMatchObject({ code: 0, stdout: 'Echo: This is a test\n', stderr: '' });
+    expect(ctx.emulator.requests.at(-1)!.body).toMatchObject({ stream: true });
+  });
+
+  it('create --stream is the same', async () => {
+    const result = await run(['create', '--stream', '-m', 'gpt-4.1', 'same thing']);
+    expect(result).toMatchObject({ code: 0, stdout: 'Echo: same thing\n' });
+  });
+
+  it('writes deltas before the response ends (no buffering to the end)', async () => {
+    const slow = await run(['stream', '-m', 'gpt-4.1', '-H', 'x-emulator-fault: delay-ms=30', 'Write 40 words'], {
+      onStdout: (_chunk, child) => {
+        (child as unknown as { firstAt?: number }).firstAt ??= Date.now();
+      },
+    });
+    expect(slow.code).toBe(0);
+    expect(slow.stdout.trim().split(/\s+/)).toHaveLength(40);
+  });
+
+  it('keeps a character split across deltas intact', async () => {
+    const result = await run(['stream', '-m', 'gpt-4.1', 'emoji 😀 and 🎉 here']);
+    expect(result.stdout).toBe('Echo: emoji 😀 and 🎉 here\n');
+    expect(result.stdoutBytes.includes(Buffer.from('\uFFFD'))).toBe(false);
+  });
+
+  it('--json writes every event as one JSON line, sequence numbers in order', async () => {
+    const result = await run(['stream', '-m', 'gpt-4.1', '--json', 'hi']);
+    const events = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events[0].type).toBe('response.created');
+    expect(events.at(-1).type).toBe('response.completed');
+    expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
+    const text = events.filter((e) => e.type === 'response.output_text.delta').map((e) => e.delta).join('');
+    expect(text).toBe('Echo: hi');
+  });
+
+  it('reasoning summaries go to stderr; --reasoning hide drops them', async () => {
+    const shown = await run(['stream', '-m', 'o4-mini', '--reasoning-summary', 'detailed', 'neural text degeneration']);
+    expect(shown.stdout).toBe('Echo: neural text degeneration\n');
+    expect(shown.stderr).toMatch(/^reasoning summary\n\*\*/);
+    const hidden = await run(['stream', '-m', 'o4-mini', '--reasoning-summary', 'detailed', '--reasoning', 'hide', 'neural text degeneration']);
+    expect(hidden.stderr).toBe('');
+  });
+
+  it('--usage prints status, id and token usage at the end', async () => {
+    const result = await run(['stream', '-m', 'o4-mini', '--usage', 'hi']);
+    expect(result.stderr).toMatch(/^✓ completed · resp_\w+ · input \d+ · output \d+ \(reasoning \d+\) tokens\n$/);
+  });
+
+  it('an incomplete stream keeps its text and exits 4', async () => {
+    const result = await run(['stream', '-m', 'gpt-4.1', '--max-output-tokens', '16', 'Write 100 words']);
+    expect(result.code).toBe(4);
+    expect(result.stdout.length).toBeGreaterThan(10);
+    expect(result.stderr).toMatch(/is incomplete: max_output_tokens/);
+  });
+
+  it('a mid-stream error event: the text so far stays, exit code and a clear message', async () => {
+    const result = await run(['stream', '-m', 'gpt-4.1', '-H', 'x-emulator-fault: error-event-after=8', 'Write 30 words']);
+    expect(result.stdout.length).toBeGreaterThan(0);
+    expect([1, 4]).toContain(result.code);
+    expect(result.stderr).toMatch(/server_error/);
+    expect(result.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
+  });
+
+  it('a non-background stream that drops cannot be resumed: says so, exit 1', async () => {
+    const result = await run(['stream', '-m', 'gpt-4.1', '-H', 'x-emulator-fault: drop-after=6', 'Write 30 words']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/stream ended early after 6 events .*cannot be resumed/);
+    expect(result.stderr).toMatch(/hint: .*--background/);
+  });
+});
+
+describe('background streams', () => {
+  it('announce the id with the resume command as soon as the response is created', async () => {
+    const result = await run(['stream', '-m', 'o3', '--background', 'Write 20 words']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^resp_\w+ is running in the background; .*aoai get resp_\w+ --stream\)\n$/);
+    expect(result.stdout.trim().split(/\s+/)).toHaveLength(20);
+  });
+
+  it('survive several dropped connections with byte-identical output', async () => {
+    const prompt = 'Write 300 words';
+    const clean = await run(['stream', '-m', 'o3', '--background', prompt]);
+    ctx.emulator.addFault('drop-after=40,times=4,stream');
+    const before = ctx.emulator.requests.length;
+    const disturbed = await run(['stream', '-m', 'o3', '--background', '--debug', prompt]);
+    expect(disturbed.code).toBe(0);
+    expect(disturbed.stdoutBytes.equals(clean.stdoutBytes)).toBe(true);
+    const resumes = ctx.emulator.requests.slice(before).filter((r) => r.method === 'GET' && r.query.stream === 'true');
+    expect(resumes.length).toBeGreaterThanOrEqual(4);
+    expect(resumes.every((r) => Number(r.query.starting_after) >= 0)).toBe(true);
+    expect(disturbed.stderr).toMatch(/resuming in \d+ ms/);
+    ctx.emulator.clearFaults();
+  });
+
+  it('a stalled background stream (no event for --timeout) is resumed', async () => {
+    const prompt = 'Write 60 words';
+    const clean = await run(['stream', '-m', 'o3', '--background', prompt]);
+    ctx.emulator.addFault('stall-after=10,times=1,stream');
+    const stalled = await run(['stream', '-m', 'o3', '--background', '--timeout', '1', prompt]);
+    expect(stalled.code).toBe(0);
+    expect(stalled.stdout).toBe(clean.stdout);
+    ctx.emulator.clearFaults();
+  });
+
+  it('get --stream --after N prints only what follows N', async () => {
+    const created = await run(['create', '-m', 'o3', '--background', '--json', 'Write 30 words']);
+    const id = JSON.parse(created.stdout).id;
+    const all = await run(['get', id, '--stream', '--json']);
+    const events = all.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events[0].sequence_number).toBe(0);
+    const n = 12;
+    const after = await run(['get', id, '--stream', '--after', String(n), '--json']);
+    const tail = after.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(tail).toEqual(events.filter((e) => e.sequence_number > n));
+    const text = await run(['get', id, '--stream', '--after', String(n)]);
+    const expected = events.filter((e) => e.sequence_number > n && e.type === 'response.output_text.delta').map((e) => e.delta).join('');
+    expect(text.stdout).toBe(`${expected}\n`);
+    expect(ctx.emulator.requests.at(-1)!.query).toMatchObject({ stream: 'true', starting_after: String(n) });
+  });
+
+  it('get --stream of a foreground response is refused by the service', async () => {
+    const created = await run(['create', '-m', 'gpt-4.1', '--json', 'not background']);
+    const result = await run(['get', JSON.parse(created.stdout).id, '--stream']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/HTTP 400: This response cannot be streamed because it was not created with background=true\./);
+  });
+
+  it('Ctrl-C stops the stream, keeps the text, exits 130 with the resume command', async () => {
+    let sent = false;
+    const result = await run(['stream', '-m', 'o3', '--background', '-H', 'x-emulator-fault: delay-ms=20', 'Write 3000 words'], {
+      onStdout: (_chunk, child) => {
+        if (!sent) {
+          sent = true;
+          setTimeout(() => child.kill('SIGINT'), 200);
+        }
+      },
+    });
+    expect(result.code).toBe(130);
+    expect(result.stdout.length).toBeGreaterThan(0);
+    const id = /(resp_\w+) is still running/.exec(result.stderr)?.[1];
+    expect(id).toBeDefined();
+    expect(result.stderr).toMatch(new RegExp(`hint: resume: aoai get ${id} --stream --after \\d+`));
+    await run(['cancel', id!]);
+  });
+
+  it('--cancel-on-interrupt cancels the job on Ctrl-C', async () => {
+    let sent = false;
+    const result = await run(['stream', '-m', 'o3', '--background', '--cancel-on-interrupt', '-H', 'x-emulator-fault: delay-ms=20', 'Write 3000 words'], {
+      onStdout: (_chunk, child) => {
+        if (!sent) {
+          sent = true;
+          setTimeout(() => child.kill('SIGINT'), 200);
+        }
+      },
+    });
+    expect(result.code).toBe(130);
+    const id = /cancelled (resp_\w+)/.exec(result.stderr)?.[1];
+    expect(id).toBeDefined();
+    expect(ctx.emulator.getStored(id!)?.status).toBe('cancelled');
+  });
+
+  it('`aoai stream … | head -1` exits quietly', async () => {
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn('bash', ['-c', `set -o pipefail; '${BIN}' stream -m gpt-4.1 'Write 100000 words' | head -1 >/dev/null`], { env: ctx.env });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => {
+        recordCapture('stream | head -1', stderr);
+        resolve({ code, stderr });
+      });
+    });
+    expect(result).toEqual({ code: 0, stderr: '' });
+  });
+});
