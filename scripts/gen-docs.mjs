@@ -3,13 +3,14 @@
 // `--check` exits 1 if the committed pages differ (the test suite runs the same comparison).
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(root, 'docs', 'commands');
-const temp = mkdtempSync(join(tmpdir(), 'aoai-docs-'));
+// Inside the repo so the bundle's external imports (commander, openai…) resolve from node_modules.
+mkdirSync(join(root, 'node_modules', '.cache'), { recursive: true });
+const temp = mkdtempSync(join(root, 'node_modules', '.cache', 'aoai-docs-'));
 await build({
   entryPoints: [join(root, 'src/cli/reference-docs.ts')],
   outfile: join(temp, 'reference-docs.mjs'),

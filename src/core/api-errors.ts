@@ -34,6 +34,10 @@ export function fromSdkError(error: unknown): CliError | undefined {
     });
   }
   if (error instanceof APIError) return fromApiError(error);
+  // The SDK wraps what our token provider throws ("Failed to get token from 'apiKey' function");
+  // our own error already says what went wrong and what to do.
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  if (error instanceof OpenAIError && cause instanceof CliError) return cause;
   if (error instanceof OpenAIError) return new ApiError(oneLine(error.message));
   return undefined;
 }

@@ -56,6 +56,7 @@ export class StreamRenderer {
   private readonly style: Style;
   /** A high surrogate that ended a delta; its pair starts the next one. */
   private pendingSurrogate = '';
+  private pendingSummarySurrogate = '';
   /** stdout's data so far ends with a newline (or is empty). */
   private stdoutEndsLine = true;
   private stderrEndsLine = true;
@@ -136,10 +137,13 @@ export class StreamRenderer {
         this.inSummary = true;
         this.writeErr(`${this.style.dim(this.style.italic('reasoning summary'))}\n`);
         return;
-      case 'response.reasoning_summary_text.delta':
+      case 'response.reasoning_summary_text.delta': {
         if (this.options.reasoning === 'hide') return;
-        this.writeErr(this.style.dim(String(e.delta ?? '')));
+        const joined = joinSurrogates(this.pendingSummarySurrogate, String(e.delta ?? ''));
+        this.pendingSummarySurrogate = joined.pending;
+        if (joined.text) this.writeErr(this.style.dim(joined.text));
         return;
+      }
       case 'response.reasoning_summary_part.done':
         if (this.options.reasoning === 'hide' || !this.inSummary) return;
         this.inSummary = false;
@@ -217,14 +221,9 @@ export class StreamRenderer {
   }
 
   private writeText(delta: string): void {
-    let text = this.pendingSurrogate + delta;
-    this.pendingSurrogate = '';
-    const last = text.charCodeAt(text.length - 1);
-    if (last >= 0xd800 && last <= 0xdbff) {
-      // A character outside the BMP split across deltas: hold the first half until its pair.
-      this.pendingSurrogate = text.slice(-1);
-      text = text.slice(0, -1);
-    }
+    const joined = joinSurrogates(this.pendingSurrogate, delta);
+    this.pendingSurrogate = joined.pending;
+    const text = joined.text;
     if (text) {
       this.writeOut(text);
       this.state.wroteText = true;
@@ -246,6 +245,17 @@ export class StreamRenderer {
     this.stderrEndsLine = text.endsWith('\n');
     this.cursorAtLineStart = this.stderrEndsLine;
   }
+}
+
+/**
+ * A character outside the BMP may arrive split across two deltas (a high surrogate ending one, its
+ * low surrogate starting the next): hold the first half until its pair comes.
+ */
+export function joinSurrogates(pending: string, delta: string): { text: string; pending: string } {
+  const text = pending + delta;
+  const last = text.charCodeAt(text.length - 1);
+  if (last >= 0xd800 && last <= 0xdbff) return { text: text.slice(0, -1), pending: text.slice(-1) };
+  return { text, pending: '' };
 }
 
 function truncate(text: string, max: number): string {

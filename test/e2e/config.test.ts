@@ -2,7 +2,7 @@ import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CANARY_API_KEY } from '../helpers/canaries.ts';
-import { runAoai, sandbox, type Sandbox } from '../helpers/cli.ts';
+import { runAoai, sandbox, unusedPort, type Sandbox } from '../helpers/cli.ts';
 import { useEmulator } from '../helpers/emulator.ts';
 
 const ctx = useEmulator();
@@ -49,21 +49,22 @@ describe('aoai config', () => {
   });
 
   it('precedence: flag > environment > profile', async () => {
-    await run(['config', 'set', 'endpoint', 'http://127.0.0.1:9']);
+    const dead = `http://127.0.0.1:${await unusedPort()}`;
+    await run(['config', 'set', 'endpoint', dead]);
     await run(['config', 'set', 'deployment', 'profile-dep']);
     const env = { ...box.env, AZURE_OPENAI_API_KEY: CANARY_API_KEY };
-    // profile endpoint (nothing listens on port 9) loses to the environment
+    // profile endpoint (nothing listens there) loses to the environment
     const viaEnv = await runAoai(['create', 'hi'], { env: { ...env, AZURE_OPENAI_ENDPOINT: ctx.emulator.url, AZURE_OPENAI_DEPLOYMENT: 'env-dep' } });
     expect(viaEnv.code).toBe(0);
     expect((ctx.emulator.requests.at(-1)!.body as { model: string }).model).toBe('env-dep');
     // the flag beats a broken environment value
-    const viaFlag = await runAoai(['create', '--endpoint', ctx.emulator.url, '-m', 'flag-dep', 'hi'], { env: { ...env, AZURE_OPENAI_ENDPOINT: 'http://127.0.0.1:9' } });
+    const viaFlag = await runAoai(['create', '--endpoint', ctx.emulator.url, '-m', 'flag-dep', 'hi'], { env: { ...env, AZURE_OPENAI_ENDPOINT: dead } });
     expect(viaFlag.code).toBe(0);
     expect((ctx.emulator.requests.at(-1)!.body as { model: string }).model).toBe('flag-dep');
     // with nothing else, the profile's unreachable endpoint is used and named in the error
     const viaProfile = await runAoai(['create', '--max-retries', '0', 'hi'], { env });
     expect(viaProfile.code).toBe(1);
-    expect(viaProfile.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:9: connection refused/);
+    expect(viaProfile.stderr).toContain(`cannot reach ${dead}: connection refused`);
   });
 
   it('named profiles via --profile and AOAI_PROFILE', async () => {

@@ -134,7 +134,7 @@ describe('background streams', () => {
     const created = await run(['create', '-m', 'gpt-4.1', '--json', 'not background']);
     const result = await run(['get', JSON.parse(created.stdout).id, '--stream']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/HTTP 400: This response cannot be streamed because it was not created with background=true\./);
+    expect(result.stderr).toMatch(/HTTP 400( \(\w+\))?: This response cannot be streamed because it was not created with background=true\./);
   });
 
   it('Ctrl-C stops the stream, keeps the text, exits 130 with the resume command', async () => {

@@ -102,3 +102,16 @@ export function runAoai(args: string[], options: RunOptions = {}): Promise<RunRe
     });
   });
 }
+
+/** A loopback port nothing listens on (bound, then released), for "connection refused" cases. */
+export async function unusedPort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address() as { port: number };
+      server.close(() => resolve(address.port));
+    });
+  });
+}

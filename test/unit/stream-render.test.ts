@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { StreamRenderer, type StreamRenderOptions } from '../../src/render/stream.ts';
+import { StreamRenderer, type AnyStreamEvent, type StreamRenderOptions } from '../../src/render/stream.ts';
 import { loadRecordings } from '../helpers/recordings.ts';
 
-function render(events: Array<{ type: string }>, options: Partial<StreamRenderOptions> = {}) {
+function render(events: AnyStreamEvent[], options: Partial<StreamRenderOptions> = {}) {
   let out = '';
   let err = '';
   const renderer = new StreamRenderer(

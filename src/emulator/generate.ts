@@ -1,0 +1,97 @@
+// Turns a run into its ordered stream of events. The JSON answer of a non-streamed create is
+// simply the `response` of the last event, so streamed and non-streamed answers always agree.
+// Generation is lazy: events are produced as the consumer pulls them.
+import { isReasoningModel, replyFor } from './model.ts';
+import { messageOutput } from './output/message.ts';
+import { reasoningOutput } from './output/reasoning.ts';
+import type { OutputProducer, Run } from './run.ts';
+import type { WireEvent } from './types.ts';
+
+export const MODEL_FAILURE = { code: 'server_error', message: 'The model failed to generate a response.' } as const;
+
+/** Which output items this request produces, in order. Tool features add producers here. */
+export function planOutput(run: Run): OutputProducer[] {
+  const { request, userText, history } = run.input;
+  const producers: OutputProducer[] = [];
+  if (isReasoningModel(String(request.model))) {
+    const include = Array.isArray(request.include) ? (request.include as string[]) : [];
+    producers.push(reasoningOutput({ summary: request.reasoning?.summary, encrypted: include.includes('reasoning.encrypted_content') }));
+  }
+  producers.push(messageOutput(replyFor(userText, history)));
+  return producers;
+}
+
+export interface GenerateOptions {
+  /** Fault `fail`: the response ends `failed` right after it starts. */
+  fail?: boolean;
+}
+
+export function* generateEvents(run: Run, options: GenerateOptions = {}): Generator<WireEvent> {
+  const response = run.response;
+  yield run.stamp(run.lifecycle('response.created', true));
+  if (response.background) {
+    yield run.stamp(run.lifecycle('response.queued', true));
+  }
+  response.status = 'in_progress';
+  yield run.stamp(run.lifecycle('response.in_progress', true));
+  if (options.fail) {
+    response.status = 'failed';
+    response.error = { ...MODEL_FAILURE };
+    finishResponse(run);
+    yield run.stamp(run.lifecycle('response.failed', false));
+    return;
+  }
+  let incomplete = false;
+  for (const producer of planOutput(run)) {
+    const outcome = yield* stamped(run, producer(run));
+    if (outcome === 'incomplete') {
+      incomplete = true;
+      break;
+    }
+  }
+  response.status = incomplete ? 'incomplete' : 'completed';
+  if (incomplete) response.incomplete_details = { reason: 'max_output_tokens' };
+  finishResponse(run);
+  yield run.stamp(run.lifecycle(incomplete ? 'response.incomplete' : 'response.completed', false));
+}
+
+function* stamped<R>(run: Run, source: Generator<import('./types.ts').PendingEvent, R>): Generator<WireEvent, R> {
+  for (;;) {
+    const next = source.next();
+    if (next.done) return next.value;
+    yield run.stamp(next.value);
+  }
+}
+
+export function finishResponse(run: Run): void {
+  const response = run.response;
+  response.completed_at = response.status === 'completed' ? Math.floor(Date.now() / 1000) : null;
+  response.usage = run.usage();
+  response.service_tier = 'default';
+  response.content_filters = run.contentFilters();
+}
+
+/**
+ * Fault `error-event-after=K`: after K events the generation breaks off with the nested `error`
+ * event the service sends, then `response.failed` (as in the recorded openai-error stream).
+ */
+export function* failAfter(run: Run, source: Iterator<WireEvent>, count: number): Generator<WireEvent> {
+  for (let sent = 0; ; sent++) {
+    if (sent === count && !isTerminalStatus(run.response.status)) {
+      source.return?.();
+      yield run.stamp({ type: 'error', error: { type: 'server_error', code: 'server_error', message: 'The server had an error while processing your request.', param: null } });
+      run.response.status = 'failed';
+      run.response.error = { code: 'server_error', message: 'The server had an error while processing your request.' };
+      finishResponse(run);
+      yield run.stamp(run.lifecycle('response.failed', false));
+      return;
+    }
+    const next = source.next();
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
+export function isTerminalStatus(status: string | undefined): boolean {
+  return status === 'completed' || status === 'failed' || status === 'incomplete' || status === 'cancelled';
+}

@@ -1,0 +1,220 @@
+// The Responses API routes: create, retrieve (JSON or a replayed background stream), delete,
+// cancel and input_items, with the service's error messages.
+import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
+import type { RequestContext, Route } from './context.ts';
+import { failAfter, generateEvents } from './generate.ts';
+import { azureError, HttpError, invalidRequest, responseNotFound, sendJson } from './http.ts';
+import { newId } from './ids.ts';
+import { isReasoningModel } from './model.ts';
+import { messageText, parseCreateBody, textLength, toInputItems, validateCreate, type CreateRequest } from './request.ts';
+import { Run } from './run.ts';
+import { liveBatches, pipeEvents, startEventStream } from './sse.ts';
+import { BackgroundJob, followJob, type StoredRecord } from './store.ts';
+import type { StoredItem, WireEvent, WireResponse } from './types.ts';
+
+const ID = '([^/]+)';
+
+export const responseRoutes: Route[] = [
+  { method: 'POST', pattern: /^\/responses$/, handler: createResponse, isStream: ({ body }) => (body as { stream?: unknown } | undefined)?.stream === true },
+  { method: 'GET', pattern: new RegExp(`^/responses/${ID}$`), handler: retrieveResponse, isStream: ({ url }) => url.searchParams.get('stream') === 'true' },
+  { method: 'DELETE', pattern: new RegExp(`^/responses/${ID}$`), handler: deleteResponse },
+  { method: 'POST', pattern: new RegExp(`^/responses/${ID}/cancel$`), handler: cancelResponse },
+  { method: 'GET', pattern: new RegExp(`^/responses/${ID}/input_items$`), handler: listInputItems },
+];
+
+async function createResponse(ctx: RequestContext): Promise<void> {
+  const request = parseCreateBody(ctx.rawBody);
+  validateCreate(request);
+  const model = request.model as string;
+  if (ctx.settings.deployments.size > 0 && !ctx.settings.deployments.has(model)) {
+    throw azureError(
+      404,
+      'DeploymentNotFound',
+      'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.',
+    );
+  }
+  let previous: StoredRecord | undefined;
+  if (request.previous_response_id !== undefined && request.previous_response_id !== null) {
+    const previousId = String(request.previous_response_id);
+    previous = ctx.store.get(previousId);
+    if (!previous) throw invalidRequest(`Previous response with id '${previousId}' not found.`, 'previous_response_id', 'previous_response_not_found');
+  }
+  const inputItems = toInputItems(request.input);
+  const userTexts = inputItems.filter((item) => item.type === 'message' && item.role === 'user').map((item) => messageText(item) ?? '');
+  const chainTexts = [...(previous?.userTexts ?? []), ...userTexts];
+  const userText = userTexts.at(-1) ?? '';
+  const history = userTexts.length > 0 ? chainTexts.slice(0, -1) : chainTexts;
+  const instructions = typeof request.instructions === 'string' ? request.instructions : '';
+  const chainCharacters = (previous?.chainCharacters ?? 0) + textLength(inputItems);
+  const background = request.background === true;
+  const store = request.store !== false;
+  const response = newResponse(request, background, store);
+  const run = new Run({
+    request,
+    response,
+    inputItems,
+    userText,
+    history,
+    inputCharacters: chainCharacters + instructions.length,
+    headers: ctx.headers,
+  });
+  const fault = ctx.fault;
+  let events: Iterator<WireEvent> = generateEvents(run, { fail: fault?.fail });
+  if (fault?.errorEventAfter !== undefined) events = failAfter(run, events, fault.errorEventAfter);
+  const record: StoredRecord = { response, inputItems, userTexts: chainTexts, chainCharacters };
+  const streamed = request.stream === true;
+
+  if (background) {
+    record.job = new BackgroundJob(run, events, { queueMs: ctx.settings.queueMs, eventDelayMs: fault?.delayMs ?? ctx.settings.eventDelayMs });
+    ctx.store.put(record);
+    if (!streamed) {
+      sendJson(ctx.res, 200, record.job.log.at(-1)?.type === 'response.queued' ? (record.job.log.at(-1) as { response: WireResponse }).response : response);
+      return;
+    }
+    startEventStream(ctx.res);
+    await pipeEvents(ctx.res, followJob(record.job, -1, () => ctx.res.destroyed), fault);
+    return;
+  }
+
+  if (store) ctx.store.put(record);
+  if (!streamed) {
+    if (fault?.delayMs) await sleep(fault.delayMs);
+    for (let next = events.next(); !next.done; next = events.next());
+    sendJson(ctx.res, 200, response);
+    return;
+  }
+  startEventStream(ctx.res);
+  const end = await pipeEvents(ctx.res, liveBatches(events, fault?.delayMs ?? ctx.settings.eventDelayMs), fault);
+  if (end !== 'ended') {
+    // The service keeps generating a stored response after its client goes away.
+    if (store) await finishQuietly(events);
+    else events.return?.(undefined);
+  }
+}
+
+async function finishQuietly(events: Iterator<WireEvent>): Promise<void> {
+  for (let count = 0; ; count++) {
+    if (events.next().done) return;
+    if (count % 4096 === 4095) await yieldToLoop();
+  }
+}
+
+function newResponse(request: CreateRequest, background: boolean, store: boolean): WireResponse {
+  const reasoning = isReasoningModel(String(request.model));
+  const text = (request.text ?? {}) as { format?: unknown; verbosity?: unknown };
+  return {
+    id: newId('resp'),
+    object: 'response',
+    created_at: Math.floor(Date.now() / 1000),
+    status: background ? 'queued' : 'in_progress',
+    background,
+    completed_at: null,
+    content_filters: null,
+    error: null,
+    incomplete_details: null,
+    instructions: (request.instructions as WireResponse['instructions'] | undefined) ?? null,
+    max_output_tokens: (request.max_output_tokens as number | undefined) ?? null,
+    max_tool_calls: (request.max_tool_calls as number | undefined) ?? null,
+    model: request.model as string,
+    output: [],
+    parallel_tool_calls: (request.parallel_tool_calls as boolean | undefined) ?? true,
+    previous_response_id: (request.previous_response_id as string | undefined) ?? null,
+    prompt_cache_key: (request.prompt_cache_key as string | undefined) ?? null,
+    prompt_cache_retention: null,
+    reasoning: reasoning ? ({ effort: request.reasoning?.effort ?? 'medium', summary: request.reasoning?.summary ?? null } as WireResponse['reasoning']) : { effort: null, summary: null },
+    safety_identifier: (request.safety_identifier as string | undefined) ?? null,
+    service_tier: 'auto',
+    store,
+    temperature: (request.temperature as number | undefined) ?? 1,
+    text: { format: (text.format as { type: 'text' } | undefined) ?? { type: 'text' }, verbosity: (text.verbosity as 'medium' | undefined) ?? 'medium' },
+    tool_choice: (request.tool_choice as WireResponse['tool_choice'] | undefined) ?? 'auto',
+    tools: (request.tools as WireResponse['tools'] | undefined) ?? [],
+    top_logprobs: (request.top_logprobs as number | undefined) ?? 0,
+    top_p: (request.top_p as number | undefined) ?? 1,
+    truncation: (request.truncation as 'auto' | 'disabled' | undefined) ?? 'disabled',
+    usage: null,
+    user: (request.user as string | undefined) ?? null,
+    metadata: (request.metadata as Record<string, string> | undefined) ?? {},
+  };
+}
+
+function storedOr404(ctx: RequestContext): StoredRecord {
+  const id = ctx.params[0]!;
+  const record = ctx.store.get(id);
+  if (!record) throw responseNotFound(id);
+  return record;
+}
+
+async function retrieveResponse(ctx: RequestContext): Promise<void> {
+  const record = storedOr404(ctx);
+  if (ctx.url.searchParams.get('stream') !== 'true') {
+    sendJson(ctx.res, 200, record.response);
+    return;
+  }
+  if (!record.job) {
+    throw invalidRequest('This response cannot be streamed because it was not created with background=true.', 'stream', 'invalid_value');
+  }
+  const raw = ctx.url.searchParams.get('starting_after');
+  let startingAfter = -1;
+  if (raw !== null) {
+    if (!/^\d+$/.test(raw)) {
+      throw invalidRequest(`Invalid 'starting_after': expected a non-negative integer, but got '${raw}' instead.`, 'starting_after', 'invalid_value');
+    }
+    startingAfter = Number(raw);
+  }
+  startEventStream(ctx.res);
+  await pipeEvents(ctx.res, followJob(record.job, startingAfter, () => ctx.res.destroyed), ctx.fault);
+}
+
+function deleteResponse(ctx: RequestContext): void {
+  const id = ctx.params[0]!;
+  if (!ctx.store.delete(id)) throw responseNotFound(id);
+  sendJson(ctx.res, 200, { id, object: 'response.deleted', deleted: true });
+}
+
+function cancelResponse(ctx: RequestContext): void {
+  const record = storedOr404(ctx);
+  if (!record.job) throw invalidRequest('Cannot cancel a synchronous response.', null, null);
+  record.job.cancel();
+  sendJson(ctx.res, 200, record.response);
+}
+
+function listInputItems(ctx: RequestContext): void {
+  const record = storedOr404(ctx);
+  const query = ctx.url.searchParams;
+  const limit = parseLimit(query.get('limit'));
+  const order = query.get('order') ?? 'desc';
+  if (order !== 'asc' && order !== 'desc') {
+    throw invalidRequest(`Invalid value: '${order}'. Supported values are: 'asc' and 'desc'.`, 'order', 'invalid_value');
+  }
+  let items: StoredItem[] = order === 'asc' ? [...record.inputItems] : [...record.inputItems].reverse();
+  const after = query.get('after');
+  const before = query.get('before');
+  if (after !== null) items = items.slice(cursorIndex(items, after, 'after') + 1);
+  if (before !== null) items = items.slice(0, cursorIndex(items, before, 'before'));
+  const page = items.slice(0, limit);
+  sendJson(ctx.res, 200, {
+    object: 'list',
+    data: page,
+    first_id: page[0]?.id ?? null,
+    last_id: page.at(-1)?.id ?? null,
+    has_more: items.length > page.length,
+  });
+}
+
+function parseLimit(raw: string | null): number {
+  if (raw === null) return 20;
+  if (!/^-?\d+$/.test(raw)) throw invalidRequest(`Invalid 'limit': expected an integer, but got '${raw}' instead.`, 'limit', 'invalid_type');
+  const limit = Number(raw);
+  if (limit < 1) throw invalidRequest(`Invalid 'limit': integer below minimum value. Expected a value >= 1, but got ${limit} instead.`, 'limit', 'integer_below_min_value');
+  if (limit > 100) throw invalidRequest(`Invalid 'limit': integer above maximum value. Expected a value <= 100, but got ${limit} instead.`, 'limit', 'integer_above_max_value');
+  return limit;
+}
+
+function cursorIndex(items: StoredItem[], id: string, param: string): number {
+  const index = items.findIndex((item) => item.id === id);
+  if (index === -1) throw invalidRequest(`Invalid '${param}': no input item with id '${id}' in this response.`, param, 'invalid_value');
+  return index;
+}
+
+export { HttpError };
