@@ -9,6 +9,7 @@ import type { IO } from '../io/io.ts';
 import { collect } from './parse.ts';
 import { registerCreate } from '../commands/create.ts';
 import { registerStream } from '../commands/stream.ts';
+import { registerChat } from '../commands/chat.ts';
 import { registerGet } from '../commands/get.ts';
 import { registerDelete } from '../commands/delete.ts';
 import { registerCancel } from '../commands/cancel.ts';
@@ -58,6 +59,7 @@ Exit codes: 0 ok, 1 API error, 2 usage, 3 auth/config, 4 response not completed,
 
   registerCreate(program, ctx);
   registerStream(program, ctx);
+  registerChat(program, ctx);
   registerGet(program, ctx);
   registerCancel(program, ctx);
   registerDelete(program, ctx);

@@ -1,0 +1,58 @@
+// Files chat keeps per profile under the state directory (mode 0600, in a 0700 directory): the
+// prompt history and the id of the last response, for --resume.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../core/atomic-write.ts';
+
+export interface ChatFiles {
+  history: string;
+  last: string;
+}
+
+/** Profile names are free text; keep them to one safe file name each. */
+export function chatFiles(stateDir: string, profile: string): ChatFiles {
+  const dir = join(stateDir, 'chat');
+  const name = encodeURIComponent(profile).replace(/^\./, '%2E');
+  return { history: join(dir, `${name}.history`), last: join(dir, `${name}.last.json`) };
+}
+
+/** One entry per line, oldest first on disk; readline wants newest first. */
+export function loadHistory(path: string, size: number): string[] {
+  try {
+    return readFileSync(path, 'utf8').split('\n').filter(Boolean).slice(-size).reverse();
+  } catch {
+    return [];
+  }
+}
+
+export function saveHistory(path: string, newestFirst: readonly string[]): void {
+  try {
+    writePrivate(path, `${[...newestFirst].reverse().join('\n')}\n`);
+  } catch {
+    // History is a convenience: a read-only state directory must not break the chat.
+  }
+}
+
+export interface LastResponse {
+  id: string;
+  model: string;
+}
+
+export function readLastResponse(path: string): LastResponse | undefined {
+  try {
+    const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<LastResponse>;
+    if (typeof value.id === 'string' && typeof value.model === 'string') return { id: value.id, model: value.model };
+  } catch {
+    // Missing or unreadable: nothing to resume.
+  }
+  return undefined;
+}
+
+export function writeLastResponse(path: string, last: LastResponse): void {
+  writePrivate(path, `${JSON.stringify({ ...last, savedAt: new Date().toISOString() })}\n`);
+}
+
+function writePrivate(path: string, text: string): void {
+  mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
+  writeFileAtomic(path, text, { mode: 0o600 });
+}
