@@ -3,7 +3,7 @@
 // travel with every request instead, reasoning included as encrypted content (the service cannot
 // look it up), so the model keeps its train of thought.
 import type { Response as ApiResponse, ResponseInputItem } from 'openai/resources/responses/responses';
-import { buildCreateBody, type CreateBody, type RequestFlags } from '../request/create-params.ts';
+import { buildCreateBody, userMessage, type CreateBody, type RequestFlags } from '../request/create-params.ts';
 import { outputText } from '../render/response.ts';
 
 export const ENCRYPTED_REASONING = 'reasoning.encrypted_content';
@@ -64,7 +64,7 @@ export class Conversation {
     this.turns++;
     this.previousId = response.id;
     if (!this.stored) {
-      const input = Array.isArray(body.input) ? (body.input as ResponseInputItem[]) : [];
+      const input = typeof body.input === 'string' ? [userMessage(body.input)] : ((body.input ?? []) as ResponseInputItem[]);
       // The request's input already holds the earlier items; keep it whole, then add the output.
       this.items = [...input, ...response.output.map(asInputItem)];
     }

@@ -64,12 +64,15 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
     const last = readLastResponse(files.last);
     if (!last) {
       notice(`no earlier conversation for profile ${f.profileName}; starting a new one`);
-    } else if (await exists(client, last.id)) {
-      previous = last.id;
-      model ??= last.model;
-      notice(`resuming ${last.id}`);
     } else {
-      notice(`the last conversation (${last.id}) no longer exists (deleted, or older than 30 days); starting a new one`);
+      // The deployment it used still serves the new conversation if the old one is gone.
+      model ??= last.model;
+      if (await exists(client, last.id)) {
+        previous = last.id;
+        notice(`resuming ${last.id}`);
+      } else {
+        notice(`the last conversation (${last.id}) no longer exists (deleted, or older than 30 days); starting a new one`);
+      }
     }
   } else if (previous && !(await exists(client, previous))) {
     throw new UsageError(`--previous ${previous}: no such stored response (deleted, expired, or created with --no-store)`);

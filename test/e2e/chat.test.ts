@@ -1,0 +1,269 @@
+// aoai chat in a real pseudo-terminal (tmux), against the emulator. The emulator's Echo model
+// repeats the earlier user messages of the chain, so the screen shows what each turn saw.
+import { readFileSync, statSync } from 'node:fs';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { runAoai, sandbox, type Sandbox } from '../helpers/cli.ts';
+import { keyEnv, useEmulator } from '../helpers/emulator.ts';
+import { TmuxServer, type Pane } from '../helpers/tmux.ts';
+import { chatFiles } from '../../src/chat/history.ts';
+
+const ctx = useEmulator();
+const tmux = new TmuxServer(`aoai-chat-${process.pid}`);
+const panes: Pane[] = [];
+const boxes: Sandbox[] = [];
+
+afterEach(() => {
+  for (const pane of panes.splice(0)) pane.close();
+  for (const box of boxes.splice(0)) box.cleanup();
+});
+afterAll(() => tmux.kill());
+
+/** A chat in a fresh home (own history and state), or in `box` to share them across runs. */
+function chat(args: string[], box?: Sandbox): { pane: Pane; box: Sandbox } {
+  if (!box) {
+    box = sandbox(keyEnv(ctx.emulator));
+    boxes.push(box);
+  }
+  const pane = tmux.aoai(['chat', ...args], { env: box.env });
+  panes.push(pane);
+  return { pane, box };
+}
+
+const PROMPT = /^> $/m;
+const ESC = '\u001b';
+const DONE = /✓ completed · resp_/;
+
+/** Send a message and wait for its usage line (the Nth). */
+async function turn(pane: Pane, text: string, n: number): Promise<string> {
+  pane.line(text);
+  return pane.waitForCount(DONE, n);
+}
+
+function createRequests() {
+  return ctx.emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/responses'));
+}
+
+describe('aoai chat', () => {
+  it('three turns chain: each later turn sees the earlier ones; Ctrl-D ends with 0', async () => {
+    const { pane, box } = chat(['-m', 'gpt-4.1']);
+    await pane.waitFor('/help for commands');
+    const before = createRequests().length;
+    await turn(pane, 'alpha', 1);
+    await turn(pane, 'beta', 2);
+    const screen = await turn(pane, 'gamma', 3);
+    expect(screen).toContain('Echo: alpha\n');
+    expect(screen).toContain('Echo: beta (turn 2; earlier: "alpha")');
+    expect(screen).toContain('Echo: gamma (turn 3; earlier: "alpha", "beta")');
+    const requests = createRequests().slice(before);
+    expect(requests).toHaveLength(3);
+    expect(requests[0]!.body).not.toHaveProperty('previous_response_id');
+    expect((requests[1]!.body as { previous_response_id: string }).previous_response_id).toMatch(/^resp_/);
+    expect(requests.map((r) => (r.body as { stream: boolean }).stream)).toEqual([true, true, true]);
+
+    pane.line('/id');
+    const ids = [...screen.matchAll(/✓ completed · (resp_\w+)/g)].map((m) => m[1]);
+    await pane.waitFor(new RegExp(`^${ids[2]}$`, 'm'));
+    pane.press('C-d');
+    expect(await pane.exitCode()).toBe(0);
+
+    // History is kept per profile, private.
+    const history = chatFiles(`${box.home}/.local/state/aoai`, 'default').history;
+    expect(readFileSync(history, 'utf8')).toBe('alpha\nbeta\ngamma\n/id\n');
+    expect(statSync(history).mode & 0o777).toBe(0o600);
+  });
+
+  it('/new starts over, /model switches deployment, /instructions /effort /summary change the next request', async () => {
+    const { pane } = chat(['-m', 'gpt-4.1']);
+    await pane.waitFor(PROMPT);
+    await turn(pane, 'one', 1);
+    pane.line('/new');
+    await pane.waitFor('new conversation');
+    let screen = await turn(pane, 'two', 2);
+    expect(screen).toContain('Echo: two\n');
+
+    pane.line('/model o4-mini');
+    await pane.waitFor('model: o4-mini');
+    pane.line('/instructions Answer briefly.');
+    await pane.waitFor('instructions set');
+    pane.line('/effort high');
+    await pane.waitFor('reasoning effort: high');
+    pane.line('/summary detailed');
+    await pane.waitFor('reasoning summary: detailed');
+    screen = await turn(pane, 'three', 3);
+    expect(screen).toContain('Echo: three (turn 2; earlier: "two")');
+    expect(screen).toMatch(/reasoning summary\n\*\*/);
+    expect(createRequests().at(-1)!.body).toMatchObject({
+      model: 'o4-mini',
+      instructions: 'Answer briefly.',
+      reasoning: { effort: 'high', summary: 'detailed' },
+    });
+
+    pane.line('/summary off');
+    await pane.waitFor('reasoning summary: off');
+    pane.line('/effort extreme');
+    await pane.waitFor(/usage: \/effort .*low\|medium\|high/);
+    pane.line('/bogus');
+    await pane.waitFor('unknown command /bogus');
+    pane.line('/help');
+    screen = await pane.waitFor('/save FILE');
+    expect(screen).toMatch(/\/summary auto\|concise\|detailed\|off/);
+    await turn(pane, '//not a command', 4);
+    expect(createRequests().at(-1)!.body).toMatchObject({ input: '/not a command', reasoning: { effort: 'high' } });
+    expect((createRequests().at(-1)!.body as { reasoning: object }).reasoning).not.toHaveProperty('summary');
+    pane.line('/exit');
+    expect(await pane.exitCode()).toBe(0);
+  });
+
+  it('multi-line input: a trailing backslash, a """ block, and a bracketed paste keep their newlines', async () => {
+    const { pane } = chat(['-m', 'gpt-4.1']);
+    await pane.waitFor(PROMPT);
+    pane.line('first line \\');
+    await turn(pane, 'second line', 1);
+    expect(createRequests().at(-1)!.body).toMatchObject({ input: 'first line \nsecond line' });
+
+    pane.line('"""');
+    pane.line('block one');
+    pane.line('');
+    pane.line('block three');
+    await turn(pane, '"""', 2);
+    expect(createRequests().at(-1)!.body).toMatchObject({ input: 'block one\n\nblock three' });
+
+    pane.paste('pasted one\npasted two\n');
+    await pane.waitFor('pasted two');
+    pane.press('Enter');
+    await pane.waitForCount(DONE, 3);
+    expect(createRequests().at(-1)!.body).toMatchObject({ input: 'pasted one\npasted two' });
+  });
+
+  it('renders assistant Markdown on the terminal: headings, lists, emphasis, code blocks set apart', async () => {
+    const { pane } = chat(['-m', 'gpt-4.1']);
+    await pane.waitFor(PROMPT);
+    pane.paste('intro\n# Big title\n- item **bold** and *soft*\n1. numbered `code`\n```js\nconst x = 1;\n```\nthe end');
+    await pane.waitFor('the end');
+    pane.press('Enter');
+    await pane.waitForCount(DONE, 1);
+    const screen = pane.screen();
+    const reply = screen.slice(screen.indexOf('Echo: intro'));
+    expect(reply).toContain('\nBig title\n');
+    expect(reply).toContain('\n• item bold and soft\n');
+    expect(reply).toContain('\n1. numbered code\n');
+    expect(reply).toMatch(/\n── js ─+\n {4}const x = 1;\n─+\nthe end\n/);
+    const styled = pane.screen({ escapes: true });
+    const sgr = (code: number, text: string) => new RegExp(`${ESC}\\[${code}m(${ESC}\\[\\d+m)*${text}`);
+    expect(styled).toMatch(sgr(1, 'bold'));
+    expect(styled).toMatch(sgr(3, 'soft'));
+  });
+
+  it('Ctrl-C cancels the reply in flight and keeps the session; at an empty prompt it says how to exit', async () => {
+    const { pane } = chat(['-m', 'gpt-4.1', '-H', 'x-emulator-fault: delay-ms=20']);
+    await pane.waitFor(PROMPT);
+    await turn(pane, 'hello', 1);
+    pane.line('Write 3000 words');
+    await pane.waitFor(/Write 3000 words\n(\S+ ){10}/);
+    pane.press('C-c');
+    await pane.waitFor('cancelled; this turn is not part of the conversation');
+    const screen = await turn(pane, 'after', 2);
+    // The cancelled turn is not in the chain: the next one sees only "hello".
+    expect(screen).toContain('Echo: after (turn 2; earlier: "hello")');
+    pane.press('C-c');
+    await pane.waitFor('(to exit, press Ctrl-D or type /exit)');
+    pane.type('half typed');
+    pane.press('C-c');
+    await pane.waitFor(/^> \^C$/m);
+    pane.press('C-d');
+    expect(await pane.exitCode()).toBe(0);
+  });
+
+  it('--resume continues the last conversation of the profile; a deleted one starts fresh with a clear message', async () => {
+    const box = sandbox(keyEnv(ctx.emulator));
+    boxes.push(box);
+    const first = chat(['-m', 'gpt-4.1'], box);
+    await first.pane.waitFor(PROMPT);
+    const screen = await turn(first.pane, 'remember me', 1);
+    const id = /✓ completed · (resp_\w+)/.exec(screen)![1]!;
+    first.pane.press('C-d');
+    expect(await first.pane.exitCode()).toBe(0);
+    const last = chatFiles(`${box.home}/.local/state/aoai`, 'default').last;
+    expect(statSync(last).mode & 0o777).toBe(0o600);
+
+    const again = chat(['--resume'], box).pane;
+    await again.waitFor(`resuming ${id}`);
+    const resumed = await turn(again, 'and now', 1);
+    expect(resumed).toContain('Echo: and now (turn 2; earlier: "remember me")');
+    expect(createRequests().at(-1)!.body).toMatchObject({ model: 'gpt-4.1', previous_response_id: id });
+    again.press('C-d');
+    expect(await again.exitCode()).toBe(0);
+
+    const newest = JSON.parse(readFileSync(last, 'utf8')).id as string;
+    expect((await fetch(`${ctx.emulator.url}/openai/v1/responses/${newest}`, { method: 'DELETE', headers: { 'api-key': ctx.emulator.apiKey } })).status).toBe(200);
+    const gone = chat(['--resume'], box).pane;
+    await gone.waitFor(`the last conversation (${newest}) no longer exists`);
+    const fresh = await turn(gone, 'fresh', 1);
+    expect(fresh).toContain('Echo: fresh\n');
+    gone.press('C-d');
+    expect(await gone.exitCode()).toBe(0);
+  });
+
+  it('--no-store sends the conversation each turn, encrypted reasoning included', async () => {
+    const { pane } = chat(['-m', 'o4-mini', '--no-store']);
+    await pane.waitFor('not stored');
+    await turn(pane, 'uno', 1);
+    const screen = await turn(pane, 'dos', 2);
+    expect(screen).toContain('Echo: dos (turn 2; earlier: "uno")');
+    const body = createRequests().at(-1)!.body as { store: boolean; include: string[]; input: { type?: string; role?: string; encrypted_content?: string }[] };
+    expect(body).toMatchObject({ store: false, include: ['reasoning.encrypted_content'] });
+    expect(body).not.toHaveProperty('previous_response_id');
+    expect(body.input.map((item) => item.type ?? item.role)).toEqual(['user', 'reasoning', 'message', 'user']);
+    expect(body.input[1]!.encrypted_content).toMatch(/^gAAAAAB/);
+  });
+
+  it('/save writes the transcript as Markdown (0600) and never overwrites', async () => {
+    const { pane, box } = chat(['-m', 'gpt-4.1']);
+    await pane.waitFor(PROMPT);
+    await turn(pane, 'save **this**', 1);
+    const path = `${box.home}/talk.md`;
+    pane.line(`/save ${path}`);
+    await pane.waitFor(`saved ${path}`);
+    const text = readFileSync(path, 'utf8');
+    expect(text).toMatch(/^# aoai chat, \d{4}-\d\d-\d\dT[\d:]+Z\n\n## You\n\nsave \*\*this\*\*\n\n## Assistant \(gpt-4\.1, resp_\w+\)\n\nEcho: save \*\*this\*\*\n$/);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    pane.line(`/save ${path}`);
+    await pane.waitFor(`aoai: ${path} exists; /save never overwrites, choose another name`);
+    expect(readFileSync(path, 'utf8')).toBe(text);
+  });
+
+  it('takes the model flags create takes: the first request carries them', async () => {
+    const { pane } = chat(['-m', 'o4-mini', '--instructions', 'Be terse.', '--temperature', '0.5', '--top-p', '0.9', '--max-output-tokens', '500', '--metadata', 'app=chat', '--reasoning-effort', 'low', '--reasoning-summary', 'concise', '--reasoning', 'hide', '--usage']);
+    await pane.waitFor(PROMPT);
+    const screen = await turn(pane, 'flags', 1);
+    expect(screen).not.toContain('reasoning summary');
+    expect(createRequests().at(-1)!.body).toMatchObject({
+      model: 'o4-mini',
+      instructions: 'Be terse.',
+      temperature: 0.5,
+      top_p: 0.9,
+      max_output_tokens: 500,
+      metadata: { app: 'chat' },
+      reasoning: { effort: 'low', summary: 'concise' },
+      stream: true,
+    });
+  });
+
+  it('a failed turn prints one line and the session goes on', async () => {
+    const { pane } = chat(['-m', 'gpt-4.1', '--max-retries', '0']);
+    await pane.waitFor(PROMPT);
+    ctx.emulator.addFault('status=503');
+    pane.line('doomed');
+    await pane.waitFor(/^aoai: .*503/m);
+    const screen = await turn(pane, 'survived', 1);
+    expect(screen).toContain('Echo: survived\n');
+  });
+
+  it('refuses a non-interactive stdin with a hint (exit 2), before any request', async () => {
+    const before = ctx.emulator.requests.length;
+    const piped = await runAoai(['chat', '-m', 'gpt-4.1'], { env: ctx.env, input: 'hello\n' });
+    expect(piped).toMatchObject({ code: 2, stdout: '' });
+    expect(piped.stderr).toBe('aoai: aoai chat needs an interactive terminal, but standard input is not one\nhint: for one request from a pipe or a script, use: aoai create … or aoai stream …\n');
+    expect(ctx.emulator.requests.length).toBe(before);
+  });
+});
