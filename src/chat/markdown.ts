@@ -260,7 +260,8 @@ export class MarkdownStream {
           }
           continue;
         }
-        const opens = !this.inline.italic && !/\s/.test(next) && (c === '*' || !isWordChar(this.previousChar));
+        // A single `*` or `_` inside a word (3*4, snake_case) is not emphasis.
+        const opens = !this.inline.italic && !/\s/.test(next) && !isWordChar(this.previousChar);
         const closes = this.inline.italic === c && !/\s/.test(this.previousChar) && (c === '*' || !isWordChar(next));
         take(1);
         if (opens || closes) {
