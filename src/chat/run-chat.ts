@@ -212,8 +212,10 @@ function saveLast(session: Session, response: ApiResponse): void {
 async function reportTurnError(session: Session, error: unknown): Promise<void> {
   const { io } = session.f;
   if (error instanceof InterruptedError) {
-    const detail = error.message === 'interrupted' ? '' : `: ${error.message.replace(/^interrupted;\s*/, '')}`;
-    io.err(`${session.style.dim(`cancelled${detail}; this turn is not part of the conversation`)}\n`);
+    // runStream says what became of a background job: "interrupted; cancelled resp_…" or "… is still running".
+    const detail = error.message.replace(/^interrupted;?\s*/, '');
+    const what = detail === '' ? 'cancelled' : detail.startsWith('cancelled') ? detail : `cancelled (${detail})`;
+    io.err(`${session.style.dim(`${what}; this turn is not part of the conversation`)}\n`);
     if (error.hint) io.err(`${session.style.dim(`hint: ${error.hint}`)}\n`);
     return;
   }

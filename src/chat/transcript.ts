@@ -7,7 +7,8 @@ export function transcriptMarkdown(entries: readonly TranscriptEntry[], startedA
   const lines = [`# aoai chat, ${startedAt.toISOString().replace(/\.\d+Z$/, 'Z')}`, ''];
   for (const entry of entries) {
     if (entry.role === 'user') {
-      lines.push('## You', '', entry.text.trimEnd(), '');
+      // Quoted, so a heading the user typed cannot pass for a section of the transcript.
+      lines.push('## You', '', ...entry.text.trimEnd().split('\n').map((line) => (line ? `> ${line}` : '>')), '');
     } else {
       const about = [entry.model, entry.responseId].filter(Boolean).join(', ');
       lines.push(`## Assistant${about ? ` (${about})` : ''}`, '', entry.text.trimEnd(), '');

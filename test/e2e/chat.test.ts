@@ -1,6 +1,6 @@
 // aoai chat in a real pseudo-terminal (tmux), against the emulator. The emulator's Echo model
 // repeats the earlier user messages of the chain, so the screen shows what each turn saw.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runAoai, sandbox, type Sandbox } from '../helpers/cli.ts';
 import { keyEnv, useEmulator } from '../helpers/emulator.ts';
@@ -174,6 +174,17 @@ describe('aoai chat', () => {
     expect(await pane.exitCode()).toBe(0);
   });
 
+  it('--background --cancel-on-interrupt: Ctrl-C cancels the job itself', async () => {
+    const { pane } = chat(['-m', 'gpt-4.1', '--background', '--cancel-on-interrupt', '-H', 'x-emulator-fault: delay-ms=20']);
+    await pane.waitFor(PROMPT);
+    pane.line('Write 3000 words');
+    const screen = await pane.waitFor(/Write 3000 words\n(.|\n)*?(\S+ ){10}/);
+    const id = /(resp_\w+) is running in the background/.exec(screen)![1]!;
+    pane.press('C-c');
+    await pane.waitFor(`cancelled ${id}; this turn is not part of the conversation`);
+    expect(ctx.emulator.getStored(id)!.status).toBe('cancelled');
+  });
+
   it('--resume continues the last conversation of the profile; a deleted one starts fresh with a clear message', async () => {
     const box = sandbox(keyEnv(ctx.emulator));
     boxes.push(box);
@@ -225,7 +236,7 @@ describe('aoai chat', () => {
     pane.line(`/save ${path}`);
     await pane.waitFor(`saved ${path}`);
     const text = readFileSync(path, 'utf8');
-    expect(text).toMatch(/^# aoai chat, \d{4}-\d\d-\d\dT[\d:]+Z\n\n## You\n\nsave \*\*this\*\*\n\n## Assistant \(gpt-4\.1, resp_\w+\)\n\nEcho: save \*\*this\*\*\n$/);
+    expect(text).toMatch(/^# aoai chat, \d{4}-\d\d-\d\dT[\d:]+Z\n\n## You\n\n> save \*\*this\*\*\n\n## Assistant \(gpt-4\.1, resp_\w+\)\n\nEcho: save \*\*this\*\*\n$/);
     expect(statSync(path).mode & 0o777).toBe(0o600);
     pane.line(`/save ${path}`);
     await pane.waitFor(`aoai: ${path} exists; /save never overwrites, choose another name`);
@@ -247,6 +258,38 @@ describe('aoai chat', () => {
       reasoning: { effort: 'low', summary: 'concise' },
       stream: true,
     });
+  });
+
+  it('--body, --input-items, --include and --previous shape the requests; --background turns stream too', async () => {
+    const box = sandbox(keyEnv(ctx.emulator));
+    boxes.push(box);
+    writeFileSync(`${box.home}/body.json`, JSON.stringify({ user: 'chat-user', text: { verbosity: 'low' } }));
+    writeFileSync(`${box.home}/items.json`, JSON.stringify([{ role: 'developer', content: 'context first' }]));
+    const seed = await runAoai(['create', '-m', 'gpt-4.1', '--json', 'seed'], { env: box.env });
+    const seedId = JSON.parse(seed.stdout).id as string;
+
+    const { pane } = chat(['-m', 'gpt-4.1', '--body', `${box.home}/body.json`, '--input-items', `${box.home}/items.json`, '--include', 'message.output_text.logprobs', '--background', '--max-resumes', '2'], box);
+    await pane.waitFor(PROMPT);
+    await turn(pane, 'one', 1);
+    expect(createRequests().at(-1)!.body).toMatchObject({
+      input: [{ role: 'developer', content: 'context first' }, { role: 'user', content: 'one' }],
+      user: 'chat-user',
+      text: { verbosity: 'low' },
+      include: ['message.output_text.logprobs'],
+      background: true,
+      stream: true,
+    });
+    await turn(pane, 'two', 2);
+    expect(createRequests().at(-1)!.body).toMatchObject({ input: 'two', user: 'chat-user', background: true });
+
+    const continued = chat(['-m', 'gpt-4.1', '--previous', seedId], box).pane;
+    await continued.waitFor(PROMPT);
+    const screen = await turn(continued, 'next', 1);
+    expect(screen).toContain('Echo: next (turn 2; earlier: "seed")');
+
+    const missing = chat(['-m', 'gpt-4.1', '--previous', 'resp_doesnotexist'], box).pane;
+    expect(await missing.exitCode()).toBe(2);
+    expect(missing.screen()).toContain('aoai: --previous resp_doesnotexist: no such stored response');
   });
 
   it('a failed turn prints one line and the session goes on', async () => {

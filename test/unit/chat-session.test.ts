@@ -136,9 +136,9 @@ describe('slash commands', () => {
 describe('transcript', () => {
   it('is Markdown with one section per message', () => {
     const c = conversation();
-    c.record(c.bodyFor('hi'), 'hi', response('resp_1', '# Hello\n\n- there'));
+    c.record(c.bodyFor('hi'), '## hi\n\nthere', response('resp_1', '# Hello\n\n- there'));
     expect(transcriptMarkdown(c.transcript, new Date('2026-01-02T03:04:05.678Z'))).toBe(
-      '# aoai chat, 2026-01-02T03:04:05Z\n\n## You\n\nhi\n\n## Assistant (gpt-4.1, resp_1)\n\n# Hello\n\n- there\n',
+      '# aoai chat, 2026-01-02T03:04:05Z\n\n## You\n\n> ## hi\n>\n> there\n\n## Assistant (gpt-4.1, resp_1)\n\n# Hello\n\n- there\n',
     );
   });
 });
