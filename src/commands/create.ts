@@ -15,7 +15,7 @@ import { isTerminal } from '../render/response.ts';
 import { prepareRequest } from '../responses/session.ts';
 import { streamToTerminal } from '../responses/stream-command.ts';
 import { resolveRich, type ResolvedRich } from '../request/rich.ts';
-import { runTurns } from '../tools/turns.ts';
+import { runTurns, type TurnRunner } from '../tools/turns.ts';
 
 export interface CreateOptions {
   input: string[];
@@ -106,19 +106,27 @@ export async function runCreate(options: CreateOptions, f: Factory): Promise<voi
   const turns = { io: f.io, rich: options.request.rich, history: rich.history, json: options.stream?.json ?? options.json };
   const stream = options.stream;
   if (stream) return runTurns(body, turns, (next) => streamToTerminal(f, { kind: 'create', body: next }, stream));
+  await runTurns(body, turns, await createAndPrint(f, options));
+}
+
+/**
+ * One non-streamed turn: create, wait for a background job when asked, print. Returns the
+ * Response once it is final (undefined while a background job still runs).
+ */
+export async function createAndPrint(f: Factory, options: Pick<CreateOptions, 'wait' | 'pollIntervalMs' | 'json'>): Promise<TurnRunner> {
   const client = await prepareRequest(f);
-  await runTurns(body, turns, async (next) => {
-    const spinner = await startSpinner(f.io, next.background ? 'submitting background job…' : `waiting for ${next.model}…`);
+  return async (body) => {
+    const spinner = await startSpinner(f.io, body.background ? 'submitting background job…' : `waiting for ${body.model}…`);
     let result;
     try {
-      result = await fetchRaw(client.responses.create({ ...next, stream: false }));
+      result = await fetchRaw(client.responses.create({ ...body, stream: false }));
     } finally {
       spinner.stop();
     }
     if (options.wait && result.response.background) {
-      result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: next.include ?? undefined });
+      result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: body.include ?? undefined });
     }
     printResponse(f.io, result, { json: options.json, followHint: true });
     return isTerminal(result.response.status) ? result.response : undefined;
-  });
+  };
 }

@@ -3,7 +3,8 @@
 //   const / enum      → the const, or the first enum value
 //   string            → `name: value` / `name=value` in the text, else the last word of the text
 //                       (formats date, date-time, email, uri get a fixed valid example)
-//   integer / number  → `name: 12` in the text, else the first number in the text, else the minimum (or 1),
+//   integer / number  → `name: 12` in the text, else the n-th number in the text for the n-th numeric
+//                       property (the first when there are fewer), else the minimum (or 1),
 //                       clamped to minimum/maximum
 //   boolean           → true
 //   array             → minItems (at least 1) copies of the item value
@@ -11,7 +12,7 @@
 //   anyOf / oneOf     → the first branch; a type list → its first non-null type
 export type Schema = Record<string, unknown>;
 
-export function schemaValue(schema: unknown, text: string, name = '', depth = 0): unknown {
+export function schemaValue(schema: unknown, text: string, name = '', depth = 0, ordinal = 0): unknown {
   if (typeof schema !== 'object' || schema === null || depth > 8) return null;
   const s = schema as Schema;
   if ('const' in s) return s.const;
@@ -26,7 +27,12 @@ export function schemaValue(schema: unknown, text: string, name = '', depth = 0)
     case 'object': {
       const properties = (s.properties ?? {}) as Record<string, unknown>;
       const value: Record<string, unknown> = {};
-      for (const [key, sub] of Object.entries(properties)) value[key] = schemaValue(sub, text, key, depth + 1);
+      // The n-th numeric property takes the n-th number of the text ("add 2 and 3" → a=2, b=3).
+      let numbers = 0;
+      for (const [key, sub] of Object.entries(properties)) {
+        const numeric = ['number', 'integer'].includes(String((sub as Schema | null)?.type));
+        value[key] = schemaValue(sub, text, key, depth + 1, numeric ? numbers++ : 0);
+      }
       return value;
     }
     case 'array': {
@@ -36,7 +42,7 @@ export function schemaValue(schema: unknown, text: string, name = '', depth = 0)
     }
     case 'integer':
     case 'number':
-      return numberFor(s, text, name, type === 'integer');
+      return numberFor(s, text, name, type === 'integer', ordinal);
     case 'boolean':
       return true;
     case 'null':
@@ -72,9 +78,10 @@ function stringFor(s: Schema, text: string, name: string): string {
   return value;
 }
 
-function numberFor(s: Schema, text: string, name: string, integer: boolean): number {
+function numberFor(s: Schema, text: string, name: string, integer: boolean, ordinal: number): number {
   const named = namedValue(text, name);
-  const found = named !== undefined && Number.isFinite(Number(named)) ? Number(named) : Number((/-?\d+(?:\.\d+)?/.exec(text) ?? [])[0] ?? NaN);
+  const numbers = text.match(/-?\d+(?:\.\d+)?/g) ?? [];
+  const found = named !== undefined && Number.isFinite(Number(named)) ? Number(named) : Number(numbers[ordinal] ?? numbers[0] ?? NaN);
   let value = Number.isFinite(found) ? found : typeof s.minimum === 'number' ? s.minimum : 1;
   if (typeof s.minimum === 'number' && value < s.minimum) value = s.minimum;
   if (typeof s.exclusiveMinimum === 'number' && value <= s.exclusiveMinimum) value = s.exclusiveMinimum + 1;

@@ -37,7 +37,7 @@ export function toolItemBlock(item: Item, style: Style): string | undefined {
     }
     case 'mcp_call': {
       const head = `${style.dim('mcp')} ${String(item.server_label)}: ${String(item.name)}(${compactJson(String(item.arguments ?? ''))})`;
-      if (item.error) return `${head} ${style.red('failed')}: ${oneLine(String(typeof item.error === 'string' ? item.error : JSON.stringify(item.error)))}\n`;
+      if (item.error) return `${head} ${style.red('failed')}: ${oneLine(mcpErrorText(item.error))}\n`;
       const output = item.output == null ? '' : String(item.output);
       return `${head} →\n${indent(truncate(output, 2000))}\n`;
     }
@@ -82,6 +82,18 @@ export function containerFileLines(files: readonly ContainerFile[]): string {
   return files
     .map((file) => `file: ${file.filename} (${file.file_id} in ${file.container_id})\n  fetch: aoai files get ${file.file_id} --container ${file.container_id} --output ${shellWord(file.filename)}\n`)
     .join('');
+}
+
+/** An MCP error: a string, `{message}`, or `{content: [{type: text, text}]}` from the tool. */
+function mcpErrorText(error: unknown): string {
+  if (typeof error === 'string') return error;
+  const e = error as Item;
+  if (typeof e.message === 'string') return e.message;
+  if (Array.isArray(e.content)) {
+    const texts = (e.content as Item[]).filter((part) => typeof part.text === 'string').map((part) => String(part.text));
+    if (texts.length) return texts.join(' ');
+  }
+  return JSON.stringify(error);
 }
 
 export function compactJson(text: string): string {

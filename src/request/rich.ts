@@ -48,9 +48,7 @@ export async function resolveRich(
     resolved.history = readConversation(flags.conversation);
     resolved.items.push(...resolved.history);
     // Without stored responses, reasoning can only be carried forward encrypted.
-    if (context.store === false && !context.include?.includes('reasoning.encrypted_content')) {
-      resolved.fields.include = [...(context.include ?? []), 'reasoning.encrypted_content'];
-    }
+    if (context.store === false) addInclude(resolved, context.include, 'reasoning.encrypted_content');
   }
   const outputs = functionOutputItems(flags.functionOutputs ?? []);
   if (outputs.length && context.previous === undefined && flags.conversation === undefined) {
@@ -58,9 +56,16 @@ export async function resolveRich(
   }
   resolved.items.push(...outputs);
   Object.assign(resolved.fields, toolFields(flags.tools ?? {}, context.env));
+  // The code and its logs are what a person wants to see of a code-interpreter run.
+  if (flags.tools?.codeInterpreter) addInclude(resolved, context.include, 'code_interpreter_call.outputs');
   if (flags.schema !== undefined) resolved.fields.text = { format: readSchemaFormat(flags.schema, flags.schemaName) };
   else if (flags.schemaName !== undefined) throw new UsageError('--schema-name needs --schema FILE');
   return resolved;
+}
+
+function addInclude(resolved: ResolvedRich, flagged: string[] | undefined, value: string): void {
+  const current = (resolved.fields.include as string[] | undefined) ?? flagged ?? [];
+  if (!current.includes(value)) resolved.fields.include = [...current, value];
 }
 
 /** `CALL_ID=OUTPUT` or `CALL_ID=@file` → function_call_output items. */
