@@ -16,6 +16,8 @@ import { registerCancel } from '../commands/cancel.ts';
 import { registerItems } from '../commands/items.ts';
 import { registerConfig } from '../commands/config/index.ts';
 import { registerEmulate } from '../commands/emulate.ts';
+import { registerFiles } from '../commands/files/index.ts';
+import { registerMcp } from '../commands/mcp/index.ts';
 
 export interface CommandContext {
   io: IO;
@@ -64,6 +66,8 @@ Exit codes: 0 ok, 1 API error, 2 usage, 3 auth/config, 4 response not completed,
   registerCancel(program, ctx);
   registerDelete(program, ctx);
   registerItems(program, ctx);
+  registerFiles(program, ctx);
+  registerMcp(program, ctx);
   registerConfig(program, ctx);
   registerEmulate(program, ctx);
 

@@ -6,6 +6,7 @@ import { UsageError } from '../core/errors.ts';
 import { describeFsError } from '../request/input.ts';
 import { REASONING_EFFORTS, REASONING_SUMMARIES, type RequestFlags } from '../request/create-params.ts';
 import { collect, collectList, intInRange, numberInRange, responseId } from './parse.ts';
+import { richFlagsFrom, type ToolOptionValues } from './tool-options.ts';
 
 export function addModelOptions(command: Command): Command {
   return command
@@ -43,7 +44,7 @@ export interface ModelOptionValues {
   body?: string;
 }
 
-export function requestFlagsFrom(values: ModelOptionValues): RequestFlags {
+export function requestFlagsFrom(values: ModelOptionValues & ToolOptionValues): RequestFlags {
   return {
     model: values.model,
     instructions: values.instructions === undefined ? undefined : readAtFile(values.instructions, '--instructions'),
@@ -57,6 +58,7 @@ export function requestFlagsFrom(values: ModelOptionValues): RequestFlags {
     background: values.background,
     metadata: values.metadata,
     include: values.include,
+    rich: richFlagsFrom(values),
   };
 }
 

@@ -65,7 +65,10 @@ export function toGetOptions(id: string, values: GetValues): GetOptions {
 }
 
 export async function runGet(options: GetOptions, f: Factory): Promise<void> {
-  if (options.stream) return streamToTerminal(f, { kind: 'resume', id: options.id, after: options.stream.after }, options.stream);
+  if (options.stream) {
+    await streamToTerminal(f, { kind: 'resume', id: options.id, after: options.stream.after }, options.stream);
+    return;
+  }
   const client = await prepareRequest(f);
   const query = options.include.length ? { include: options.include as never } : {};
   let result = await fetchRaw(client.responses.retrieve(options.id, query));

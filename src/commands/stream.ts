@@ -3,10 +3,12 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../cli/program.ts';
 import { addModelOptions, addStreamOptions, requestFlagsFrom, type ModelOptionValues, type StreamOptionValues } from '../cli/request-options.ts';
 import type { Factory } from '../core/factory.ts';
+import { addInputOptions, addToolOptions, type ToolOptionValues } from '../cli/tool-options.ts';
 import { streamToTerminal } from '../responses/stream-command.ts';
-import { buildRequestBody, type CreateOptions } from './create.ts';
+import { runTurns } from '../tools/turns.ts';
+import { buildRequest, type CreateOptions } from './create.ts';
 
-export type StreamValues = ModelOptionValues & StreamOptionValues & { json?: boolean };
+export type StreamValues = ModelOptionValues & ToolOptionValues & StreamOptionValues & { json?: boolean };
 
 export interface StreamOptions extends Pick<CreateOptions, 'input' | 'request' | 'inputItems' | 'body'> {
   display: StreamOptionValues & { json: boolean };
@@ -17,7 +19,7 @@ export function registerStream(program: Command, ctx: CommandContext): void {
     .command('stream')
     .description('create a response and print its text as it arrives')
     .argument('[input...]', "the prompt; '-' or a pipe reads stdin");
-  addStreamOptions(addModelOptions(command))
+  addStreamOptions(addToolOptions(addInputOptions(addModelOptions(command))))
     .option('--json', 'print every event as received, one JSON object per line (NDJSON)')
     .addHelpText(
       'after',
@@ -44,6 +46,7 @@ export function toStreamOptions(input: string[], values: StreamValues): StreamOp
 }
 
 export async function runStreamCommand(options: StreamOptions, f: Factory): Promise<void> {
-  const body = await buildRequestBody(f, options);
-  await streamToTerminal(f, { kind: 'create', body }, options.display);
+  const { body, rich } = await buildRequest(f, options);
+  const turns = { io: f.io, rich: options.request.rich, history: rich.history, json: options.display.json };
+  await runTurns(body, turns, (next) => streamToTerminal(f, { kind: 'create', body: next }, options.display));
 }

@@ -1,9 +1,11 @@
 // Turns a run into its ordered stream of events. The JSON answer of a non-streamed create is
 // simply the `response` of the last event, so streamed and non-streamed answers always agree.
 // Generation is lazy: events are produced as the consumer pulls them.
-import { isReasoningModel, replyFor } from './model.ts';
+import { isReasoningModel, replyFor, textReply } from './model.ts';
 import { messageOutput } from './output/message.ts';
 import { reasoningOutput } from './output/reasoning.ts';
+import { structuredReply } from './output/structured.ts';
+import { planToolTurn } from './tool-turn.ts';
 import type { OutputProducer, Run } from './run.ts';
 import type { WireEvent } from './types.ts';
 
@@ -17,7 +19,12 @@ export function planOutput(run: Run): OutputProducer[] {
     const include = Array.isArray(request.include) ? (request.include as string[]) : [];
     producers.push(reasoningOutput({ summary: request.reasoning?.summary, encrypted: include.includes('reasoning.encrypted_content') }));
   }
-  producers.push(messageOutput(replyFor(userText, history)));
+  // Function calls, MCP and the code interpreter (tool-turn.ts); a turn that waits has no message.
+  const tools = planToolTurn(run);
+  producers.push(...tools.producers);
+  if (tools.waiting) return producers;
+  const reply = structuredReply(run) ?? (tools.reply !== undefined ? textReply(tools.reply) : replyFor(userText, history));
+  producers.push(messageOutput(reply));
   return producers;
 }
 

@@ -48,6 +48,11 @@ export function replyFor(text: string, history: readonly string[]): Reply {
   return { tokens: () => tokenize(echo) };
 }
 
+/** A fixed text as a reply (tool results, answers to function output). */
+export function textReply(text: string): Reply {
+  return { tokens: () => tokenize(text) };
+}
+
 /** Reasoning summary parts for a request: 1 for `concise`, 2 for `auto`/`detailed`. */
 export function summaryParts(text: string, level: string): string[] {
   const topic = text.length > 80 ? `${text.slice(0, 77)}…` : text;

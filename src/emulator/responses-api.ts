@@ -11,6 +11,9 @@ import { Run } from './run.ts';
 import { liveBatches, pipeEvents, startEventStream } from './sse.ts';
 import { BackgroundJob, followJob, type StoredRecord } from './store.ts';
 import type { StoredItem, WireEvent, WireResponse } from './types.ts';
+import { publicTools, validateToolTurn } from './tool-turn.ts';
+import { rememberingReasoning, validateStatelessInput } from './stateless.ts';
+import { checkFileReferences } from './files-api.ts';
 
 const ID = '([^/]+)';
 
@@ -40,6 +43,9 @@ async function createResponse(ctx: RequestContext): Promise<void> {
     if (!previous) throw invalidRequest(`Previous response with id '${previousId}' not found.`, 'previous_response_id', 'previous_response_not_found');
   }
   const inputItems = toInputItems(request.input);
+  validateToolTurn(inputItems, previous?.response);
+  validateStatelessInput(ctx.store, request, inputItems);
+  checkFileReferences(ctx.store, inputItems);
   const userTexts = inputItems.filter((item) => item.type === 'message' && item.role === 'user').map((item) => messageText(item) ?? '');
   const chainTexts = [...(previous?.userTexts ?? []), ...userTexts];
   const userText = userTexts.at(-1) ?? '';
@@ -57,9 +63,10 @@ async function createResponse(ctx: RequestContext): Promise<void> {
     history,
     inputCharacters: chainCharacters + instructions.length,
     headers: ctx.headers,
+    previous: previous?.response,
   });
   const fault = ctx.fault;
-  let events: Iterator<WireEvent> = generateEvents(run, { fail: fault?.fail });
+  let events: Iterator<WireEvent> = rememberingReasoning(ctx.store, response, generateEvents(run, { fail: fault?.fail }));
   if (fault?.errorEventAfter !== undefined) events = failAfter(run, events, fault.errorEventAfter);
   const record: StoredRecord = { response, inputItems, userTexts: chainTexts, chainCharacters };
   const streamed = request.stream === true;
@@ -128,7 +135,7 @@ function newResponse(request: CreateRequest, background: boolean, store: boolean
     temperature: (request.temperature as number | undefined) ?? 1,
     text: { format: (text.format as { type: 'text' } | undefined) ?? { type: 'text' }, verbosity: (text.verbosity as 'medium' | undefined) ?? 'medium' },
     tool_choice: (request.tool_choice as WireResponse['tool_choice'] | undefined) ?? 'auto',
-    tools: (request.tools as WireResponse['tools'] | undefined) ?? [],
+    tools: publicTools(request.tools) as WireResponse['tools'],
     top_logprobs: (request.top_logprobs as number | undefined) ?? 0,
     top_p: (request.top_p as number | undefined) ?? 1,
     truncation: (request.truncation as 'auto' | 'disabled' | undefined) ?? 'disabled',

@@ -17,6 +17,8 @@ export interface RunInput {
   inputCharacters: number;
   /** Request headers (lower-case), for tools that read them (e.g. the image deployment). */
   headers: Record<string, string | undefined>;
+  /** The previous_response_id response, for turns that answer its tool calls. */
+  previous?: WireResponse | undefined;
 }
 
 const OBFUSCATION_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';

@@ -8,6 +8,7 @@ import { FaultQueue, FaultSpecError, parseFault, PROXY_ERROR_PAGE, statusFaultAn
 import { azureError, HttpError, notFound, readBody, sendError, sendJson, standardHeaders } from './http.ts';
 import { randomHex } from './ids.ts';
 import { responseRoutes } from './responses-api.ts';
+import { fileRoutes } from './files-api.ts';
 import { ResponseStore } from './store.ts';
 import type { WireResponse } from './types.ts';
 
@@ -81,7 +82,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   for (const spec of options.faults ?? []) faults.add(spec);
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
-  const routes: Route[] = [...responseRoutes];
+  const routes: Route[] = [...responseRoutes, ...fileRoutes];
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {

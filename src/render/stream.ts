@@ -3,6 +3,7 @@
 import type { Response as ApiResponse, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { formatUsage } from './response.ts';
 import { styleFor, type Style } from './style.ts';
+import { toolItemBlock } from './tools.ts';
 
 export interface StreamSink {
   out(text: string): void;
@@ -149,6 +150,13 @@ export class StreamRenderer {
         this.inSummary = false;
         this.writeErr(this.stderrEndsLine ? '\n' : '\n\n');
         return;
+      case 'response.output_item.done': {
+        // MCP and code-interpreter activity is content, not progress: shown whole, even in a log.
+        const block = toolItemBlock((e.item ?? {}) as Record<string, unknown>, this.style);
+        if (block) this.writeErr(block);
+        else this.renderStatus(e);
+        return;
+      }
       default:
         this.renderStatus(e);
     }
@@ -169,9 +177,7 @@ export class StreamRenderer {
         break;
       case 'response.output_item.done':
         if (item?.type === 'function_call') line = `function call ${String(item.name)}(${truncate(String(item.arguments ?? ''), 120)})`;
-        else if (item?.type === 'mcp_list_tools') line = `mcp ${String(item.server_label)}: ${Array.isArray(item.tools) ? item.tools.length : 0} tools`;
         else if (item?.type === 'mcp_approval_request') line = `mcp ${String(item.server_label)}: approval needed for ${String(item.name)}`;
-        else if (item?.type === 'mcp_call') line = item.error ? `mcp ${String(item.server_label)}: ${String(item.name)} failed` : `mcp ${String(item.server_label)}: ${String(item.name)} done`;
         break;
       case 'response.code_interpreter_call.in_progress':
         line = 'code interpreter: writing code…';

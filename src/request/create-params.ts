@@ -1,7 +1,8 @@
 // Flags → a Responses API create request. Pure: no IO, so it is unit-tested directly.
-import type { ResponseCreateParamsBase, ResponseIncludable, ResponseInputItem } from 'openai/resources/responses/responses';
+import type { ResponseCreateParamsBase, ResponseIncludable, ResponseInputContent, ResponseInputItem } from 'openai/resources/responses/responses';
 import type { ReasoningEffort } from 'openai/resources/shared';
 import { UsageError } from '../core/errors.ts';
+import type { RichFlags } from './rich.ts';
 
 export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const satisfies readonly ReasoningEffort[];
 export const REASONING_SUMMARIES = ['auto', 'concise', 'detailed'] as const;
@@ -30,6 +31,8 @@ export interface RequestFlags {
   background?: boolean | undefined;
   metadata?: string[] | undefined;
   include?: string[] | undefined;
+  /** Attachments, tools, tool outputs, --schema, --conversation (see request/rich.ts). */
+  rich?: RichFlags | undefined;
 }
 
 export type CreateBody = ResponseCreateParamsBase & Record<string, unknown>;
@@ -44,9 +47,13 @@ export interface BuildInput {
   text: string | undefined;
   /** Parsed --body JSON, merged under the flags. */
   body?: Record<string, unknown> | undefined;
+  /** --image/--file parts, added to the user message after its text. */
+  attachments?: ResponseInputContent[] | undefined;
+  /** Fields from the tool and schema flags, over --body (tools are added to --body's). */
+  fields?: Record<string, unknown> | undefined;
 }
 
-export function buildCreateBody({ flags, defaultDeployment, items, text, body }: BuildInput): CreateBody {
+export function buildCreateBody({ flags, defaultDeployment, items, text, body, attachments, fields }: BuildInput): CreateBody {
   const base: Record<string, unknown> = structuredClone(body ?? {});
   const model = flags.model ?? (typeof base.model === 'string' ? base.model : undefined) ?? defaultDeployment;
   if (!model) {
@@ -57,7 +64,7 @@ export function buildCreateBody({ flags, defaultDeployment, items, text, body }:
   }
 
   const request: Record<string, unknown> = { model };
-  const input = buildInput(items, text, base.input);
+  const input = buildInput(items, text, base.input, attachments ?? []);
   if (input === undefined && !flags.previous && base.previous_response_id === undefined) {
     throw new UsageError(
       'no input: give the prompt as arguments, pipe it on stdin, or pass --input-items FILE',
@@ -79,6 +86,9 @@ export function buildCreateBody({ flags, defaultDeployment, items, text, body }:
   if (flags.background) request.background = true;
   if (flags.metadata?.length) request.metadata = parseMetadata(flags.metadata);
   if (flags.include?.length) request.include = validateIncludes(flags.include);
+  for (const [key, value] of Object.entries(fields ?? {})) {
+    request[key] = key === 'tools' && Array.isArray(base.tools) ? [...(base.tools as unknown[]), ...(value as unknown[])] : value;
+  }
 
   const merged = deepMerge(base, request);
   // The input assembled above already contains --body's input; don't merge arrays twice.
@@ -89,10 +99,15 @@ export function buildCreateBody({ flags, defaultDeployment, items, text, body }:
   return merged as CreateBody;
 }
 
-function buildInput(items: ResponseInputItem[], text: string | undefined, bodyInput: unknown): string | ResponseInputItem[] | undefined {
+function buildInput(items: ResponseInputItem[], text: string | undefined, bodyInput: unknown, attachments: ResponseInputContent[]): string | ResponseInputItem[] | undefined {
   const bodyItems: ResponseInputItem[] =
     bodyInput === undefined ? [] : typeof bodyInput === 'string' ? [userMessage(bodyInput)] : Array.isArray(bodyInput) ? (bodyInput as ResponseInputItem[]) : [];
   const all = [...bodyItems, ...items];
+  if (attachments.length) {
+    const content: ResponseInputContent[] = text !== undefined ? [{ type: 'input_text', text }, ...attachments] : [...attachments];
+    all.push({ role: 'user', content });
+    return all;
+  }
   if (all.length === 0) return text;
   if (text !== undefined) all.push(userMessage(text));
   return all;

@@ -3,6 +3,8 @@
 import type { IO } from '../io/io.ts';
 import { printJson } from '../render/json.ts';
 import { isTerminal, notCompletedError, outputText, refusals, withTrailingNewline } from '../render/response.ts';
+import { styleFor } from '../render/style.ts';
+import { containerFileLines, containerFiles, toolItemBlock } from '../render/tools.ts';
 import type { RawResponse } from './wait.ts';
 
 export interface PrintOptions {
@@ -19,7 +21,13 @@ export function printResponse(io: IO, { raw, response }: RawResponse, options: P
     return;
   }
   if (!options.json) {
+    const style = styleFor(io.colorStderr);
+    for (const item of response.output ?? []) {
+      const block = toolItemBlock(item as unknown as Record<string, unknown>, style);
+      if (block) io.err(block);
+    }
     io.out(withTrailingNewline(outputText(response)));
+    io.err(containerFileLines(containerFiles(response)));
     for (const refusal of refusals(response)) io.err(`refusal: ${refusal}\n`);
   }
   const error = notCompletedError(response);

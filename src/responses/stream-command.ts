@@ -1,5 +1,6 @@
 // The part of stream, create --stream and get --stream that is the same: build the renderer from
 // the IO and flags, then run the stream to its end.
+import type { Response as ApiResponse } from 'openai/resources/responses/responses';
 import type { Factory } from '../core/factory.ts';
 import type { StreamOptionValues } from '../cli/request-options.ts';
 import { StreamRenderer } from '../render/stream.ts';
@@ -8,7 +9,8 @@ import { runStream, type StreamStart } from './stream.ts';
 
 export const DEFAULT_MAX_RESUMES = 5;
 
-export async function streamToTerminal(f: Factory, start: StreamStart, values: StreamOptionValues & { json?: boolean }): Promise<void> {
+/** Returns the final Response (from the terminal event), for commands that continue from it. */
+export async function streamToTerminal(f: Factory, start: StreamStart, values: StreamOptionValues & { json?: boolean }): Promise<ApiResponse | undefined> {
   const client = await prepareRequest(f);
   const settings = await f.settings();
   const { io } = f;
@@ -33,4 +35,5 @@ export async function streamToTerminal(f: Factory, start: StreamStart, values: S
     usageLine: Boolean(values.usage) || io.stderrIsTTY,
     debug: (line) => f.debug(line),
   });
+  return renderer.state.final;
 }

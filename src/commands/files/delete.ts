@@ -1,0 +1,45 @@
+// aoai files delete ID...: delete uploaded files; prints each deleted id. Carries on past
+// failures and exits with the first failure's code, as `aoai delete` does.
+import type { Command } from 'commander';
+import type { CommandContext } from '../../cli/program.ts';
+import { CliError, formatCliError } from '../../core/errors.ts';
+import type { Factory } from '../../core/factory.ts';
+import { prepareRequest } from '../../responses/session.ts';
+import { compactJsonText } from '../../render/files.ts';
+
+export interface FilesDeleteOptions {
+  ids: string[];
+  json: boolean;
+}
+
+export function registerFilesDelete(files: Command, ctx: CommandContext): void {
+  files
+    .command('delete')
+    .description('delete uploaded files; prints the ids deleted')
+    .argument('<id...>', 'file ids (file-…)')
+    .option('--json', "print the API's deletion object for each, one JSON per line")
+    .addHelpText('after', '\nExample:\n  aoai files delete file-abc123 file-def456')
+    .action(async (ids: string[], values: { json?: boolean }, cmd: Command) => {
+      await runFilesDelete({ ids, json: Boolean(values.json) }, ctx.factory(cmd));
+    });
+}
+
+export async function runFilesDelete(options: FilesDeleteOptions, f: Factory): Promise<void> {
+  const client = await prepareRequest(f);
+  const { fromSdkError } = await import('../../core/api-errors.ts');
+  let firstFailure: CliError | undefined;
+  for (const id of options.ids) {
+    try {
+      const http = await client.files.delete(id).asResponse();
+      const raw = await http.text();
+      f.io.out(options.json ? `${compactJsonText(raw)}\n` : `${id}\n`);
+    } catch (error) {
+      const mapped = error instanceof CliError ? error : fromSdkError(error);
+      if (!mapped) throw error;
+      if (options.ids.length === 1) throw mapped;
+      firstFailure ??= mapped;
+      f.io.err(formatCliError(new CliError(`${id}: ${mapped.message}`, mapped.exitCode, mapped.hint)));
+    }
+  }
+  if (firstFailure) throw new CliError('some files were not deleted', firstFailure.exitCode);
+}

@@ -1,0 +1,74 @@
+// aoai files get ID: a file's details, or its content with --output (also container files the
+// code interpreter wrote: --container CONTAINER_ID).
+import type { Command } from 'commander';
+import type { FileObject } from 'openai/resources/files';
+import type { CommandContext } from '../../cli/program.ts';
+import { writeFileAtomic } from '../../core/atomic-write.ts';
+import { UsageError } from '../../core/errors.ts';
+import type { Factory } from '../../core/factory.ts';
+import { printJson } from '../../render/json.ts';
+import { describeFsError } from '../../request/input.ts';
+import { prepareRequest } from '../../responses/session.ts';
+import { fileDetails } from '../../render/files.ts';
+
+export interface FilesGetOptions {
+  id: string;
+  json: boolean;
+  /** Download the content here ('-' for stdout). */
+  output: string | undefined;
+  container: string | undefined;
+  force: boolean;
+}
+
+interface FilesGetValues {
+  json?: boolean;
+  output?: string;
+  container?: string;
+  force?: boolean;
+}
+
+export function registerFilesGet(files: Command, ctx: CommandContext): void {
+  files
+    .command('get')
+    .description("show a file's details, or download it with --output")
+    .argument('<id>', 'file id (file-… or, with --container, cfile_…)')
+    .option('--json', "print the API's file object unchanged")
+    .option('-o, --output <file>', "write the file's content to FILE ('-' for stdout)")
+    .option('--container <id>', 'the file is in this code-interpreter container (cntr_…); needs --output')
+    .option('--force', 'with --output: replace an existing file')
+    .addHelpText('after', '\nExamples:\n  aoai files get file-abc123\n  aoai files get file-abc123 --output report.pdf\n  aoai files get cfile_123 --container cntr_456 --output chart.png')
+    .action(async (id: string, values: FilesGetValues, cmd: Command) => {
+      await runFilesGet(toFilesGetOptions(id, values), ctx.factory(cmd));
+    });
+}
+
+export function toFilesGetOptions(id: string, values: FilesGetValues): FilesGetOptions {
+  if (values.container !== undefined && values.output === undefined) throw new UsageError('--container downloads a container file: add --output FILE');
+  if (values.json && values.output !== undefined) throw new UsageError('--json shows the details; --output downloads the content; pick one');
+  if (values.force && values.output === undefined) throw new UsageError('--force needs --output');
+  return { id, json: Boolean(values.json), output: values.output, container: values.container, force: Boolean(values.force) };
+}
+
+export async function runFilesGet(options: FilesGetOptions, f: Factory): Promise<void> {
+  const client = await prepareRequest(f);
+  if (options.output === undefined) {
+    const http = await client.files.retrieve(options.id).asResponse();
+    const raw = await http.text();
+    if (options.json) printJson(f.io, raw);
+    else f.io.out(fileDetails(JSON.parse(raw) as FileObject));
+    return;
+  }
+  const http = options.container !== undefined ? await client.containers.files.content.retrieve(options.id, { container_id: options.container }) : await client.files.content(options.id);
+  const data = new Uint8Array(await http.arrayBuffer());
+  if (options.output === '-') {
+    f.io.out(data);
+    return;
+  }
+  try {
+    writeFileAtomic(options.output, data, { exclusive: !options.force });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${options.output} already exists`, 'pass --force to replace it');
+    throw new UsageError(`cannot write ${options.output}: ${describeFsError(error)}`);
+  }
+  if (f.io.stderrIsTTY) f.io.err(`✓ wrote ${data.length} bytes to ${options.output}\n`);
+}

@@ -1,0 +1,187 @@
+// The Files API (multipart upload, list, retrieve, content, delete) and container file content,
+// shaped like Azure's: purposes assistants, batch, fine-tune and evals (Azure does not accept
+// user_data), ids `file-…`, status `processed`. Uploaded ids are accepted as input `file_id`s.
+import type { RequestContext, Route } from './context.ts';
+import { azureError, invalidRequest, sendJson, standardHeaders } from './http.ts';
+import { randomHex } from './ids.ts';
+import type { ResponseStore } from './store.ts';
+import type { StoredItem } from './types.ts';
+
+export const FILE_PURPOSES = ['assistants', 'batch', 'fine-tune', 'evals'] as const;
+const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
+
+export interface StoredFile {
+  object: 'file';
+  id: string;
+  purpose: string;
+  filename: string;
+  bytes: number;
+  created_at: number;
+  status: 'processed';
+  status_details: null;
+  content: Buffer;
+}
+
+/** Files live beside the responses of one emulator instance. */
+const filesByStore = new WeakMap<ResponseStore, Map<string, StoredFile>>();
+
+export function filesOf(store: ResponseStore): Map<string, StoredFile> {
+  let files = filesByStore.get(store);
+  if (!files) filesByStore.set(store, (files = new Map()));
+  return files;
+}
+
+const ID = '([^/]+)';
+
+export const fileRoutes: Route[] = [
+  { method: 'POST', pattern: /^\/files$/, handler: uploadFile },
+  { method: 'GET', pattern: /^\/files$/, handler: listFiles },
+  { method: 'GET', pattern: new RegExp(`^/files/${ID}$`), handler: retrieveFile },
+  { method: 'GET', pattern: new RegExp(`^/files/${ID}/content$`), handler: fileContent },
+  { method: 'DELETE', pattern: new RegExp(`^/files/${ID}$`), handler: deleteFile },
+  { method: 'GET', pattern: new RegExp(`^/containers/${ID}/files/${ID}/content$`), handler: containerFileContent },
+];
+
+function publicFile(file: StoredFile): Omit<StoredFile, 'content'> {
+  const { content: _content, ...rest } = file;
+  void _content;
+  return rest;
+}
+
+function uploadFile(ctx: RequestContext): void {
+  const type = ctx.req.headers['content-type'] ?? '';
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(type);
+  if (!type.toLowerCase().startsWith('multipart/form-data') || !boundary) {
+    throw invalidRequest("Invalid Content-Type header: expected 'multipart/form-data'.", null, 'invalid_content_type', 415);
+  }
+  const parts = parseMultipart(ctx.rawBody, boundary[1] ?? boundary[2]!);
+  const purpose = parts.find((part) => part.name === 'purpose')?.data.toString('utf8');
+  const file = parts.find((part) => part.name === 'file');
+  if (!purpose) throw invalidRequest("Missing required parameter: 'purpose'.", 'purpose', 'missing_required_parameter');
+  if (!(FILE_PURPOSES as readonly string[]).includes(purpose)) {
+    throw invalidRequest(`Invalid value for purpose: '${purpose}'. Supported values are: ${FILE_PURPOSES.map((p) => `'${p}'`).join(', ')}.`, 'purpose', 'invalid_value');
+  }
+  if (!file || file.filename === undefined) throw invalidRequest("Missing required parameter: 'file'.", 'file', 'missing_required_parameter');
+  if (file.data.length === 0) throw invalidRequest('The file is empty.', 'file', 'empty_file');
+  if (file.data.length > MAX_UPLOAD_BYTES) throw azureError(413, 'RequestEntityTooLarge', 'The file exceeds the 512 MB limit.');
+  const stored: StoredFile = {
+    object: 'file',
+    id: `file-${randomHex(16)}`,
+    purpose,
+    filename: file.filename,
+    bytes: file.data.length,
+    created_at: Math.floor(Date.now() / 1000),
+    status: 'processed',
+    status_details: null,
+    content: file.data,
+  };
+  filesOf(ctx.store).set(stored.id, stored);
+  sendJson(ctx.res, 200, publicFile(stored));
+}
+
+function listFiles(ctx: RequestContext): void {
+  const query = ctx.url.searchParams;
+  const purpose = query.get('purpose');
+  const order = query.get('order') ?? 'desc';
+  const limit = Math.min(10_000, Math.max(1, Number(query.get('limit') ?? 10_000) || 10_000));
+  let files = [...filesOf(ctx.store).values()].filter((file) => purpose === null || file.purpose === purpose);
+  if (order === 'desc') files.reverse();
+  const after = query.get('after');
+  if (after !== null) files = files.slice(files.findIndex((file) => file.id === after) + 1);
+  const page = files.slice(0, limit).map(publicFile);
+  sendJson(ctx.res, 200, { object: 'list', data: page, first_id: page[0]?.id ?? null, last_id: page.at(-1)?.id ?? null, has_more: files.length > page.length });
+}
+
+function storedFile(ctx: RequestContext): StoredFile {
+  const id = ctx.params[0]!;
+  const file = filesOf(ctx.store).get(id);
+  if (!file) throw invalidRequest(`No such File object: ${id}`, 'id', null, 404);
+  return file;
+}
+
+function retrieveFile(ctx: RequestContext): void {
+  sendJson(ctx.res, 200, publicFile(storedFile(ctx)));
+}
+
+function sendBytes(ctx: RequestContext, data: Buffer): void {
+  ctx.res.writeHead(200, { ...standardHeaders(), 'content-type': 'application/octet-stream', 'content-length': String(data.length) });
+  ctx.res.end(data);
+}
+
+function fileContent(ctx: RequestContext): void {
+  sendBytes(ctx, storedFile(ctx).content);
+}
+
+function deleteFile(ctx: RequestContext): void {
+  const file = storedFile(ctx);
+  filesOf(ctx.store).delete(file.id);
+  sendJson(ctx.res, 200, { object: 'file', id: file.id, deleted: true });
+}
+
+/** Container files are what the code interpreter wrote (see output/code-interpreter.ts). */
+function containerFileContent(ctx: RequestContext): void {
+  const [containerId, fileId] = ctx.params as [string, string];
+  const file = filesOf(ctx.store).get(`${containerId}/${fileId}`);
+  if (!file) throw invalidRequest(`No such file ${fileId} in container ${containerId}.`, null, null, 404);
+  sendBytes(ctx, file.content);
+}
+
+/** Remember a file the code interpreter wrote into its container. */
+export function putContainerFile(store: ResponseStore, containerId: string, fileId: string, filename: string, content: Buffer): void {
+  filesOf(store).set(`${containerId}/${fileId}`, {
+    object: 'file',
+    id: fileId,
+    purpose: 'assistants_output',
+    filename,
+    bytes: content.length,
+    created_at: Math.floor(Date.now() / 1000),
+    status: 'processed',
+    status_details: null,
+    content,
+  });
+}
+
+/** input_file / input_image parts that name a file id must name an uploaded file. */
+export function checkFileReferences(store: ResponseStore, items: readonly StoredItem[]): void {
+  const files = filesOf(store);
+  for (const item of items) {
+    if (item.type !== 'message' || !Array.isArray(item.content)) continue;
+    for (const part of item.content as Array<Record<string, unknown>>) {
+      const id = part.file_id;
+      if ((part.type === 'input_file' || part.type === 'input_image') && typeof id === 'string' && !files.has(id)) {
+        throw invalidRequest(`The file '${id}' was not found.`, 'input', 'file_not_found', 404);
+      }
+    }
+  }
+}
+
+interface Part {
+  name: string | undefined;
+  filename: string | undefined;
+  data: Buffer;
+}
+
+/** A multipart/form-data body → its parts (enough of RFC 7578 for what HTTP clients send). */
+export function parseMultipart(body: Buffer, boundary: string): Part[] {
+  const delimiter = Buffer.from(`--${boundary}`);
+  const parts: Part[] = [];
+  let start = body.indexOf(delimiter);
+  while (start !== -1) {
+    start += delimiter.length;
+    if (body.subarray(start, start + 2).toString() === '--') break;
+    const next = body.indexOf(delimiter, start);
+    if (next === -1) break;
+    // Each part: CRLF, headers, CRLF CRLF, data, CRLF, then the next delimiter.
+    const section = body.subarray(start + 2, next - 2);
+    const headerEnd = section.indexOf('\r\n\r\n');
+    if (headerEnd !== -1) {
+      const headers = section.subarray(0, headerEnd).toString('utf8');
+      const disposition = /content-disposition:([^\r\n]*)/i.exec(headers)?.[1] ?? '';
+      const name = /\bname="([^"]*)"/i.exec(disposition)?.[1];
+      const filename = /\bfilename="([^"]*)"/i.exec(disposition)?.[1];
+      parts.push({ name, filename, data: Buffer.from(section.subarray(headerEnd + 4)) });
+    }
+    start = next;
+  }
+  return parts;
+}

@@ -1,0 +1,30 @@
+// How file objects print: one tab-separated row on a pipe, aligned columns on a terminal. Pure.
+import type { FileObject } from 'openai/resources/files';
+
+export function compactJsonText(raw: string): string {
+  try {
+    return JSON.stringify(JSON.parse(raw));
+  } catch {
+    return raw.trim();
+  }
+}
+
+export function fileRow(file: FileObject, tty: boolean): string {
+  const created = new Date(file.created_at * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const cells = [file.id, file.purpose, String(file.bytes), created, file.filename];
+  if (!tty) return cells.join('\t');
+  return `${file.id.padEnd(38)} ${file.purpose.padEnd(11)} ${humanBytes(file.bytes).padStart(9)}  ${created}  ${file.filename}`;
+}
+
+export function fileDetails(file: FileObject): string {
+  const created = new Date(file.created_at * 1000).toISOString();
+  return [`id:       ${file.id}`, `filename: ${file.filename}`, `purpose:  ${file.purpose}`, `bytes:    ${file.bytes}`, `created:  ${created}`, `status:   ${file.status ?? 'unknown'}`]
+    .map((line) => `${line}\n`)
+    .join('');
+}
+
+function humanBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
