@@ -24,10 +24,15 @@ export function detectProtocol(env: NodeJS.ProcessEnv): PreviewProtocol | undefi
   return undefined;
 }
 
-/** The preview box in terminal cells: at most `maxColumns` wide, cells about twice as tall as wide. */
+/** The preview box in terminal cells: at most `maxColumns` × 24, cells about twice as tall as wide. */
 export function previewCells(info: Pick<ImageInfo, 'width' | 'height'>, maxColumns: number): { columns: number; rows: number } {
-  const columns = Math.max(8, Math.min(maxColumns, 64));
-  const rows = Math.max(1, Math.round((columns * info.height) / info.width / 2));
+  const maxRows = 24;
+  let columns = Math.max(8, Math.min(maxColumns, 48));
+  let rows = Math.max(1, Math.round((columns * info.height) / info.width / 2));
+  if (rows > maxRows) {
+    rows = maxRows;
+    columns = Math.max(1, Math.round((rows * 2 * info.width) / info.height));
+  }
   return { columns, rows };
 }
 
