@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodePng } from '../../src/image/png-decode.ts';
 import { imageInfo } from '../../src/image/formats.ts';
-import { BIN, runAoai } from '../helpers/cli.ts';
+import { BIN, REPO_ROOT, runAoai } from '../helpers/cli.ts';
 import { recordCapture } from '../helpers/captures.ts';
 import { useEmulator } from '../helpers/emulator.ts';
 
@@ -17,6 +17,13 @@ function workDir(): string {
 }
 
 const run = (args: string[], options: Parameters<typeof runAoai>[1] = {}) => runAoai(args, { env: ctx.env, ...options });
+
+/** A recorded real stream from ../shared/reference/sse/vercel-ai. */
+function recordedStream(name: string): string {
+  return [join(REPO_ROOT, '..', 'shared'), join(REPO_ROOT, '..', '..', 'shared')]
+    .map((dir) => join(dir, 'reference', 'sse', 'vercel-ai', name))
+    .find((path) => existsSync(path))!;
+}
 
 function lastCreate() {
   const request = ctx.emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/responses')).at(-1)!;
@@ -88,6 +95,35 @@ describe('aoai image', () => {
         code: 'invalid_request_error',
       },
     });
+  });
+
+  it('the emulator streams image events shaped like the recorded service stream', async () => {
+    const response = await fetch(`${ctx.emulator.url}/openai/v1/responses`, {
+      method: 'POST',
+      headers: { 'api-key': ctx.emulator.apiKey, 'content-type': 'application/json', 'x-ms-oai-image-generation-deployment': 'gpt-image-1' },
+      body: JSON.stringify({ model: 'gpt-4.1', input: 'owls', stream: true, tools: [{ type: 'image_generation', size: '24x16', output_format: 'webp', partial_images: 2 }] }),
+    });
+    const events = (await response.text())
+      .split('\n')
+      .filter((line) => line.startsWith('data: '))
+      .map((line) => JSON.parse(line.slice(6)) as Record<string, unknown> & { type: string });
+    const imageEvents = events.filter((e) => e.type.startsWith('response.image_generation_call') || (e.item as { type?: string } | undefined)?.type === 'image_generation_call');
+    const recorded = readFileSync(recordedStream('openai-image-generation-tool.1.chunks.txt'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown> & { type: string });
+    const recordedImage = recorded.filter((e) => e.type.startsWith('response.image_generation_call') || (e.item as { type?: string } | undefined)?.type === 'image_generation_call');
+    const types = (list: Array<{ type: string }>) => list.map((e) => e.type).filter((type, i, all) => type !== all[i - 1]);
+    expect(types(imageEvents)).toEqual(types(recordedImage));
+    const partials = imageEvents.filter((e) => e.type === 'response.image_generation_call.partial_image');
+    expect(partials.map((e) => e.partial_image_index)).toEqual([0, 1]);
+    const keys = (e: Record<string, unknown>) => Object.keys(e).sort();
+    expect(keys(partials[0]!)).toEqual(keys(recordedImage.find((e) => e.type === 'response.image_generation_call.partial_image')!));
+    const done = imageEvents.at(-1)!.item as Record<string, unknown>;
+    expect(keys(done)).toEqual(keys(recordedImage.at(-1)!.item as Record<string, unknown>));
+    expect(done).toMatchObject({ type: 'image_generation_call', status: 'completed', output_format: 'webp', size: '24x16', background: 'opaque', quality: 'medium' });
+    expect(imageInfo(Buffer.from(String(partials[0]!.partial_image_b64), 'base64'))).toEqual({ format: 'webp', width: 24, height: 16 });
+    expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
   });
 
   it('--format jpeg and webp: valid files, the right size and extension, --compression sent', async () => {
