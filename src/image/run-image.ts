@@ -96,8 +96,6 @@ export async function runImage(options: ImageOptions, f: Factory): Promise<Image
     } finally {
       spinner.stop();
     }
-    const text = outputText(response);
-    if (text) terminal.write(withTrailingNewline(text));
   }
 
   const calls = response.output.filter((item): item is ImageCall => item.type === 'image_generation_call');
@@ -108,15 +106,18 @@ export async function runImage(options: ImageOptions, f: Factory): Promise<Image
     const image = saveImage(plan, { prompt, responseId: response.id, imageIndex: index }, call.result);
     saved.push(image);
     pathsById.set(call.id, image.path);
-    if (call.revised_prompt) terminal.write(`revised prompt: ${call.revised_prompt}\n`);
     const shown = preview?.show(Buffer.from(call.result, 'base64'), image.info, { partial: false, name: image.path }) ?? false;
     if (!shown && (io.stderrIsTTY || options.preview)) terminal.write(`${describeSaved(image)}\n`);
+    if (call.revised_prompt) terminal.write(`revised prompt: ${call.revised_prompt}\n`);
   }
+  // The assistant's text comes after the images: a preview replaced in place would erase it.
+  const text = outputText(response);
+  if (text) terminal.write(withTrailingNewline(text));
 
   if (options.json) {
-    printJson(io, JSON.stringify(options.raw ? JSON.parse(raw ?? JSON.stringify(response)) : withPaths(response, pathsById)));
+    printJson(io, options.raw ? (raw ?? JSON.stringify(response)) : JSON.stringify(withPaths(response, pathsById)));
   } else {
-    for (const image of saved) io.out(`${image.path}\n`);
+    for (const image of saved) terminal.out(`${image.path}\n`);
   }
 
   const error = notCompletedError(response);
@@ -131,7 +132,7 @@ export async function runImage(options: ImageOptions, f: Factory): Promise<Image
     if (options.savePartials) {
       const image = saveImage(plan, { prompt: prompt!, responseId, imageIndex, partialIndex: event.partial_image_index }, event.partial_image_b64);
       partials.push(image);
-      if (!options.json) io.out(`${image.path}\n`);
+      if (!options.json) terminal.out(`${image.path}\n`);
     }
     preview?.show(data, imageInfo(data), { partial: true });
   }
@@ -153,14 +154,26 @@ function withPaths(response: ApiResponse, pathsById: Map<string, string>): ApiRe
   return copy;
 }
 
+interface Terminal extends PreviewSink {
+  /** Data on stdout; its lines count too when stdout shares the terminal with stderr. */
+  out(text: string): void;
+}
+
 /** stderr, counting the lines written since the last mark (for replacing a preview in place). */
-function terminalSink(io: IO): PreviewSink {
+function terminalSink(io: IO): Terminal {
   let lines = 0;
+  const count = (text: string) => {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+  };
   return {
     write(text) {
       if (!text) return;
       io.err(text);
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+      count(text);
+    },
+    out(text) {
+      io.out(text);
+      if (io.stdoutIsTTY) count(text);
     },
     linesSinceMark: () => lines,
     mark() {
@@ -179,11 +192,14 @@ interface StreamImagesInput {
   f: Factory;
   client: Awaited<ReturnType<typeof prepareRequest>>;
   body: ReturnType<typeof buildCreateBody>;
-  terminal: PreviewSink;
+  terminal: Terminal;
   onPartial(event: PartialImageEvent, responseId: string, imageIndex: number): void;
 }
 
-/** Stream through the shared machinery; the assistant's text goes to stderr (stdout is for paths). */
+/**
+ * Stream through the shared machinery. The renderer's text output is dropped: the assistant's text
+ * is printed from the final response after the images, on stderr (stdout is for paths).
+ */
 async function streamImages({ f, client, body, terminal, onPartial }: StreamImagesInput): Promise<ApiResponse> {
   const { io } = f;
   const settings = await f.settings();
@@ -205,8 +221,8 @@ async function streamImages({ f, client, body, terminal, onPartial }: StreamImag
   }
 
   const renderer = new ImageStreamRenderer(
-    { out: (text) => terminal.write(text), err: (text) => terminal.write(text) },
-    { json: false, reasoning: 'show', statusLines: io.stderrIsTTY, color: io.colorStderr, sharedTerminal: io.stderrIsTTY },
+    { out: () => undefined, err: (text) => terminal.write(text) },
+    { json: false, reasoning: 'show', statusLines: io.stderrIsTTY, color: io.colorStderr, sharedTerminal: false },
   );
   await runStream({
     client,

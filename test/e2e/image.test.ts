@@ -313,6 +313,10 @@ describe('aoai image --preview', () => {
     const [first] = output.match(/\x1b_Ga=T[^;]*;([^\x1b]*)/)!.slice(1);
     expect(Buffer.from(first!, 'base64').subarray(1, 4).toString()).toBe('PNG');
     expect(output).toMatch(/kitty-picture-[0-9a-f]{8}\.png/);
+    // Text printed after the final image, so replacing the partial preview cannot erase it.
+    const finalImage = output.lastIndexOf('\x1b_Ga=T');
+    expect(output.indexOf('revised prompt: kitty picture', finalImage)).toBeGreaterThan(finalImage);
+    expect(output.indexOf('Echo: kitty picture', finalImage)).toBeGreaterThan(finalImage);
   });
 
   it('iTerm2 and sixel when the terminal says so (or AOAI_IMAGE_PROTOCOL)', async () => {
