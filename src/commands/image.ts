@@ -3,6 +3,7 @@
 import { Option, type Command } from 'commander';
 import type { CommandContext } from '../cli/program.ts';
 import { collect, intInRange, responseId } from '../cli/parse.ts';
+import { UsageError } from '../core/errors.ts';
 import type { ImageOptions } from '../image/run-image.ts';
 import { BACKGROUNDS, OUTPUT_FORMATS, QUALITIES, parseSize, type ImageToolFlags } from '../image/request.ts';
 
@@ -66,6 +67,10 @@ Examples:
 }
 
 export function toImageOptions(prompt: string[], values: ImageValues): ImageOptions {
+  if (values.raw && !values.json) throw new UsageError('--raw goes with --json (it keeps the base64 results in the JSON)');
+  if (values.savePartials && values.partialImages === undefined) {
+    throw new UsageError('--save-partials needs --partial-images N (1–3)');
+  }
   return {
     prompt,
     model: values.model,

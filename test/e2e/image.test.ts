@@ -46,6 +46,16 @@ describe('aoai image', () => {
     expect(request.body.stream).not.toBe(true);
   });
 
+  it('reads the prompt from a pipe', async () => {
+    const cwd = workDir();
+    const result = await run(['image', '--size', '16x16'], { cwd, input: 'a piped prompt\n' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^a-piped-prompt-[0-9a-f]{8}\.png\n$/);
+    const empty = await run(['image'], { cwd, input: '' });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('no prompt');
+  });
+
   it('is deterministic: the same prompt gives the same pixels', async () => {
     const cwd = workDir();
     const first = await run(['image', '--size', '32x32', 'same picture'], { cwd });
@@ -252,6 +262,8 @@ describe('aoai image', () => {
       [['--partial-images', '4'], '--partial-images'],
       [['--format', 'gif'], '--format'],
       [['--edit', 'missing.png'], 'cannot read missing.png'],
+      [['--raw'], '--raw goes with --json'],
+      [['--save-partials'], '--save-partials needs --partial-images'],
     ];
     for (const [flags, message] of cases) {
       const result = await run(['image', ...flags, 'x'], { cwd: workDir() });
