@@ -18,6 +18,7 @@ import { registerConfig } from '../commands/config/index.ts';
 import { registerEmulate } from '../commands/emulate.ts';
 import { registerFiles } from '../commands/files/index.ts';
 import { registerMcp } from '../commands/mcp/index.ts';
+import { registerImage } from '../commands/image.ts';
 
 export interface CommandContext {
   io: IO;
@@ -62,6 +63,7 @@ Exit codes: 0 ok, 1 API error, 2 usage, 3 auth/config, 4 response not completed,
   registerCreate(program, ctx);
   registerStream(program, ctx);
   registerChat(program, ctx);
+  registerImage(program, ctx);
   registerGet(program, ctx);
   registerCancel(program, ctx);
   registerDelete(program, ctx);
