@@ -2,7 +2,7 @@
 // Stored responses chain with previous_response_id; with --no-store the conversation's items
 // travel with every request instead, reasoning included as encrypted content (the service cannot
 // look it up), so the model keeps its train of thought.
-import type { Response as ApiResponse, ResponseInputItem } from 'openai/resources/responses/responses';
+import type { Response as ApiResponse, ResponseInputContent, ResponseInputItem } from 'openai/resources/responses/responses';
 import { buildCreateBody, userMessage, type CreateBody, type RequestFlags } from '../request/create-params.ts';
 import { outputText } from '../render/response.ts';
 
@@ -22,6 +22,22 @@ export interface ConversationSetup {
   initialItems: ResponseInputItem[];
   /** --body: merged under every request. */
   body: Record<string, unknown> | undefined;
+  /** Request fields from the tool flags (tools, tool_choice, include…). */
+  fields?: Record<string, unknown> | undefined;
+}
+
+export interface TurnInput {
+  /** Items after the conversation's, before the text: tool answers. */
+  items?: ResponseInputItem[];
+  /** /attach parts, added to the user message. */
+  attachments?: ResponseInputContent[];
+}
+
+interface Snapshot {
+  previousId: string | undefined;
+  items: ResponseInputItem[];
+  turns: number;
+  transcript: number;
 }
 
 export class Conversation {
@@ -43,16 +59,20 @@ export class Conversation {
     return this.flags.store !== false;
   }
 
-  /** The request for a turn: the user's text plus any extra content parts (attachments). */
-  bodyFor(text: string, parts: ResponseInputItem[] = []): CreateBody {
+  /** The request for a turn: the user's text (none when answering tools), tool answers, attachments. */
+  bodyFor(text: string | undefined, input: TurnInput = {}): CreateBody {
     const first = this.previousId === undefined && this.items.length === 0;
-    const items = [...(first ? this.setup.initialItems : []), ...(this.stored ? [] : this.items), ...parts];
-    const include = this.stored ? this.flags.include : [...new Set([...(this.flags.include ?? []), ENCRYPTED_REASONING])];
+    const items = [...(first ? this.setup.initialItems : []), ...(this.stored ? [] : this.items), ...(input.items ?? [])];
+    const fields = { ...this.setup.fields };
+    const include = [...(this.flags.include ?? []), ...((fields.include as string[] | undefined) ?? []), ...(this.stored ? [] : [ENCRYPTED_REASONING])];
+    delete fields.include;
     return buildCreateBody({
-      flags: { ...this.flags, previous: this.stored ? this.previousId : undefined, include },
+      flags: { ...this.flags, previous: this.stored ? this.previousId : undefined, include: include.length ? [...new Set(include)] : undefined },
       items,
       text,
       body: this.setup.body,
+      attachments: input.attachments,
+      fields,
     });
   }
 
@@ -60,7 +80,7 @@ export class Conversation {
    * A turn ended with this response (completed, or incomplete with usable output): the next
    * turn continues from it.
    */
-  record(body: CreateBody, userText: string, response: ApiResponse): void {
+  record(body: CreateBody, userText: string | undefined, response: ApiResponse): void {
     this.turns++;
     this.previousId = response.id;
     if (!this.stored) {
@@ -68,8 +88,31 @@ export class Conversation {
       // The request's input already holds the earlier items; keep it whole, then add the output.
       this.items = [...input, ...response.output.map(asInputItem)];
     }
-    this.transcript.push({ role: 'user', text: userText });
-    this.transcript.push({ role: 'assistant', text: outputText(response), model: response.model, responseId: response.id });
+    if (userText !== undefined) this.transcript.push({ role: 'user', text: userText });
+    const text = outputText(response);
+    if (text) this.transcript.push({ role: 'assistant', text, model: response.model, responseId: response.id });
+  }
+
+  /** /image: stored, the conversation continues from the image's response (to refine it). */
+  recordImage(prompt: string, response: ApiResponse, paths: readonly string[]): void {
+    if (this.stored) {
+      this.turns++;
+      this.previousId = response.id;
+    }
+    this.transcript.push({ role: 'user', text: `/image ${prompt}` });
+    this.transcript.push({ role: 'assistant', text: paths.map((path) => `![image](${path})`).join('\n'), model: response.model, responseId: response.id });
+  }
+
+  /** Where the conversation stands, to go back to if a turn is abandoned half-way. */
+  snapshot(): Snapshot {
+    return { previousId: this.previousId, items: this.items, turns: this.turns, transcript: this.transcript.length };
+  }
+
+  restore(snapshot: Snapshot): void {
+    this.previousId = snapshot.previousId;
+    this.items = snapshot.items;
+    this.turns = snapshot.turns;
+    this.transcript.length = snapshot.transcript;
   }
 
   /** /new: forget the conversation, keep the settings. */

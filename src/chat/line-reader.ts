@@ -29,6 +29,8 @@ export class LineReader {
   private pasting = false;
   private readonly ready: string[] = [];
   private waiter: ((entry: string | null) => void) | undefined;
+  /** A question being asked (an approval, a function's output): its answer goes here. */
+  private question: { prompt: string; resolve: (answer: string | null) => void } | undefined;
   private closed = false;
   private suspended = false;
 
@@ -62,6 +64,15 @@ export class LineReader {
     if (this.closed) return Promise.resolve(null);
     return new Promise((resolve) => {
       this.waiter = resolve;
+      this.showPrompt(false);
+    });
+  }
+
+  /** Ask one question at the prompt (kept out of the history); null on Ctrl-C or Ctrl-D. */
+  ask(prompt: string): Promise<string | null> {
+    if (this.closed) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      this.question = { prompt, resolve };
       this.showPrompt(false);
     });
   }
@@ -103,6 +114,7 @@ export class LineReader {
   };
 
   private onLine(line: string): void {
+    if (this.question) this.dropFromHistory(line);
     if (this.pasting) {
       // Each pasted newline arrives as Enter: keep it in the entry instead of sending it.
       this.dropFromHistory(line);
@@ -154,9 +166,14 @@ export class LineReader {
   private finish(lines: string[]): void {
     this.pending = [];
     this.mode = 'line';
-    this.rl.setPrompt(this.options.prompt);
-    this.saveHistory();
     const entry = lines.join('\n');
+    const question = this.question;
+    if (question) {
+      this.question = undefined;
+      question.resolve(entry);
+      return;
+    }
+    this.saveHistory();
     const waiter = this.waiter;
     this.waiter = undefined;
     if (waiter) waiter(entry);
@@ -168,7 +185,16 @@ export class LineReader {
     const hadInput = this.rl.line.length > 0 || this.pending.length > 0;
     this.pending = [];
     this.mode = 'line';
-    this.rl.setPrompt(this.options.prompt);
+    const question = this.question;
+    if (question) {
+      // Ctrl-C at a question cancels what asked it; the prompt comes back with the next read.
+      this.question = undefined;
+      this.rl.write(null, { ctrl: true, name: 'e' });
+      this.rl.write(null, { ctrl: true, name: 'u' });
+      io.err('^C\n');
+      question.resolve(null);
+      return;
+    }
     if (hadInput) {
       // Clear the line, as a shell does, and start over.
       this.rl.write(null, { ctrl: true, name: 'e' });
@@ -182,7 +208,7 @@ export class LineReader {
 
   private showPrompt(preserveCursor: boolean): void {
     if (this.closed) return;
-    this.rl.setPrompt(this.mode === 'line' ? this.options.prompt : this.options.continuation);
+    this.rl.setPrompt(this.mode !== 'line' ? this.options.continuation : this.question ? this.question.prompt : this.options.prompt);
     this.rl.prompt(preserveCursor);
   }
 
@@ -190,6 +216,9 @@ export class LineReader {
     const waiter = this.waiter;
     this.waiter = undefined;
     waiter?.(null);
+    const question = this.question;
+    this.question = undefined;
+    question?.resolve(null);
   }
 
   private dropFromHistory(line: string): void {

@@ -1,5 +1,7 @@
 // The chat loop: read an entry, run a slash command or stream a turn, repeat until Ctrl-D or
-// /exit. A failed or cancelled turn prints one line and leaves the session as it was.
+// /exit. A turn may take several responses: when the model asks for MCP approvals or function
+// output, they are answered in the chat and the turn goes on. A failed or cancelled turn prints
+// one line and leaves the conversation as it was before it.
 import type { Response as ApiResponse } from 'openai/resources/responses/responses';
 import type { Client } from '../core/client.ts';
 import { CliError, InterruptedError, UsageError, formatCliError, oneLine } from '../core/errors.ts';
@@ -8,16 +10,20 @@ import type { StreamOptionValues } from '../cli/request-options.ts';
 import { interrupts } from '../io/interrupts.ts';
 import type { CreateBody, RequestFlags } from '../request/create-params.ts';
 import { readBody, readInputItems, describeFsError } from '../request/input.ts';
+import { DEFAULT_MAX_TOOL_ROUNDS, resolveRich } from '../request/rich.ts';
 import { StreamRenderer } from '../render/stream.ts';
 import { styleFor, type Style } from '../render/style.ts';
 import { DEFAULT_MAX_RESUMES } from '../responses/stream-command.ts';
 import { prepareRequest } from '../responses/session.ts';
 import { runStream } from '../responses/stream.ts';
+import { execFunctionCall, parseExecSpecs } from '../tools/exec.ts';
+import { chatAttachment, type Attachment } from './attach.ts';
 import { coreCommands, handleInput, type SlashCommand, type SlashContext } from './commands.ts';
 import { Conversation } from './conversation.ts';
 import { chatFiles, readLastResponse, writeLastResponse, type ChatFiles } from './history.ts';
 import { LineReader } from './line-reader.ts';
 import { MarkdownStream } from './markdown.ts';
+import { ToolAnswerer } from './tool-answers.ts';
 import { saveTranscript } from './transcript.ts';
 
 export interface ChatOptions {
@@ -27,6 +33,8 @@ export interface ChatOptions {
   display: StreamOptionValues;
   /** Continue the profile's last conversation. */
   resume: boolean;
+  /** For /image: the image model deployment (default: env or profile). */
+  imageDeployment: string | undefined;
 }
 
 export const EXIT_HINT = '(to exit, press Ctrl-D or type /exit)';
@@ -34,10 +42,16 @@ export const EXIT_HINT = '(to exit, press Ctrl-D or type /exit)';
 interface Session {
   f: Factory;
   client: Client;
+  reader: LineReader;
   conversation: Conversation;
+  answerer: ToolAnswerer;
+  maxToolRounds: number;
+  /** /attach: parts waiting for the next message. */
+  attachments: Attachment[];
   files: ChatFiles;
   options: ChatOptions;
   style: Style;
+  notice(text: string): void;
   idleTimeoutMs: number;
 }
 
@@ -80,9 +94,10 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
   model ??= settings.deployment?.value;
   if (!model) throw new UsageError('no deployment: pass -m/--model DEPLOYMENT', 'or set AZURE_OPENAI_DEPLOYMENT, or run: aoai config set deployment NAME');
 
-  const conversation = new Conversation({ flags: { ...options.request, model, previous }, initialItems, body });
-  const session: Session = { f, client, conversation, files, options, style, idleTimeoutMs: settings.timeoutMs };
-  const commands: SlashCommand[] = coreCommands();
+  // Tools are resolved once (tool files read, MCP header values taken from the environment).
+  const rich = await resolveRich(options.request.rich, { env: io.env, previous: undefined, store: options.request.store, include: undefined });
+  const execs = parseExecSpecs(options.request.rich?.exec ?? []);
+  const conversation = new Conversation({ flags: { ...options.request, rich: undefined, model, previous }, initialItems, body, fields: rich.fields });
   const startedAt = new Date();
   const slash: SlashContext = {
     conversation,
@@ -105,6 +120,21 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
     historyFile: files.history,
     exitHint: EXIT_HINT,
   });
+  const session: Session = {
+    f,
+    client,
+    reader,
+    conversation,
+    answerer: new ToolAnswerer({ ask: (question) => reader.ask(question), notice, execs, run: (command, call) => execFunctionCall(command, call, { env: io.env }) }),
+    maxToolRounds: options.request.rich?.maxToolRounds ?? DEFAULT_MAX_TOOL_ROUNDS,
+    attachments: [],
+    files,
+    options,
+    style,
+    notice,
+    idleTimeoutMs: settings.timeoutMs,
+  };
+  const commands: SlashCommand[] = [...coreCommands().slice(0, -1), attachCommand(session), imageCommand(session), ...coreCommands().slice(-1)];
   notice(`aoai chat · ${model}${conversation.stored ? '' : ' · not stored'} · /help for commands, Ctrl-D to exit`);
   try {
     for (;;) {
@@ -120,7 +150,7 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
         continue;
       }
       if (outcome.kind === 'exit') break;
-      if (outcome.kind === 'message') await runTurn(session, reader, outcome.text);
+      if (outcome.kind === 'message') await runTurn(session, outcome.text);
     }
   } finally {
     reader.close();
@@ -138,18 +168,55 @@ async function exists(client: Client, id: string): Promise<boolean> {
   }
 }
 
-/** One turn: the request, streamed and rendered; the conversation moves on only if it produced output. */
-async function runTurn(session: Session, reader: LineReader, text: string): Promise<void> {
-  const { f, conversation, options } = session;
-  const { io } = f;
+/**
+ * One turn: the message, streamed; then, while the model waits for approvals or function output,
+ * the answers and the next response. Abandoned half-way, the conversation goes back to before it.
+ */
+async function runTurn(session: Session, text: string): Promise<void> {
+  const { conversation } = session;
+  const attachments = session.attachments.splice(0);
+  const before = conversation.snapshot();
+  let userText: string | undefined = attachments.length ? `${text}\n\n(attached: ${attachments.map((a) => a.ref).join(', ')})` : text;
   let body: CreateBody;
   try {
-    body = conversation.bodyFor(text);
+    body = conversation.bodyFor(text, { attachments: attachments.map((a) => a.part) });
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
-    io.err(formatCliError(error));
+    session.f.io.err(formatCliError(error));
     return;
   }
+  for (let round = 1; ; round++) {
+    const { final, failure } = await streamResponse(session, body);
+    if (final && continuesFrom(final)) {
+      conversation.record(body, userText, final);
+      if (conversation.stored) saveLast(session, final);
+    }
+    userText = undefined;
+    if (failure !== undefined) {
+      if (round > 1) conversation.restore(before);
+      return reportTurnError(session, failure, round > 1);
+    }
+    if (!final || final.status !== 'completed') return;
+    const answers = await session.answerer.answer(final);
+    if (answers === 'cancelled') {
+      conversation.restore(before);
+      session.notice('cancelled; this turn is not part of the conversation');
+      return;
+    }
+    if (answers.length === 0) return;
+    if (round >= session.maxToolRounds) {
+      conversation.restore(before);
+      session.notice(`stopped after ${round} rounds of tool calls (--max-tool-rounds); this turn is not part of the conversation`);
+      return;
+    }
+    body = conversation.bodyFor(undefined, { items: answers });
+  }
+}
+
+/** One response, streamed to the terminal (handed back to cooked mode, so Ctrl-C cancels it). */
+async function streamResponse(session: Session, body: CreateBody): Promise<{ final: ApiResponse | undefined; failure: unknown }> {
+  const { f, options } = session;
+  const { io } = f;
   const markdown = io.stdoutIsTTY && io.colorStdout ? new MarkdownStream({ color: true, columns: io.columns }) : undefined;
   const renderer = new StreamRenderer(
     { out: (chunk) => io.out(markdown ? markdown.write(chunk) : chunk), err: (chunk) => io.err(chunk) },
@@ -161,7 +228,7 @@ async function runTurn(session: Session, reader: LineReader, text: string): Prom
       sharedTerminal: io.stdoutIsTTY && io.stderrIsTTY,
     },
   );
-  const resume = reader.suspend();
+  const resume = session.reader.suspend();
   // Until the stream claims Ctrl-C, a Ctrl-C only ends this turn, never the session.
   let cancelledEarly = false;
   const release = interrupts.push(() => {
@@ -187,13 +254,69 @@ async function runTurn(session: Session, reader: LineReader, text: string): Prom
     if (markdown) io.out(markdown.end());
     resume();
   }
-  const final = renderer.state.final;
-  if (final && continuesFrom(final)) {
-    conversation.record(body, text, final);
-    if (conversation.stored) saveLast(session, final);
-  }
   if (failure === undefined && cancelledEarly) failure = new InterruptedError();
-  if (failure !== undefined) await reportTurnError(session, failure);
+  return { final: renderer.state.final, failure };
+}
+
+/** /attach PATH|URL|FILE_ID: checked now, sent with the next message. */
+function attachCommand(session: Session): SlashCommand {
+  return {
+    name: 'attach',
+    usage: '/attach PATH',
+    help: 'attach an image or a PDF (path, URL or file id) to the next message',
+    async run(ctx, ref) {
+      if (!ref) {
+        const waiting = session.attachments.map((a) => a.ref);
+        return ctx.notice(waiting.length ? `attached for the next message: ${waiting.join(', ')}` : 'usage: /attach PATH|URL|FILE_ID');
+      }
+      const attachment = await chatAttachment(ref, session.f.io.env);
+      session.attachments.push(attachment);
+      ctx.notice(`attached ${attachment.kind === 'image' ? 'image' : 'file'} ${attachment.ref}; it goes with your next message`);
+    },
+  };
+}
+
+/** /image PROMPT: generate, save and preview as `aoai image` does, in the conversation's context. */
+function imageCommand(session: Session): SlashCommand {
+  return {
+    name: 'image',
+    usage: '/image PROMPT',
+    help: 'generate an image (saved in the current directory, previewed where the terminal can)',
+    async run(ctx, prompt) {
+      if (!prompt) return ctx.notice('usage: /image PROMPT');
+      const { conversation, f } = session;
+      const { runImage } = await import('../image/run-image.ts');
+      const resume = session.reader.suspend();
+      // The request cannot be taken back once sent; Ctrl-C must not end the session meanwhile.
+      const release = interrupts.push(() => session.notice('\nthe image is on its way; it is saved when it arrives'));
+      try {
+        const result = await runImage(
+          {
+            prompt: [prompt],
+            model: conversation.flags.model,
+            imageDeployment: session.options.imageDeployment,
+            previous: conversation.stored ? conversation.previousId : undefined,
+            tool: {},
+            edits: [],
+            output: undefined,
+            force: false,
+            savePartials: false,
+            json: false,
+            raw: false,
+            preview: undefined,
+          },
+          f,
+        );
+        conversation.recordImage(prompt, result.response, result.saved.map((image) => image.path));
+        if (conversation.stored) saveLast(session, result.response);
+      } catch (error) {
+        await reportTurnError(session, error, false);
+      } finally {
+        release();
+        resume();
+      }
+    },
+  };
 }
 
 /** Completed, or cut short with output worth continuing from (max_output_tokens). */
@@ -209,7 +332,7 @@ function saveLast(session: Session, response: ApiResponse): void {
   }
 }
 
-async function reportTurnError(session: Session, error: unknown): Promise<void> {
+async function reportTurnError(session: Session, error: unknown, abandoned: boolean): Promise<void> {
   const { io } = session.f;
   if (error instanceof InterruptedError) {
     // runStream says what became of a background job: "interrupted; cancelled resp_…" or "… is still running".
@@ -219,15 +342,8 @@ async function reportTurnError(session: Session, error: unknown): Promise<void> 
     if (error.hint) io.err(`${session.style.dim(`hint: ${error.hint}`)}\n`);
     return;
   }
-  if (error instanceof CliError) {
-    io.err(formatCliError(error));
-    return;
-  }
   const { fromSdkError } = await import('../core/api-errors.ts');
-  const mapped = fromSdkError(error);
-  if (mapped) {
-    io.err(formatCliError(mapped));
-    return;
-  }
-  io.err(`aoai: unexpected error: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
+  const known = error instanceof CliError ? error : fromSdkError(error);
+  io.err(known ? formatCliError(known) : `aoai: unexpected error: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
+  if (abandoned) session.notice('this turn is not part of the conversation');
 }

@@ -1,22 +1,52 @@
 // aoai chat: an interactive conversation in the terminal (src/chat/ holds the session).
-import type { Command } from 'commander';
+import { Command } from 'commander';
 import type { CommandContext } from '../cli/program.ts';
 import { addModelOptions, addStreamOptions, requestFlagsFrom, type ModelOptionValues, type StreamOptionValues } from '../cli/request-options.ts';
+import { addToolOptions, type ToolOptionValues } from '../cli/tool-options.ts';
 import type { Factory } from '../core/factory.ts';
 import type { ChatOptions } from '../chat/run-chat.ts';
 
-type ChatValues = ModelOptionValues & StreamOptionValues & { resume?: boolean };
+type ChatValues = ModelOptionValues & StreamOptionValues & ToolOptionValues & { resume?: boolean; imageDeployment?: string };
+
+/**
+ * The tool flags that make sense in a conversation. Attachments (/attach), tool outputs (answered
+ * in the chat), --schema and --conversation (chat keeps the conversation) are left out.
+ */
+const CHAT_TOOL_FLAGS = new Set([
+  '--function',
+  '--tools',
+  '--tool-choice',
+  '--parallel-tool-calls',
+  '--no-parallel-tool-calls',
+  '--exec',
+  '--max-tool-rounds',
+  '--mcp',
+  '--mcp-approval',
+  '--mcp-allowed-tools',
+  '--mcp-header',
+  '--code-interpreter',
+  '--container-file',
+]);
+
+/** Declared once in cli/tool-options.ts; chat takes the ones above. */
+function addChatToolOptions(command: Command): Command {
+  for (const option of addToolOptions(new Command()).options) if (option.long && CHAT_TOOL_FLAGS.has(option.long)) command.addOption(option);
+  return command;
+}
 
 export function registerChat(program: Command, ctx: CommandContext): void {
   const command = program.command('chat').description('talk with a model in the terminal: streamed replies, history, slash commands');
-  addStreamOptions(addModelOptions(command))
+  addChatToolOptions(addStreamOptions(addModelOptions(command)))
+    .option('--image-deployment <name>', 'image model deployment for /image (default: $AZURE_OPENAI_IMAGE_DEPLOYMENT or profile image-deployment)')
     .option('--resume', "continue this profile's last conversation")
     .addHelpText(
       'after',
       `
 Type a message and press Enter. End a line with \\ to continue it, or wrap several lines in """;
 pasted text keeps its newlines. Ctrl-C cancels a reply in progress, Ctrl-D or /exit ends the chat.
-Commands: /help /new /model NAME /instructions TEXT /effort LEVEL /summary MODE /save FILE /id /exit
+Commands: /help /new /model NAME /instructions TEXT /effort LEVEL /summary MODE /attach PATH
+/image PROMPT /save FILE /id /exit. MCP approvals are asked in the chat; function calls run
+through --exec NAME=COMMAND, or you type their output.
 Turns chain with previous_response_id; with --no-store the conversation is sent again each turn.
 Examples:
   aoai chat -m gpt-4.1
@@ -35,6 +65,7 @@ export function toChatOptions(values: ChatValues): ChatOptions {
     body: values.body,
     display: { reasoning: values.reasoning, usage: values.usage, cancelOnInterrupt: values.cancelOnInterrupt, maxResumes: values.maxResumes },
     resume: Boolean(values.resume),
+    imageDeployment: values.imageDeployment,
   };
 }
 
