@@ -24,7 +24,7 @@ function chat(args: string[], box?: Sandbox): { pane: Pane; box: Sandbox } {
     box = sandbox(keyEnv(ctx.emulator));
     boxes.push(box);
   }
-  const pane = tmux.aoai(['chat', ...args], { env: box.env });
+  const pane = tmux.aoai(['chat', ...args], { env: box.env, cwd: box.home });
   panes.push(pane);
   return { pane, box };
 }
@@ -290,6 +290,104 @@ describe('aoai chat', () => {
     const missing = chat(['-m', 'gpt-4.1', '--previous', 'resp_doesnotexist'], box).pane;
     expect(await missing.exitCode()).toBe(2);
     expect(missing.screen()).toContain('aoai: --previous resp_doesnotexist: no such stored response');
+  });
+
+  it('/attach sends an image and a PDF with the next message; a bad file is refused at once', async () => {
+    const { pane, box } = chat(['-m', 'gpt-4.1']);
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(24)]);
+    writeFileSync(`${box.home}/shot.png`, png);
+    writeFileSync(`${box.home}/paper.pdf`, '%PDF-1.4 tiny');
+    writeFileSync(`${box.home}/notes.txt`, 'plain text');
+    await pane.waitFor(PROMPT);
+    pane.line(`/attach ${box.home}/shot.png`);
+    await pane.waitFor(`attached image ${box.home}/shot.png`);
+    pane.line(`/attach ${box.home}/paper.pdf`);
+    await pane.waitFor(`attached file ${box.home}/paper.pdf`);
+    pane.line(`/attach ${box.home}/notes.txt`);
+    await pane.waitFor(`aoai: /attach: ${box.home}/notes.txt is not a PNG, JPEG, WEBP or GIF image`);
+    await turn(pane, 'what are these?', 1);
+    expect(createRequests().at(-1)!.body).toMatchObject({
+      input: [
+        {
+          role: 'user',
+          content: [
+            { type: 'input_text', text: 'what are these?' },
+            { type: 'input_image', image_url: `data:image/png;base64,${png.toString('base64')}` },
+            { type: 'input_file', filename: 'paper.pdf', file_data: `data:application/pdf;base64,${Buffer.from('%PDF-1.4 tiny').toString('base64')}` },
+          ],
+        },
+      ],
+    });
+    // Sent once: the next message goes without them.
+    await turn(pane, 'and now?', 2);
+    expect(createRequests().at(-1)!.body).toMatchObject({ input: 'and now?' });
+  });
+
+  it('/image generates and saves a picture in the conversation, which goes on from it', async () => {
+    const { pane, box } = chat(['-m', 'gpt-4.1', '--image-deployment', 'gpt-image-1']);
+    await pane.waitFor(PROMPT);
+    await turn(pane, 'we talk about foxes', 1);
+    pane.line('/image a red fox');
+    const screen = await pane.waitFor(/^(a-red-fox-\w+\.png)$/m, 15_000);
+    const file = /^(a-red-fox-\w+\.png)$/m.exec(screen)![1]!;
+    const saved = readFileSync(`${box.home}/${file}`);
+    expect(saved.subarray(1, 4).toString()).toBe('PNG');
+    const imageRequest = ctx.emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/responses')).at(-1)!;
+    expect(imageRequest.headers['x-ms-oai-image-generation-deployment']).toBe('gpt-image-1');
+    expect(imageRequest.body).toMatchObject({ model: 'gpt-4.1', tools: [{ type: 'image_generation' }] });
+    expect((imageRequest.body as { previous_response_id?: string }).previous_response_id).toMatch(/^resp_/);
+    await pane.waitFor(PROMPT);
+    const after = await turn(pane, 'make it blue', 2);
+    expect(after).toContain('Echo: make it blue (turn 3; earlier: "we talk about foxes", "a red fox")');
+  });
+
+  it('MCP approvals are asked inline: yes, no with a reason, and always for the server', async () => {
+    const { pane } = chat(['-m', 'gpt-4.1', '--mcp', 'demo=https://mcp.example.com/mcp']);
+    await pane.waitFor(PROMPT);
+    pane.line('please add 2 and 3');
+    await pane.waitFor('allow demo: add({"a":2,"b":3})? [y]es / [n]o (optionally: n REASON) / [a]lways for demo:');
+    pane.line('maybe');
+    await pane.waitFor('answer y, n (with a reason if you like) or a');
+    pane.line('y');
+    await pane.waitFor('The add tool on demo returned: 5');
+    expect(createRequests().at(-1)!.body).toMatchObject({ input: [{ type: 'mcp_approval_response', approve: true }] });
+
+    pane.line('echo hi');
+    await pane.waitForCount(/allow demo: echo/, 1);
+    pane.line('n not now');
+    await pane.waitFor('I did not call echo on demo: the call was not approved (not now).');
+    expect(createRequests().at(-1)!.body).toMatchObject({ input: [{ type: 'mcp_approval_response', approve: false, reason: 'not now' }] });
+
+    pane.line('echo again');
+    await pane.waitForCount(/allow demo: echo/, 2);
+    pane.line('a');
+    await pane.waitFor('The echo tool on demo returned: again');
+    pane.line('add 4 and 5');
+    await pane.waitFor('approved demo: add({"a":4,"b":5}) (always for demo this session)');
+    await pane.waitFor('The add tool on demo returned: 9');
+  });
+
+  it('function calls run through --exec, or the person types the output; Ctrl-C at the question drops the turn', async () => {
+    const weather = JSON.stringify({ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } });
+    const stock = JSON.stringify({ name: 'lookup_stock', parameters: { type: 'object', properties: { symbol: { type: 'string' } } } });
+    const { pane } = chat(['-m', 'gpt-4.1', '--function', weather, '--function', stock, '--exec', 'lookup_stock=cat; echo " => 42"']);
+    await pane.waitFor(PROMPT);
+    pane.line('what is the weather in Paris');
+    await pane.waitFor(/output of get_weather\(\{"city":"Paris"\}\) \[call_\w+\]: $/m);
+    pane.line('{"temp": 21}');
+    await pane.waitFor('get_weather returned: {"temp": 21}');
+    expect(createRequests().at(-1)!.body).toMatchObject({ input: [{ type: 'function_call_output', output: '{"temp": 21}' }] });
+
+    pane.line('and the stock price');
+    await pane.waitFor(/running lookup_stock \(call_\w+\): cat; echo " => 42"/);
+    await pane.waitFor('lookup_stock returned: {"symbol":"price"} => 42');
+
+    pane.line('weather again');
+    await pane.waitForCount(/output of get_weather/, 2);
+    pane.press('C-c');
+    await pane.waitFor('cancelled; this turn is not part of the conversation');
+    const screen = await turn(pane, 'hello', 6);
+    expect(screen).toContain('Echo: hello (turn 3; earlier: "what is the weather in Paris", "and the stock price")');
   });
 
   it('a failed turn prints one line and the session goes on', async () => {
