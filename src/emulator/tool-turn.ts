@@ -4,7 +4,8 @@
 //     user's text mentions is called (or, unless require_approval is "never", approval is asked);
 //   - a function is called when the text mentions it (its name, or a word of its name of 4+
 //     letters that is not a generic verb), or when tool_choice requires it; parallel_tool_calls
-//     false keeps only the first call; the arguments satisfy the function's schema;
+//     false keeps only the first call; the arguments satisfy the function's schema; a forced
+//     tool_choice calls again even on a turn that answers calls (so --exec loops are bounded);
 //   - the code interpreter runs when the text mentions python, code, calculate or compute.
 // A turn that ends with function calls or approval requests has no message: the model waits.
 import { invalidRequest } from './http.ts';
@@ -52,13 +53,23 @@ export function planToolTurn(run: Run): ToolTurn {
   const { request, inputItems, userText } = run.input;
   const turn: ToolTurn = { producers: [], waiting: false, reply: undefined };
   const tools = toolsOf(request);
+  const choice = request.tool_choice;
+  const functions = tools.filter((tool) => tool.type === 'function' && typeof tool.name === 'string');
+  const named = typeof choice === 'object' && choice !== null && (choice as Json).type === 'function' ? String((choice as Json).name) : undefined;
   const answers = inputItems.filter((item) => item.type === 'function_call_output' || item.type === 'mcp_approval_response');
   if (answers.length) {
+    // tool_choice required (or a named function) forces a call on every turn, as on the service.
+    const forced = named ? functions.filter((fn) => fn.name === named) : choice === 'required' ? functions.slice(0, 1) : [];
+    if (forced.length && answers.some((item) => item.type === 'function_call_output')) {
+      const outputText = answers.map((item) => (typeof item.output === 'string' ? item.output : JSON.stringify(item.output ?? ''))).join(' ');
+      for (const fn of forced) turn.producers.push(functionCallOutput({ name: String(fn.name), arguments: JSON.stringify(schemaValue(fn.parameters ?? { type: 'object', properties: {} }, outputText)) }));
+      turn.waiting = true;
+      return turn;
+    }
     answerTurn(run, answers, turn);
     return turn;
   }
   if (tools.length === 0) return turn;
-  const choice = request.tool_choice;
   const replies: string[] = [];
 
   for (const server of tools.filter((tool) => tool.type === 'mcp')) {
@@ -79,9 +90,7 @@ export function planToolTurn(run: Run): ToolTurn {
     }
   }
 
-  const functions = tools.filter((tool) => tool.type === 'function' && typeof tool.name === 'string');
   if (functions.length && choice !== 'none') {
-    const named = typeof choice === 'object' && choice !== null && (choice as Json).type === 'function' ? String((choice as Json).name) : undefined;
     let chosen = named ? functions.filter((fn) => fn.name === named) : functions.filter((fn) => mentions(userText, String(fn.name)));
     if (chosen.length === 0 && choice === 'required') chosen = functions.slice(0, 1);
     if (request.parallel_tool_calls === false) chosen = chosen.slice(0, 1);
