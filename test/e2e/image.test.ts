@@ -197,6 +197,16 @@ describe('aoai image', () => {
     expect(readdirSync(cwd)).toEqual(['mine.png']);
   });
 
+  it('a partial image that would overwrite a file stops with a clear error, the file untouched', async () => {
+    const cwd = workDir();
+    writeFileSync(join(cwd, 'pic.partial-1.png'), 'keep');
+    const result = await run(['image', '--size', '16x16', '--partial-images', '1', '--save-partials', '-o', 'pic.png', 'x'], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('pic.partial-1.png already exists; the image was not saved');
+    expect(result.stderr).not.toContain('stream ended early');
+    expect(readFileSync(join(cwd, 'pic.partial-1.png'), 'utf8')).toBe('keep');
+  });
+
   it('-o DIR/ writes a derived name inside the directory; names never escape it', async () => {
     const cwd = workDir();
     const result = await run(['image', '--size', '16x16', '-o', 'out/', '../../etc/passwd'], { cwd });
