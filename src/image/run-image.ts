@@ -138,7 +138,7 @@ export async function runImage(options: ImageOptions, f: Factory): Promise<Image
   }
 }
 
-/** `./cat-0a1b2c3d.png (1024×1024 png, 1.2 MB)` */
+/** `cat-0a1b2c3d.png (1024×1024 png, 1.2 MB)` */
 export function describeSaved(image: SavedImage): string {
   const size = image.bytes >= 1024 * 1024 ? `${(image.bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(image.bytes / 1024))} KB`;
   const info = image.info ? `${image.info.width}×${image.info.height} ${image.info.format}, ` : '';
