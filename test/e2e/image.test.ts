@@ -107,6 +107,28 @@ describe('aoai image', () => {
     });
   });
 
+  it('the emulator rejects invalid tool settings with the field named', async () => {
+    const post = (tool: Record<string, unknown>) =>
+      fetch(`${ctx.emulator.url}/openai/v1/responses`, {
+        method: 'POST',
+        headers: { 'api-key': ctx.emulator.apiKey, 'content-type': 'application/json', 'x-ms-oai-image-generation-deployment': 'gpt-image-1' },
+        body: JSON.stringify({ model: 'gpt-4.1', input: 'x', tools: [{ type: 'image_generation', ...tool }] }),
+      });
+    for (const [tool, param] of [
+      [{ size: 'huge' }, 'tools[0].size'],
+      [{ output_format: 'gif' }, 'tools[0].output_format'],
+      [{ quality: 'ultra' }, 'tools[0].quality'],
+      [{ background: 'green' }, 'tools[0].background'],
+      [{ output_format: 'jpeg', background: 'transparent' }, 'tools[0].background'],
+      [{ output_compression: 101 }, 'tools[0].output_compression'],
+      [{ partial_images: 4 }, 'tools[0].partial_images'],
+    ] as const) {
+      const response = await post(tool);
+      expect(response.status, JSON.stringify(tool)).toBe(400);
+      expect(((await response.json()) as { error: { param: string; type: string } }).error).toMatchObject({ param, type: 'invalid_request_error' });
+    }
+  });
+
   it('the emulator streams image events shaped like the recorded service stream', async () => {
     const response = await fetch(`${ctx.emulator.url}/openai/v1/responses`, {
       method: 'POST',
