@@ -138,7 +138,7 @@ export async function runImage(options: ImageOptions, f: Factory): Promise<Image
   }
 }
 
-/** `./cat-0a1b2c3d.png (1024×1024 png, 1.2 MB)` */
+/** `cat-0a1b2c3d.png (1024×1024 png, 1.2 MB)` */
 export function describeSaved(image: SavedImage): string {
   const size = image.bytes >= 1024 * 1024 ? `${(image.bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(image.bytes / 1024))} KB`;
   const info = image.info ? `${image.info.width}×${image.info.height} ${image.info.format}, ` : '';
@@ -207,6 +207,7 @@ async function streamImages({ f, client, body, terminal, onPartial }: StreamImag
   const { runStream } = await import('../responses/stream.ts');
   const { DEFAULT_MAX_RESUMES } = await import('../responses/stream-command.ts');
   const imageCalls: string[] = [];
+  let saveError: unknown;
 
   class ImageStreamRenderer extends StreamRenderer {
     override handle(event: AnyStreamEvent): void {
@@ -216,7 +217,12 @@ async function streamImages({ f, client, body, terminal, onPartial }: StreamImag
       if (event.type !== 'response.image_generation_call.partial_image') return;
       const partial = event as unknown as PartialImageEvent;
       if (!imageCalls.includes(partial.item_id)) imageCalls.push(partial.item_id);
-      onPartial(partial, this.state.responseId ?? 'resp_unknown', imageCalls.indexOf(partial.item_id));
+      try {
+        onPartial(partial, this.state.responseId ?? 'resp_unknown', imageCalls.indexOf(partial.item_id));
+      } catch (error) {
+        // Thrown inside the stream loop it would look like a dropped connection: report it at the end.
+        saveError ??= error;
+      }
     }
   }
 
@@ -235,6 +241,7 @@ async function streamImages({ f, client, body, terminal, onPartial }: StreamImag
     usageLine: false,
     debug: (line) => f.debug(line),
   });
+  if (saveError) throw saveError;
   return renderer.state.final!;
 }
 

@@ -107,6 +107,28 @@ describe('aoai image', () => {
     });
   });
 
+  it('the emulator rejects invalid tool settings with the field named', async () => {
+    const post = (tool: Record<string, unknown>) =>
+      fetch(`${ctx.emulator.url}/openai/v1/responses`, {
+        method: 'POST',
+        headers: { 'api-key': ctx.emulator.apiKey, 'content-type': 'application/json', 'x-ms-oai-image-generation-deployment': 'gpt-image-1' },
+        body: JSON.stringify({ model: 'gpt-4.1', input: 'x', tools: [{ type: 'image_generation', ...tool }] }),
+      });
+    for (const [tool, param] of [
+      [{ size: 'huge' }, 'tools[0].size'],
+      [{ output_format: 'gif' }, 'tools[0].output_format'],
+      [{ quality: 'ultra' }, 'tools[0].quality'],
+      [{ background: 'green' }, 'tools[0].background'],
+      [{ output_format: 'jpeg', background: 'transparent' }, 'tools[0].background'],
+      [{ output_compression: 101 }, 'tools[0].output_compression'],
+      [{ partial_images: 4 }, 'tools[0].partial_images'],
+    ] as const) {
+      const response = await post(tool);
+      expect(response.status, JSON.stringify(tool)).toBe(400);
+      expect(((await response.json()) as { error: { param: string; type: string } }).error).toMatchObject({ param, type: 'invalid_request_error' });
+    }
+  });
+
   it('the emulator streams image events shaped like the recorded service stream', async () => {
     const response = await fetch(`${ctx.emulator.url}/openai/v1/responses`, {
       method: 'POST',
@@ -195,6 +217,16 @@ describe('aoai image', () => {
     expect(forced.stdout).toBe('mine.png\n');
     expect(decodePng(readFileSync(join(cwd, 'mine.png'))).width).toBe(16);
     expect(readdirSync(cwd)).toEqual(['mine.png']);
+  });
+
+  it('a partial image that would overwrite a file stops with a clear error, the file untouched', async () => {
+    const cwd = workDir();
+    writeFileSync(join(cwd, 'pic.partial-1.png'), 'keep');
+    const result = await run(['image', '--size', '16x16', '--partial-images', '1', '--save-partials', '-o', 'pic.png', 'x'], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('pic.partial-1.png already exists; the image was not saved');
+    expect(result.stderr).not.toContain('stream ended early');
+    expect(readFileSync(join(cwd, 'pic.partial-1.png'), 'utf8')).toBe('keep');
   });
 
   it('-o DIR/ writes a derived name inside the directory; names never escape it', async () => {
