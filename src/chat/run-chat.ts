@@ -218,8 +218,20 @@ async function streamResponse(session: Session, body: CreateBody): Promise<{ fin
   const { f, options } = session;
   const { io } = f;
   const markdown = io.stdoutIsTTY && io.colorStdout ? new MarkdownStream({ color: true, columns: io.columns }) : undefined;
+  // A waiting line until the first thing is written (a reasoning model can think for a while).
+  // Static, not an animated spinner: nothing redraws the terminal while the reply streams.
+  const spinner = waitingLine(session, `waiting for ${String(body.model)}…`);
   const renderer = new StreamRenderer(
-    { out: (chunk) => io.out(markdown ? markdown.write(chunk) : chunk), err: (chunk) => io.err(chunk) },
+    {
+      out: (chunk) => {
+        spinner.stop();
+        io.out(markdown ? markdown.write(chunk) : chunk);
+      },
+      err: (chunk) => {
+        spinner.stop();
+        io.err(chunk);
+      },
+    },
     {
       json: false,
       reasoning: options.display.reasoning ?? 'show',
@@ -250,12 +262,28 @@ async function streamResponse(session: Session, body: CreateBody): Promise<{ fin
   } catch (error) {
     failure = error;
   } finally {
+    spinner.stop();
     release();
     if (markdown) io.out(markdown.end());
     resume();
   }
   if (failure === undefined && cancelledEarly) failure = new InterruptedError();
   return { final: renderer.state.final, failure };
+}
+
+/** A dim line on stderr, erased by the first output (or at the end). */
+function waitingLine(session: Session, text: string): { stop(): void } {
+  const { io } = session.f;
+  if (!io.stderrIsTTY) return { stop: () => undefined };
+  io.err(session.style.dim(text));
+  let shown = true;
+  return {
+    stop() {
+      if (!shown) return;
+      shown = false;
+      io.err('\r\u001b[2K');
+    },
+  };
 }
 
 /** /attach PATH|URL|FILE_ID: checked now, sent with the next message. */

@@ -149,9 +149,22 @@ describe('aoai chat', () => {
     expect(reply).toContain('\n1. numbered code\n');
     expect(reply).toMatch(/\n── js ─+\n {4}const x = 1;\n─+\nthe end\n/);
     const styled = pane.screen({ escapes: true });
+    expect(styled.slice(styled.indexOf('Echo: intro'))).not.toContain('**');
     const sgr = (code: number, text: string) => new RegExp(`${ESC}\\[${code}m(${ESC}\\[\\d+m)*${text}`);
     expect(styled).toMatch(sgr(1, 'bold'));
     expect(styled).toMatch(sgr(3, 'soft'));
+  });
+
+  it('with NO_COLOR the reply is written raw', async () => {
+    const box = sandbox(keyEnv(ctx.emulator, { NO_COLOR: '1' }));
+    boxes.push(box);
+    const { pane } = chat(['-m', 'gpt-4.1'], box);
+    await pane.waitFor(PROMPT);
+    pane.paste('intro\n- item **bold**');
+    await pane.waitFor('item **bold**');
+    pane.press('Enter');
+    await pane.waitForCount(DONE, 1);
+    expect(pane.screen()).toContain('Echo: intro\n- item **bold**\n');
   });
 
   it('Ctrl-C cancels the reply in flight and keeps the session; at an empty prompt it says how to exit', async () => {
@@ -199,6 +212,10 @@ describe('aoai chat', () => {
 
     const again = chat(['--resume'], box).pane;
     await again.waitFor(`resuming ${id}`);
+    // The prompt history came along: Up recalls the last session's message.
+    again.press('Up');
+    await again.waitFor(/^> remember me$/m);
+    again.press('C-u');
     const resumed = await turn(again, 'and now', 1);
     expect(resumed).toContain('Echo: and now (turn 2; earlier: "remember me")');
     expect(createRequests().at(-1)!.body).toMatchObject({ model: 'gpt-4.1', previous_response_id: id });
