@@ -64,39 +64,36 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
   if (options.resume && options.request.previous) throw new UsageError('--resume and --previous both choose where to continue; give one');
   if (options.inputItems === '-') throw new UsageError('--input-items -: chat reads the terminal, not a pipe; give a file');
 
+  // Everything that can be checked locally is checked before the first request.
   const settings = await f.settings();
   const initialItems = await readInputItems(io, options.inputItems);
   const body = readBody(io, options.body);
+  // Tools are resolved once (tool files read, MCP header values taken from the environment).
+  const rich = await resolveRich(options.request.rich, { env: io.env, previous: undefined, store: options.request.store, include: undefined });
+  const execs = parseExecSpecs(options.request.rich?.exec ?? []);
   const files = chatFiles(f.paths.state, f.profileName);
+  const last = options.resume ? readLastResponse(files.last) : undefined;
+  // Resumed, the deployment the conversation used still serves it (even if it has to start over).
+  const model = options.request.model ?? last?.model ?? settings.deployment?.value;
+  if (!model) throw new UsageError('no deployment: pass -m/--model DEPLOYMENT', 'or set AZURE_OPENAI_DEPLOYMENT, or run: aoai config set deployment NAME');
   const style = styleFor(io.colorStderr);
   const notice = (text: string) => io.err(`${style.dim(text)}\n`);
   const client = await prepareRequest(f);
 
-  let model = options.request.model;
   let previous = options.request.previous;
   if (options.resume) {
-    const last = readLastResponse(files.last);
     if (!last) {
       notice(`no earlier conversation for profile ${f.profileName}; starting a new one`);
+    } else if (await exists(client, last.id)) {
+      previous = last.id;
+      notice(`resuming ${last.id}`);
     } else {
-      // The deployment it used still serves the new conversation if the old one is gone.
-      model ??= last.model;
-      if (await exists(client, last.id)) {
-        previous = last.id;
-        notice(`resuming ${last.id}`);
-      } else {
-        notice(`the last conversation (${last.id}) no longer exists (deleted, or older than 30 days); starting a new one`);
-      }
+      notice(`the last conversation (${last.id}) no longer exists (deleted, or older than 30 days); starting a new one`);
     }
   } else if (previous && !(await exists(client, previous))) {
     throw new UsageError(`--previous ${previous}: no such stored response (deleted, expired, or created with --no-store)`);
   }
-  model ??= settings.deployment?.value;
-  if (!model) throw new UsageError('no deployment: pass -m/--model DEPLOYMENT', 'or set AZURE_OPENAI_DEPLOYMENT, or run: aoai config set deployment NAME');
 
-  // Tools are resolved once (tool files read, MCP header values taken from the environment).
-  const rich = await resolveRich(options.request.rich, { env: io.env, previous: undefined, store: options.request.store, include: undefined });
-  const execs = parseExecSpecs(options.request.rich?.exec ?? []);
   const conversation = new Conversation({ flags: { ...options.request, rich: undefined, model, previous }, initialItems, body, fields: rich.fields });
   const startedAt = new Date();
   const slash: SlashContext = {
@@ -134,7 +131,9 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
     notice,
     idleTimeoutMs: settings.timeoutMs,
   };
-  const commands: SlashCommand[] = [...coreCommands().slice(0, -1), attachCommand(session), imageCommand(session), ...coreCommands().slice(-1)];
+  const core = coreCommands();
+  // /exit stays last in /help.
+  const commands: SlashCommand[] = [...core.slice(0, -1), attachCommand(session), imageCommand(session), ...core.slice(-1)];
   notice(`aoai chat · ${model}${conversation.stored ? '' : ' · not stored'} · /help for commands, Ctrl-D to exit`);
   try {
     for (;;) {

@@ -417,6 +417,24 @@ describe('aoai chat', () => {
     expect(screen).toContain('Echo: survived\n');
   });
 
+  it('refuses bad combinations and missing settings with one line (exit 2), before any request', async () => {
+    const before = ctx.emulator.requests.length;
+    const cases: [string[], string][] = [
+      [['--resume', '--no-store'], 'aoai: --resume continues a stored conversation; it cannot be combined with --no-store'],
+      [['--resume', '--previous', 'resp_abc'], 'aoai: --resume and --previous both choose where to continue; give one'],
+      [['--input-items', '-', '-m', 'gpt-4.1'], 'aoai: --input-items -: chat reads the terminal, not a pipe; give a file'],
+      [[], 'aoai: no deployment: pass -m/--model DEPLOYMENT'],
+      [['-m', 'gpt-4.1', '--function', '{not json'], 'aoai: '],
+      [['-m', 'gpt-4.1', '--exec', 'nonsense'], "aoai: invalid --exec 'nonsense': expected NAME=COMMAND"],
+    ];
+    const panes = cases.map(([args]) => chat(args).pane);
+    for (const [index, pane] of panes.entries()) {
+      expect(await pane.exitCode()).toBe(2);
+      expect(pane.screen()).toContain(cases[index]![1]);
+    }
+    expect(ctx.emulator.requests.length).toBe(before);
+  });
+
   it('refuses a non-interactive stdin with a hint (exit 2), before any request', async () => {
     const before = ctx.emulator.requests.length;
     const piped = await runAoai(['chat', '-m', 'gpt-4.1'], { env: ctx.env, input: 'hello\n' });
