@@ -43,7 +43,8 @@ function createRequests() {
   return ctx.emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/responses'));
 }
 
-describe('aoai chat', () => {
+// Each test drives a whole session; on two busy cores that can take a while.
+describe('aoai chat', { timeout: 60_000 }, () => {
   it('three turns chain: each later turn sees the earlier ones; Ctrl-D ends with 0', async () => {
     const { pane, box } = chat(['-m', 'gpt-4.1']);
     await pane.waitFor('/help for commands');
@@ -427,10 +428,10 @@ describe('aoai chat', () => {
       [['-m', 'gpt-4.1', '--function', '{not json'], 'aoai: '],
       [['-m', 'gpt-4.1', '--exec', 'nonsense'], "aoai: invalid --exec 'nonsense': expected NAME=COMMAND"],
     ];
-    const panes = cases.map(([args]) => chat(args).pane);
-    for (const [index, pane] of panes.entries()) {
+    for (const [args, message] of cases) {
+      const { pane } = chat(args);
       expect(await pane.exitCode()).toBe(2);
-      expect(pane.screen()).toContain(cases[index]![1]);
+      expect(pane.screen()).toContain(message);
     }
     expect(ctx.emulator.requests.length).toBe(before);
   });

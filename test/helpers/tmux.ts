@@ -87,7 +87,7 @@ export class Pane {
   }
 
   /** Poll the screen until it matches; fails with the screen when the deadline passes. */
-  async waitFor(pattern: RegExp | string | ((screen: string) => boolean), timeoutMs = 10_000): Promise<string> {
+  async waitFor(pattern: RegExp | string | ((screen: string) => boolean), timeoutMs = 20_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     const matches = typeof pattern === 'string' ? (s: string) => s.includes(pattern) : pattern instanceof RegExp ? (s: string) => pattern.test(s) : pattern;
     for (;;) {
@@ -99,13 +99,13 @@ export class Pane {
   }
 
   /** Wait until a pattern has appeared `count` times (the Nth reply, the Nth prompt). */
-  waitForCount(pattern: RegExp, count: number, timeoutMs = 10_000): Promise<string> {
+  waitForCount(pattern: RegExp, count: number, timeoutMs = 20_000): Promise<string> {
     const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
     return this.waitFor((screen) => (screen.match(global)?.length ?? 0) >= count, timeoutMs);
   }
 
   /** The exit status once the command has ended. */
-  async exitCode(timeoutMs = 10_000): Promise<number> {
+  async exitCode(timeoutMs = 20_000): Promise<number> {
     const screen = await this.waitFor(/^\[exit \d+\]$/m, timeoutMs);
     return Number(/^\[exit (\d+)\]$/m.exec(screen)![1]);
   }
