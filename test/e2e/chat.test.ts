@@ -6,6 +6,7 @@ import { runAoai, sandbox, type Sandbox } from '../helpers/cli.ts';
 import { keyEnv, useEmulator } from '../helpers/emulator.ts';
 import { TmuxServer, type Pane } from '../helpers/tmux.ts';
 import { chatFiles } from '../../src/chat/history.ts';
+import { CANARY_MCP_HEADER } from '../helpers/canaries.ts';
 
 const ctx = useEmulator();
 const tmux = new TmuxServer(`aoai-chat-${process.pid}`);
@@ -406,6 +407,38 @@ describe('aoai chat', { timeout: 60_000 }, () => {
     await pane.waitFor('cancelled; this turn is not part of the conversation');
     const screen = await turn(pane, 'hello', 6);
     expect(screen).toContain('Echo: hello (turn 3; earlier: "what is the weather in Paris", "and the stock price")');
+  });
+
+  it('takes the tool flags create takes; MCP header values stay secret; --max-tool-rounds bounds a turn', async () => {
+    const box = sandbox(keyEnv(ctx.emulator, { MCP_TOKEN: CANARY_MCP_HEADER }));
+    boxes.push(box);
+    const fn = { type: 'function', name: 'lookup_stock', parameters: { type: 'object', properties: { symbol: { type: 'string' } } } };
+    writeFileSync(`${box.home}/tools.json`, JSON.stringify([fn]));
+    const { pane } = chat(
+      [
+        '-m', 'gpt-4.1', '--tools', `${box.home}/tools.json`, '--tool-choice', 'required', '--no-parallel-tool-calls',
+        '--mcp', 'calc=https://mcp.example.com/sse', '--mcp-approval', 'never', '--mcp-allowed-tools', 'calc=add',
+        '--mcp-header', 'calc:Authorization=$MCP_TOKEN', '--code-interpreter', '--container-file', 'file-1',
+        '--exec', 'lookup_stock=echo 7', '--max-tool-rounds', '2',
+      ],
+      box,
+    );
+    await pane.waitFor(PROMPT);
+    pane.line('stock please');
+    // tool_choice "required" makes the emulated model call again and again: the bound stops it.
+    await pane.waitFor('stopped after 2 rounds of tool calls (--max-tool-rounds); this turn is not part of the conversation');
+    const body = createRequests().at(-2)!.body as Record<string, unknown>;
+    expect(body).toMatchObject({
+      tool_choice: 'required',
+      parallel_tool_calls: false,
+      include: ['code_interpreter_call.outputs'],
+      tools: [
+        fn,
+        { type: 'mcp', server_label: 'calc', require_approval: 'never', allowed_tools: ['add'], headers: { Authorization: CANARY_MCP_HEADER } },
+        { type: 'code_interpreter', container: { type: 'auto', file_ids: ['file-1'] } },
+      ],
+    });
+    expect(pane.screen()).not.toContain(CANARY_MCP_HEADER);
   });
 
   it('a failed turn prints one line and the session goes on', async () => {
