@@ -24,7 +24,7 @@ export function planOutput(run: Run): OutputProducer[] {
   producers.push(...tools.producers);
   if (tools.waiting) return producers;
   const reply = structuredReply(run) ?? (tools.reply !== undefined ? textReply(tools.reply) : replyFor(userText, history));
-  producers.push(messageOutput(reply));
+  producers.push(messageOutput(reply, tools.annotations as never));
   return producers;
 }
 
