@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../cli/program.ts';
 import { responseId } from '../cli/parse.ts';
-import { CliError, formatCliError } from '../core/errors.ts';
+import { forEachId } from '../cli/each-id.ts';
 import type { Factory } from '../core/factory.ts';
 import { prepareRequest } from '../responses/session.ts';
 
@@ -26,22 +26,15 @@ export function registerDelete(program: Command, ctx: CommandContext): void {
 
 export async function runDelete(options: DeleteOptions, f: Factory): Promise<void> {
   const client = await prepareRequest(f);
-  const { fromSdkError } = await import('../core/api-errors.ts');
-  let firstFailure: CliError | undefined;
-  for (const id of options.ids) {
-    try {
-      const http = await client.responses.delete(id).asResponse();
-      const raw = await http.text();
+  await forEachId(
+    f.io,
+    options.ids,
+    async (id) => {
+      const raw = await (await client.responses.delete(id).asResponse()).text();
       f.io.out(options.json ? `${compactJson(raw)}\n` : `${id}\n`);
-    } catch (error) {
-      const mapped = error instanceof CliError ? error : fromSdkError(error);
-      if (!mapped) throw error;
-      firstFailure ??= mapped;
-      if (options.ids.length === 1) throw mapped;
-      f.io.err(formatCliError(new CliError(`${id}: ${mapped.message}`, mapped.exitCode, mapped.hint)));
-    }
-  }
-  if (firstFailure) throw new CliError(`${countFailures(options.ids.length)} not deleted`, firstFailure.exitCode);
+    },
+    `${countFailures(options.ids.length)} not deleted`,
+  );
 }
 
 function countFailures(total: number): string {

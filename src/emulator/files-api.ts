@@ -4,6 +4,7 @@
 import type { RequestContext, Route } from './context.ts';
 import { azureError, invalidRequest, sendJson, standardHeaders } from './http.ts';
 import { randomHex } from './ids.ts';
+import { containerFile } from './output/code-interpreter.ts';
 import type { ResponseStore } from './store.ts';
 import type { StoredItem } from './types.ts';
 
@@ -118,27 +119,12 @@ function deleteFile(ctx: RequestContext): void {
   sendJson(ctx.res, 200, { object: 'file', id: file.id, deleted: true });
 }
 
-/** Container files are what the code interpreter wrote (see output/code-interpreter.ts). */
+/** Container files are what the emulated code interpreter wrote (output/code-interpreter.ts). */
 function containerFileContent(ctx: RequestContext): void {
   const [containerId, fileId] = ctx.params as [string, string];
-  const file = filesOf(ctx.store).get(`${containerId}/${fileId}`);
-  if (!file) throw invalidRequest(`No such file ${fileId} in container ${containerId}.`, null, null, 404);
-  sendBytes(ctx, file.content);
-}
-
-/** Remember a file the code interpreter wrote into its container. */
-export function putContainerFile(store: ResponseStore, containerId: string, fileId: string, filename: string, content: Buffer): void {
-  filesOf(store).set(`${containerId}/${fileId}`, {
-    object: 'file',
-    id: fileId,
-    purpose: 'assistants_output',
-    filename,
-    bytes: content.length,
-    created_at: Math.floor(Date.now() / 1000),
-    status: 'processed',
-    status_details: null,
-    content,
-  });
+  const content = containerFile(containerId, fileId);
+  if (!content) throw invalidRequest(`No such file ${fileId} in container ${containerId}.`, null, null, 404);
+  sendBytes(ctx, content);
 }
 
 /** input_file / input_image parts that name a file id must name an uploaded file. */

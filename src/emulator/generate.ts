@@ -26,7 +26,7 @@ export function planOutput(run: Run): OutputProducer[] {
   if (tools.waiting) return producers;
   if (wantsImage(userText, request)) producers.push(imageGenerationOutput());
   const reply = structuredReply(run) ?? (tools.reply !== undefined ? textReply(tools.reply) : replyFor(userText, history));
-  producers.push(messageOutput(reply));
+  producers.push(messageOutput(reply, tools.annotations as never));
   return producers;
 }
 

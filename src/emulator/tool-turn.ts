@@ -9,7 +9,7 @@
 //   - the code interpreter runs when the text mentions python, code, calculate or compute.
 // A turn that ends with function calls or approval requests has no message: the model waits.
 import { invalidRequest } from './http.ts';
-import { codeInterpreterOutput, codeInterpreterReply } from './output/code-interpreter.ts';
+import { codeInterpreterOutput, codeInterpreterPlan, codeInterpreterReply } from './output/code-interpreter.ts';
 import { functionCallOutput } from './output/function-call.ts';
 import { callMcpTool, MCP_CATALOGUE, mcpApprovalRequestOutput, mcpCallOutput, mcpListToolsOutput } from './output/mcp.ts';
 import type { CreateRequest } from './request.ts';
@@ -25,6 +25,8 @@ export interface ToolTurn {
   waiting: boolean;
   /** The message text, when the tools decided it. */
   reply: string | undefined;
+  /** Annotations of the message text (container file citations). */
+  annotations: Json[];
 }
 
 const GENERIC_WORDS = new Set(['get', 'set', 'list', 'make', 'create', 'fetch', 'find', 'read', 'write', 'update', 'delete', 'call', 'send', 'tool', 'data', 'info', 'with', 'from']);
@@ -51,7 +53,7 @@ export function mentions(text: string, name: string): boolean {
 
 export function planToolTurn(run: Run): ToolTurn {
   const { request, inputItems, userText } = run.input;
-  const turn: ToolTurn = { producers: [], waiting: false, reply: undefined };
+  const turn: ToolTurn = { producers: [], waiting: false, reply: undefined, annotations: [] };
   const tools = toolsOf(request);
   const choice = request.tool_choice;
   const functions = tools.filter((tool) => tool.type === 'function' && typeof tool.name === 'string');
@@ -102,12 +104,15 @@ export function planToolTurn(run: Run): ToolTurn {
 
   const interpreter = tools.find((tool) => tool.type === 'code_interpreter');
   if (interpreter && !turn.waiting && choice !== 'none' && /\b(python|code|calculat\w*|comput\w*)\b/i.test(userText)) {
-    const container = interpreter.container;
     const include = Array.isArray(request.include) ? (request.include as string[]) : [];
-    turn.producers.push(
-      codeInterpreterOutput({ text: userText, containerId: typeof container === 'string' ? container : undefined, includeOutputs: include.includes('code_interpreter_call.outputs') }),
-    );
+    const plan = codeInterpreterPlan(userText, interpreter.container);
+    turn.producers.push(codeInterpreterOutput({ text: userText, ...plan, includeOutputs: include.includes('code_interpreter_call.outputs') }));
     replies.push(codeInterpreterReply(userText));
+    if (plan.file) {
+      const before = replies.join(' ');
+      const start = before.lastIndexOf(plan.file.filename);
+      turn.annotations.push({ type: 'container_file_citation', container_id: plan.containerId, file_id: plan.file.fileId, filename: plan.file.filename, start_index: start, end_index: start + plan.file.filename.length });
+    }
   }
   if (replies.length && !turn.waiting) turn.reply = replies.join(' ');
   return turn;

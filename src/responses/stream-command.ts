@@ -4,6 +4,7 @@ import type { Response as ApiResponse } from 'openai/resources/responses/respons
 import type { Factory } from '../core/factory.ts';
 import type { StreamOptionValues } from '../cli/request-options.ts';
 import { StreamRenderer } from '../render/stream.ts';
+import { containerFileLines, containerFiles } from '../render/tools.ts';
 import { prepareRequest } from './session.ts';
 import { runStream, type StreamStart } from './stream.ts';
 
@@ -35,5 +36,8 @@ export async function streamToTerminal(f: Factory, start: StreamStart, values: S
     usageLine: Boolean(values.usage) || io.stderrIsTTY,
     debug: (line) => f.debug(line),
   });
-  return renderer.state.final;
+  const final = renderer.state.final;
+  // Files the model cites from its code-interpreter container, with how to fetch them.
+  if (final && !values.json) io.err(containerFileLines(containerFiles(final)));
+  return final;
 }

@@ -91,7 +91,7 @@ describe('approvals', () => {
     expect(result.code).toBe(5);
     expect(result.stdout).toBe('');
     const id = /aoai: (resp_\S+) is waiting for 2 MCP approvals/.exec(result.stderr)![1]!;
-    const requests = [...result.stderr.matchAll(/MCP approval needed: calc (\w+)\((.*)\)  request (mcpr_\w+)\n  approve: (.*)\n/g)];
+    const requests = [...result.stderr.matchAll(/MCP approval needed: calc (\w+)\((.*)\) {2}request (mcpr_\w+)\n {2}approve: (.*)\n/g)];
     expect(requests.map((m) => [m[1], m[2]])).toEqual([
       ['echo', '{"text":"3"}'],
       ['add', '{"a":2,"b":3}'],

@@ -3,7 +3,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './cli.ts';
 
-export const SSE_DIR = join(REPO_ROOT, '..', 'shared', 'reference', 'sse');
+/** Beside the checkout (/work/main → /work/shared), or two levels up from a worktree (/work/wt/x). */
+export const SSE_DIR = [join(REPO_ROOT, '..', 'shared', 'reference', 'sse'), join(REPO_ROOT, '..', '..', 'shared', 'reference', 'sse')].find((dir) => existsSync(dir)) ?? join(REPO_ROOT, '..', 'shared', 'reference', 'sse');
 
 export interface Recording {
   name: string;

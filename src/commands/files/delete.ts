@@ -2,7 +2,7 @@
 // failures and exits with the first failure's code, as `aoai delete` does.
 import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/program.ts';
-import { CliError, formatCliError } from '../../core/errors.ts';
+import { forEachId } from '../../cli/each-id.ts';
 import type { Factory } from '../../core/factory.ts';
 import { prepareRequest } from '../../responses/session.ts';
 import { compactJsonText } from '../../render/files.ts';
@@ -26,20 +26,13 @@ export function registerFilesDelete(files: Command, ctx: CommandContext): void {
 
 export async function runFilesDelete(options: FilesDeleteOptions, f: Factory): Promise<void> {
   const client = await prepareRequest(f);
-  const { fromSdkError } = await import('../../core/api-errors.ts');
-  let firstFailure: CliError | undefined;
-  for (const id of options.ids) {
-    try {
-      const http = await client.files.delete(id).asResponse();
-      const raw = await http.text();
+  await forEachId(
+    f.io,
+    options.ids,
+    async (id) => {
+      const raw = await (await client.files.delete(id).asResponse()).text();
       f.io.out(options.json ? `${compactJsonText(raw)}\n` : `${id}\n`);
-    } catch (error) {
-      const mapped = error instanceof CliError ? error : fromSdkError(error);
-      if (!mapped) throw error;
-      if (options.ids.length === 1) throw mapped;
-      firstFailure ??= mapped;
-      f.io.err(formatCliError(new CliError(`${id}: ${mapped.message}`, mapped.exitCode, mapped.hint)));
-    }
-  }
-  if (firstFailure) throw new CliError('some files were not deleted', firstFailure.exitCode);
+    },
+    'some files were not deleted',
+  );
 }

@@ -1,13 +1,16 @@
 // An assistant message: output_item.added, content_part.added, output_text.delta…, .done,
 // content_part.done, output_item.done, exactly as the recorded Azure streams show.
 import type { ResponseOutputMessage, ResponseOutputText } from 'openai/resources/responses/responses';
+
+type Annotation = ResponseOutputText['annotations'][number];
 import { newId } from '../ids.ts';
 import type { Reply } from '../model.ts';
 import type { OutputProducer } from '../run.ts';
 
 const emptyText = (): ResponseOutputText => ({ type: 'output_text', annotations: [], logprobs: [], text: '' });
 
-export function messageOutput(reply: Reply): OutputProducer {
+/** Annotations (e.g. container file citations) are announced after the text, before it is done. */
+export function messageOutput(reply: Reply, annotations: readonly Annotation[] = []): OutputProducer {
   return function* (run) {
     const outputIndex = run.response.output.length;
     const id = newId('msg');
@@ -35,10 +38,15 @@ export function messageOutput(reply: Reply): OutputProducer {
       };
     }
     const text = part.text;
+    for (const [annotationIndex, annotation] of (incomplete ? [] : annotations).entries()) {
+      part.annotations.push(annotation);
+      yield { type: 'response.output_text.annotation.added', item_id: id, output_index: outputIndex, content_index: 0, annotation_index: annotationIndex, annotation } as never;
+    }
+    const done = () => ({ ...emptyText(), text, annotations: [...part.annotations] });
     yield { type: 'response.output_text.done', item_id: id, output_index: outputIndex, content_index: 0, text, logprobs: [] };
-    yield { type: 'response.content_part.done', item_id: id, output_index: outputIndex, content_index: 0, part: { ...emptyText(), text } };
+    yield { type: 'response.content_part.done', item_id: id, output_index: outputIndex, content_index: 0, part: done() };
     live.status = incomplete ? 'incomplete' : 'completed';
-    yield { type: 'response.output_item.done', output_index: outputIndex, item: { ...live, content: [{ ...emptyText(), text }] } };
+    yield { type: 'response.output_item.done', output_index: outputIndex, item: { ...live, content: [done()] } };
     return incomplete ? 'incomplete' : 'done';
   };
 }
