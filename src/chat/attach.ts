@@ -13,7 +13,7 @@ export interface Attachment {
 }
 
 export async function chatAttachment(input: string, env: NodeJS.ProcessEnv): Promise<Attachment> {
-  const ref = input.replace(/^~(?=\/|$)/, env.HOME || homedir());
+  const ref = expandHome(input, env);
   const kind = kindOf(ref);
   try {
     return { ref, kind, part: await attachmentPart(ref, kind) };
@@ -22,6 +22,11 @@ export async function chatAttachment(input: string, env: NodeJS.ProcessEnv): Pro
     if (error instanceof UsageError) throw new UsageError(error.message.replace(/^--(image|file): /, '/attach: '), error.hint);
     throw error;
   }
+}
+
+/** `~/x` → `$HOME/x`: the shell is not there to do it for a slash command. */
+export function expandHome(path: string, env: NodeJS.ProcessEnv): string {
+  return path.replace(/^~(?=\/|$)/, env.HOME || homedir());
 }
 
 function kindOf(ref: string): AttachmentKind {

@@ -17,7 +17,7 @@ import { DEFAULT_MAX_RESUMES } from '../responses/stream-command.ts';
 import { prepareRequest } from '../responses/session.ts';
 import { runStream } from '../responses/stream.ts';
 import { execFunctionCall, parseExecSpecs } from '../tools/exec.ts';
-import { chatAttachment, type Attachment } from './attach.ts';
+import { chatAttachment, expandHome, type Attachment } from './attach.ts';
 import { coreCommands, handleInput, type SlashCommand, type SlashContext } from './commands.ts';
 import { Conversation } from './conversation.ts';
 import { chatFiles, readLastResponse, writeLastResponse, type ChatFiles } from './history.ts';
@@ -102,7 +102,7 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
     data: (text) => io.out(text),
     save: (path) => {
       try {
-        return saveTranscript(path, conversation.transcript, startedAt);
+        return saveTranscript(expandHome(path, io.env), conversation.transcript, startedAt);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         throw new UsageError(code === 'EEXIST' ? `${path} exists; /save never overwrites, choose another name` : `cannot write ${path}: ${describeFsError(error)}`);
@@ -155,6 +155,7 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
     reader.close();
   }
   io.err('\n');
+  if (conversation.stored && conversation.previousId) notice(`to go on later: aoai chat --resume${f.profileName === 'default' ? '' : ` --profile ${f.profileName}`}`);
 }
 
 async function exists(client: Client, id: string): Promise<boolean> {

@@ -67,6 +67,7 @@ describe('aoai chat', { timeout: 60_000 }, () => {
     await pane.waitFor(new RegExp(`^${ids[2]}$`, 'm'));
     pane.press('C-d');
     expect(await pane.exitCode()).toBe(0);
+    expect(pane.screen()).toContain('to go on later: aoai chat --resume\n');
 
     // History is kept per profile, private.
     const history = chatFiles(`${box.home}/.local/state/aoai`, 'default').history;
@@ -260,6 +261,8 @@ describe('aoai chat', { timeout: 60_000 }, () => {
     pane.line(`/save ${path}`);
     await pane.waitFor(`aoai: ${path} exists; /save never overwrites, choose another name`);
     expect(readFileSync(path, 'utf8')).toBe(text);
+    pane.line('/save ~/again.md');
+    await pane.waitFor(`saved ${box.home}/again.md`);
   });
 
   it('takes the model flags create takes: the first request carries them', async () => {
