@@ -235,6 +235,23 @@ export class MarkdownStream {
         }
         continue;
       }
+      if (c === '[') {
+        // [text](url): the text underlined, the address after it (dim). Held until decided.
+        const rest = text.slice(i);
+        const link = /^\[([^\]\n]*)\]\(([^()\s]*)\)/.exec(rest);
+        if (link) {
+          take(link[0].length);
+          const [, label, url] = link;
+          out += this.setStyle(joinCodes(this.currentStyle(), SGR.underline)) + label + this.setStyle(this.currentStyle());
+          if (url && url !== label) out += this.options.color ? `${this.setStyle(SGR.dim)} (${url})${this.setStyle(this.currentStyle())}` : ` (${url})`;
+          this.previousChar = ')';
+          continue;
+        }
+        if (!final && /^\[[^\]\n]*(\](\([^()\s]*)?)?$/.test(rest)) break;
+        take(1);
+        literal(c);
+        continue;
+      }
       if (c === '`') {
         take(1);
         this.inline.code = true;
@@ -274,7 +291,7 @@ export class MarkdownStream {
       }
       // Plain text: take the run up to the next special character in one go.
       let end = i + 1;
-      while (end < text.length && !'\n`\\*_'.includes(text[end]!)) end++;
+      while (end < text.length && !'\n`\\*_['.includes(text[end]!)) end++;
       literal(text.slice(i, end));
       i = end;
     }
@@ -311,6 +328,10 @@ export class MarkdownStream {
     if (!this.options.color) return text;
     return `${this.setStyle(codes)}${text}${this.setStyle('')}`;
   }
+}
+
+function joinCodes(...codes: string[]): string {
+  return codes.filter(Boolean).join(';');
 }
 
 function isWordChar(c: string): boolean {

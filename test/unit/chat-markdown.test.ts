@@ -29,6 +29,7 @@ const SAMPLE = [
   '  indented();',
   '```',
   'after \\*literal\\* stars',
+  'a [link](https://e.x) here',
   '',
 ].join('\n');
 
@@ -53,6 +54,7 @@ describe('MarkdownStream', () => {
         '      indented();',
         '─'.repeat(27),
         'after *literal* stars',
+        'a link (https://e.x) here',
         '',
       ].join('\n'),
     );
@@ -83,6 +85,15 @@ describe('MarkdownStream', () => {
     expect(render('**open bold', { color: true })).toBe(`${ESC}[1mopen bold${ESC}[0m`);
     expect(render('```\ncode', { color: false })).toBe(`──${'─'.repeat(24)}\n    code`);
     expect(render('-', { color: false })).toBe('-');
+  });
+
+  it('shows links as their text with the address after it', () => {
+    expect(render('see [the docs](https://example.com/d) and [https://x.io](https://x.io).\n')).toBe('see the docs (https://example.com/d) and https://x.io.\n');
+    expect(render('[go](https://a.b)\n', { color: true })).toBe(`${ESC}[4mgo${ESC}[0m${ESC}[2m (https://a.b)${ESC}[0m\n`);
+    expect(render('- [ ] task and [1] note\n')).toBe('• [ ] task and [1] note\n');
+    const md = new MarkdownStream({ color: false, columns: 40 });
+    expect(md.write('a [lin')).toBe('a ');
+    expect(md.write('k](u)')).toBe('link (u)');
   });
 
   it('leaves text that only looks like Markdown alone', () => {
