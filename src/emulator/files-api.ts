@@ -127,15 +127,38 @@ function containerFileContent(ctx: RequestContext): void {
   sendBytes(ctx, content);
 }
 
-/** input_file / input_image parts that name a file id must name an uploaded file. */
-export function checkFileReferences(store: ResponseStore, items: readonly StoredItem[]): void {
+const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'];
+const DATA_URL = /^data:([^;,]+);base64,([A-Za-z0-9+/]*={0,2})$/;
+
+/**
+ * The service's checks on input parts: file ids must name uploaded files, and inline images and
+ * files must be base64 data URLs of a supported type.
+ */
+export function checkInputParts(store: ResponseStore, items: readonly StoredItem[]): void {
   const files = filesOf(store);
-  for (const item of items) {
+  for (const [index, item] of items.entries()) {
     if (item.type !== 'message' || !Array.isArray(item.content)) continue;
-    for (const part of item.content as Array<Record<string, unknown>>) {
+    for (const [partIndex, part] of (item.content as Array<Record<string, unknown>>).entries()) {
+      const where = `input[${index}].content[${partIndex}]`;
       const id = part.file_id;
       if ((part.type === 'input_file' || part.type === 'input_image') && typeof id === 'string' && !files.has(id)) {
         throw invalidRequest(`The file '${id}' was not found.`, 'input', 'file_not_found', 404);
+      }
+      if (part.type === 'input_image' && typeof part.image_url === 'string' && part.image_url.startsWith('data:')) {
+        const match = DATA_URL.exec(part.image_url);
+        if (!match || !IMAGE_TYPES.includes(match[1]!)) {
+          const got = match ? `unsupported MIME type '${match[1]}'` : 'an invalid data URL';
+          throw invalidRequest(
+            `Invalid '${where}.image_url'. Expected a base64-encoded data URL with an image MIME type (e.g. 'data:image/png;base64,aW1nIGJ5dGVzIGhlcmU='), but got ${got}.`,
+            `${where}.image_url`,
+            'invalid_value',
+          );
+        }
+      }
+      if (part.type === 'input_file' && typeof part.file_data === 'string') {
+        const match = DATA_URL.exec(part.file_data);
+        if (!match) throw invalidRequest(`Invalid '${where}.file_data'. Expected a base64-encoded data URL.`, `${where}.file_data`, 'invalid_value');
+        if (typeof part.filename !== 'string') throw invalidRequest(`Missing required parameter: '${where}.filename'.`, `${where}.filename`, 'missing_required_parameter');
       }
     }
   }

@@ -14,7 +14,7 @@ import { BackgroundJob, followJob, type StoredRecord } from './store.ts';
 import type { StoredItem, WireEvent, WireResponse } from './types.ts';
 import { publicTools, validateToolTurn } from './tool-turn.ts';
 import { rememberingReasoning, validateStatelessInput } from './stateless.ts';
-import { checkFileReferences } from './files-api.ts';
+import { checkInputParts } from './files-api.ts';
 
 const ID = '([^/]+)';
 
@@ -47,7 +47,7 @@ async function createResponse(ctx: RequestContext): Promise<void> {
   const inputItems = toInputItems(request.input);
   validateToolTurn(inputItems, previous?.response);
   validateStatelessInput(ctx.store, request, inputItems);
-  checkFileReferences(ctx.store, inputItems);
+  checkInputParts(ctx.store, inputItems);
   const userTexts = inputItems.filter((item) => item.type === 'message' && item.role === 'user').map((item) => messageText(item) ?? '');
   const chainTexts = [...(previous?.userTexts ?? []), ...userTexts];
   const userText = userTexts.at(-1) ?? '';

@@ -106,3 +106,17 @@ describe('--file', () => {
     expect(input[1]!.content.map((part) => part.type)).toEqual(['input_text', 'input_file']);
   });
 });
+
+describe('the emulator checks inline parts as the service does', () => {
+  it('rejects an image data URL with an unsupported type, and a file without a filename', async () => {
+    const items = join(dir, 'bad-items.json');
+    writeFileSync(items, JSON.stringify([{ role: 'user', content: [{ type: 'input_image', detail: 'auto', image_url: 'data:image/bmp;base64,Qk0=' }] }]));
+    const image = await run(['create', '-m', 'gpt-4.1', '--input-items', items]);
+    expect(image.code).toBe(1);
+    expect(image.stderr).toContain("Invalid 'input[0].content[0].image_url'. Expected a base64-encoded data URL with an image MIME type");
+    expect(image.stderr).toContain("but got unsupported MIME type 'image/bmp'.");
+    writeFileSync(items, JSON.stringify([{ role: 'user', content: [{ type: 'input_file', file_data: 'data:application/pdf;base64,JVBERi0=' }] }]));
+    const pdf = await run(['create', '-m', 'gpt-4.1', '--input-items', items]);
+    expect(pdf.stderr).toContain("Missing required parameter: 'input[0].content[0].filename'.");
+  });
+});

@@ -135,6 +135,15 @@ describe('approvals', () => {
     expect(posts().length).toBe(before);
   });
 
+  it('a background response continues in the background; --wait follows it', async () => {
+    const first = await run(['create', '-m', 'gpt-4.1', ...SERVER, '--background', '--wait', '--poll-interval', '0.05', '--json', 'echo hi']);
+    expect(first.code).toBe(5);
+    const id = JSON.parse(first.stdout).id as string;
+    const result = await run(['mcp', 'approve', id, '--all', '--wait', '--poll-interval', '0.05']);
+    expect(result).toMatchObject({ code: 0, stdout: 'The echo tool on calc returned: hi\n' });
+    expect(lastBody()).toMatchObject({ background: true, previous_response_id: id });
+  });
+
   it('a response without approval requests is a usage error', async () => {
     const plain = JSON.parse((await run(['create', '-m', 'gpt-4.1', '--json', 'hi'])).stdout);
     const result = await run(['mcp', 'approve', plain.id, '--all']);

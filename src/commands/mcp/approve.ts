@@ -145,6 +145,8 @@ export function followUp(response: ApiResponse, input: ResponseInputItem[], head
   if (response.tool_choice != null && response.tool_choice !== 'auto') body.tool_choice = response.tool_choice;
   if (response.parallel_tool_calls === false) body.parallel_tool_calls = false;
   if (response.max_output_tokens != null) body.max_output_tokens = response.max_output_tokens;
+  // A background response continues in the background (follow it with --wait or --stream).
+  if (response.background) body.background = true;
   if (response.reasoning?.effort) body.reasoning = { effort: response.reasoning.effort, ...(response.reasoning.summary ? { summary: response.reasoning.summary } : {}) };
   return body as CreateBody;
 }
