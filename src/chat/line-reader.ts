@@ -114,10 +114,10 @@ export class LineReader {
   };
 
   private onLine(line: string): void {
-    if (this.question) this.dropFromHistory(line);
+    // Answers and pasted lines are not worth recalling one by one.
+    if (this.question || this.pasting) this.dropFromHistory(line);
     if (this.pasting) {
       // Each pasted newline arrives as Enter: keep it in the entry instead of sending it.
-      this.dropFromHistory(line);
       if (this.mode === 'line') this.mode = 'paste';
       this.pending.push(line);
       this.rl.setPrompt(this.options.continuation);
