@@ -26,7 +26,8 @@ export class TmuxServer {
   }
 
   tmux(args: string[]): string {
-    return execFileSync('tmux', ['-L', this.socket, '-f', this.config, ...args], { encoding: 'utf8' });
+    // stderr is kept (it is in the error thrown) rather than printed into the test output.
+    return execFileSync('tmux', ['-L', this.socket, '-f', this.config, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
   /** Start `aoai ARGS` in a new session with exactly this environment. */
