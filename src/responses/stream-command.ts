@@ -2,6 +2,7 @@
 // the IO and flags, then run the stream to its end.
 import type { Factory } from '../core/factory.ts';
 import type { StreamOptionValues } from '../cli/request-options.ts';
+import { coalescingWriter } from '../io/coalesce.ts';
 import { StreamRenderer } from '../render/stream.ts';
 import { prepareRequest } from './session.ts';
 import { runStream, type StreamStart } from './stream.ts';
@@ -12,8 +13,15 @@ export async function streamToTerminal(f: Factory, start: StreamStart, values: S
   const client = await prepareRequest(f);
   const settings = await f.settings();
   const { io } = f;
+  const stdout = coalescingWriter((text) => io.out(text));
   const renderer = new StreamRenderer(
-    { out: (text) => io.out(text), err: (text) => io.err(text) },
+    {
+      out: (text) => stdout.write(text),
+      err: (text) => {
+        stdout.flush(); // keep stdout and stderr in order on a shared terminal
+        io.err(text);
+      },
+    },
     {
       json: Boolean(values.json),
       reasoning: values.reasoning ?? 'show',
@@ -22,15 +30,19 @@ export async function streamToTerminal(f: Factory, start: StreamStart, values: S
       sharedTerminal: io.stdoutIsTTY && io.stderrIsTTY,
     },
   );
-  await runStream({
-    client,
-    io,
-    renderer,
-    start,
-    cancelOnInterrupt: Boolean(values.cancelOnInterrupt),
-    idleTimeoutMs: settings.timeoutMs,
-    maxResumes: values.maxResumes ?? DEFAULT_MAX_RESUMES,
-    usageLine: Boolean(values.usage) || io.stderrIsTTY,
-    debug: (line) => f.debug(line),
-  });
+  try {
+    await runStream({
+      client,
+      io,
+      renderer,
+      start,
+      cancelOnInterrupt: Boolean(values.cancelOnInterrupt),
+      idleTimeoutMs: settings.timeoutMs,
+      maxResumes: values.maxResumes ?? DEFAULT_MAX_RESUMES,
+      usageLine: Boolean(values.usage) || io.stderrIsTTY,
+      debug: (line) => f.debug(line),
+    });
+  } finally {
+    stdout.flush();
+  }
 }
