@@ -15,6 +15,7 @@ import { registerCancel } from '../commands/cancel.ts';
 import { registerItems } from '../commands/items.ts';
 import { registerConfig } from '../commands/config/index.ts';
 import { registerEmulate } from '../commands/emulate.ts';
+import { registerImage } from '../commands/image.ts';
 
 export interface CommandContext {
   io: IO;
@@ -58,6 +59,7 @@ Exit codes: 0 ok, 1 API error, 2 usage, 3 auth/config, 4 response not completed,
 
   registerCreate(program, ctx);
   registerStream(program, ctx);
+  registerImage(program, ctx);
   registerGet(program, ctx);
   registerCancel(program, ctx);
   registerDelete(program, ctx);

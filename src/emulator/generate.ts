@@ -2,6 +2,7 @@
 // simply the `response` of the last event, so streamed and non-streamed answers always agree.
 // Generation is lazy: events are produced as the consumer pulls them.
 import { isReasoningModel, replyFor } from './model.ts';
+import { imageGenerationOutput, wantsImage } from './output/image-generation.ts';
 import { messageOutput } from './output/message.ts';
 import { reasoningOutput } from './output/reasoning.ts';
 import type { OutputProducer, Run } from './run.ts';
@@ -17,6 +18,7 @@ export function planOutput(run: Run): OutputProducer[] {
     const include = Array.isArray(request.include) ? (request.include as string[]) : [];
     producers.push(reasoningOutput({ summary: request.reasoning?.summary, encrypted: include.includes('reasoning.encrypted_content') }));
   }
+  if (wantsImage(userText, request)) producers.push(imageGenerationOutput());
   producers.push(messageOutput(replyFor(userText, history)));
   return producers;
 }

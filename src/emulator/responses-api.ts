@@ -5,6 +5,7 @@ import type { RequestContext, Route } from './context.ts';
 import { failAfter, generateEvents } from './generate.ts';
 import { azureError, HttpError, invalidRequest, responseNotFound, sendJson } from './http.ts';
 import { newId } from './ids.ts';
+import { validateImageRequest } from './output/image-generation.ts';
 import { isReasoningModel } from './model.ts';
 import { messageText, parseCreateBody, textLength, toInputItems, validateCreate, type CreateRequest } from './request.ts';
 import { Run } from './run.ts';
@@ -25,6 +26,7 @@ export const responseRoutes: Route[] = [
 async function createResponse(ctx: RequestContext): Promise<void> {
   const request = parseCreateBody(ctx.rawBody);
   validateCreate(request);
+  validateImageRequest(request, ctx.headers);
   const model = request.model as string;
   if (ctx.settings.deployments.size > 0 && !ctx.settings.deployments.has(model)) {
     throw azureError(
