@@ -1,9 +1,9 @@
-// The real recorded Responses API streams in ../shared/reference/sse, as lists of events.
+// The real recorded Responses API streams in test/fixtures/sse, as lists of events.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './cli.ts';
 
-export const SSE_DIR = join(REPO_ROOT, '..', 'shared', 'reference', 'sse');
+export const SSE_DIR = join(REPO_ROOT, 'test', 'fixtures', 'sse');
 
 export interface Recording {
   name: string;
