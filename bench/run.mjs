@@ -118,6 +118,18 @@ try {
       extra.push(`- Peak RSS, ${size} of output: aoai ${ourRss.toFixed(1)} MB, SDK loop ${sdkRss.toFixed(1)} MB (difference ${(ourRss - sdkRss).toFixed(1)} MB; budget ≤ 30 MB ${ourRss - sdkRss <= 30 ? '✓' : '✗'}).`);
     }
   }
+  if (!only || only === 'image') {
+    // A 1160×1160 lossless WebP from the emulator is 4.0 MB.
+    const out = join(home, 'bench.webp');
+    const args = ['image', '-m', 'gpt-4.1', '--image-deployment', 'gpt-image-1', '--format', 'webp', '--size', '1160x1160', '-o', out, '--force', '--no-preview', 'a big picture'];
+    const sdkArgs = [join(root, 'bench/lib/sdk-image.mjs'), 'a big picture', '1160x1160', join(home, 'sdk.webp')];
+    const sdk = await sample('SDK script + writeFileSync', node, sdkArgs, { env }, STREAM_RUNS);
+    const ours = await sample('aoai image', bin, args, { env }, STREAM_RUNS);
+    compare('`aoai image` saving a 4 MB image (atomic write)', ours, sdk);
+    const ourRss = await peakRss(bin, args, { env });
+    const sdkRss = await peakRss(node, sdkArgs, { env });
+    extra.push(`- Peak RSS saving a 4 MB image: aoai ${ourRss.toFixed(1)} MB, SDK script ${sdkRss.toFixed(1)} MB. Both times include the emulator drawing and encoding the picture.`);
+  }
 } finally {
   emulator.kill('SIGTERM');
   rmSync(home, { recursive: true, force: true });
