@@ -93,3 +93,17 @@ export function formatCliError(error: CliError): string {
 export function oneLine(text: string): string {
   return text.replace(/\s*\r?\n\s*/g, ' ').trim();
 }
+
+/**
+ * Name what the service sent when it was not what we expected: the content type, an HTML page's
+ * title, or the start of the text. Never more than a short excerpt.
+ */
+export function describeReceived(contentType: string | undefined, body: string): string {
+  const type = contentType || 'no content type';
+  const trimmed = body.trim();
+  if (!trimmed) return `${type}, empty body`;
+  const title = /<title>([^<]{1,100})<\/title>/i.exec(trimmed)?.[1];
+  if (title) return `${type}: an HTML page titled "${oneLine(title)}"`;
+  const excerpt = oneLine(trimmed).slice(0, 80);
+  return `${type}, ${Buffer.byteLength(trimmed)} bytes: ${JSON.stringify(excerpt)}${trimmed.length > 80 ? '…' : ''}`;
+}

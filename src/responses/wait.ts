@@ -1,7 +1,7 @@
 // Poll a background response until it reaches a terminal status, with a spinner on stderr.
 import type { Response as ApiResponse } from 'openai/resources/responses/responses';
 import type { Client } from '../core/client.ts';
-import { InterruptedError } from '../core/errors.ts';
+import { ApiError, InterruptedError, describeReceived } from '../core/errors.ts';
 import type { IO } from '../io/io.ts';
 import { startSpinner } from '../io/spinner.ts';
 import { interrupts } from '../io/interrupts.ts';
@@ -16,7 +16,20 @@ export interface RawResponse {
 export async function fetchRaw(promise: { asResponse(): Promise<Response> }): Promise<RawResponse> {
   const http = await promise.asResponse();
   const raw = await http.text();
-  return { raw, response: JSON.parse(raw) as ApiResponse };
+  const type = http.headers.get('content-type') ?? undefined;
+  let response: ApiResponse | undefined;
+  try {
+    response = JSON.parse(raw) as ApiResponse;
+  } catch {
+    // A truncated body, or a proxy's page: say what arrived instead of a parser's stack trace.
+  }
+  if (!response || typeof response !== 'object' || !type?.includes('json')) {
+    throw new ApiError(`expected a JSON response but received ${describeReceived(type, raw)}${response ? '' : type?.includes('json') ? ' (not valid JSON: cut short?)' : ''}`, {
+      status: http.status,
+      requestId: http.headers.get('apim-request-id') ?? http.headers.get('x-request-id') ?? undefined,
+    });
+  }
+  return { raw, response };
 }
 
 export interface WaitOptions {
