@@ -3,6 +3,7 @@
 import OpenAI from 'openai';
 import { VERSION as SDK_VERSION } from 'openai/version';
 import type { IO } from '../io/io.ts';
+import { writeAboveSpinners } from '../io/spinner.ts';
 import { ConfigError, UsageError } from './errors.ts';
 import { isSecretHeader, registerSecret } from './redact.ts';
 import { baseUrlFor, describeSource, type Settings } from './settings.ts';
@@ -142,7 +143,7 @@ function instrumentedFetch(settings: Settings, deps: ClientDeps): typeof fetch {
   const { io, tokenProvider } = deps;
   const debug = settings.debug;
   const notify = (line: string) => {
-    if (io.stderrIsTTY || debug) io.err(`${debug ? '* ' : ''}${line}\n`);
+    if (io.stderrIsTTY || debug) writeAboveSpinners(io, `${debug ? '* ' : ''}${line}\n`);
   };
   return async (input, init) => {
     const started = Date.now();

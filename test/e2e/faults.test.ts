@@ -39,7 +39,7 @@ function expectOneLineError(result: RunResult, code: number, line: RegExp, hint?
 function runOnTty(args: string[]): Promise<{ code: number | null; output: string }> {
   const quoted = [BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   return new Promise((resolve) => {
-    const child = spawn('script', ['-qec', quoted, '/dev/null'], { env: { ...ctx.env, TERM: 'dumb' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qec', `stty cols 100 rows 30; exec ${quoted}`, '/dev/null'], { env: { ...ctx.env, TERM: 'dumb' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -99,6 +99,18 @@ describe('rate limits (429)', () => {
     expect(result.output).toContain('rate limited, retrying in 0.2 s (1/3)');
     expect(result.output).toContain('rate limited, retrying in 0.2 s (2/3)');
     expect(result.output).toContain('Echo: hi');
+  });
+
+  it('a terminal that reports no width gets no spinner (ora would erase lines forever)', async () => {
+    const quoted = [BIN, ...create('hi')].map((a) => `'${a}'`).join(' ');
+    const output = await new Promise<string>((resolve) => {
+      const child = spawn('script', ['-qec', `stty cols 0; exec ${quoted}`, '/dev/null'], { env: ctx.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      child.stdout.on('data', (d) => (text += d));
+      child.on('close', () => resolve(text));
+    });
+    expect(output.length).toBeLessThan(2000);
+    expect(output).toContain('Echo: hi');
   });
 
   it('--debug shows each retry decision on a pipe too', async () => {
