@@ -22,15 +22,20 @@ export async function streamToTerminal(f: Factory, start: StreamStart, values: S
       sharedTerminal: io.stdoutIsTTY && io.stderrIsTTY,
     },
   );
-  await runStream({
-    client,
-    io,
-    renderer,
-    start,
-    cancelOnInterrupt: Boolean(values.cancelOnInterrupt),
-    idleTimeoutMs: settings.timeoutMs,
-    maxResumes: values.maxResumes ?? DEFAULT_MAX_RESUMES,
-    usageLine: Boolean(values.usage) || io.stderrIsTTY,
-    debug: (line) => f.debug(line),
-  });
+  try {
+    await runStream({
+      client,
+      io,
+      renderer,
+      start,
+      cancelOnInterrupt: Boolean(values.cancelOnInterrupt),
+      idleTimeoutMs: settings.timeoutMs,
+      maxResumes: values.maxResumes ?? DEFAULT_MAX_RESUMES,
+      usageLine: Boolean(values.usage) || io.stderrIsTTY,
+      debug: (line) => f.debug(line),
+    });
+  } finally {
+    // For `aoai get <TAB>`: ids of stored responses this stream created (even one cut short).
+    if (start.kind === 'create' && start.body.store !== false) (await import('../core/recent-ids.ts')).rememberResponseId(f.paths.state, renderer.state.responseId);
+  }
 }
