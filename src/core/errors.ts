@@ -1,4 +1,4 @@
-// One table of exit codes for the whole CLI, documented in docs/exit-codes.md.
+// One table of exit codes for the whole CLI, documented in docs/scripting.md (and docs/exit-codes.md).
 export const ExitCode = {
   /** The command did what was asked. */
   Ok: 0,
