@@ -16,20 +16,26 @@ export interface RawResponse {
 export async function fetchRaw(promise: { asResponse(): Promise<Response> }): Promise<RawResponse> {
   const http = await promise.asResponse();
   const raw = await http.text();
-  const type = http.headers.get('content-type') ?? undefined;
-  let response: ApiResponse | undefined;
+  return { raw, response: parseJsonBody<ApiResponse>(http, raw) };
+}
+
+/**
+ * The JSON object in a successful answer. A truncated body or a proxy's page (HTML, plain text)
+ * becomes one line naming what arrived, instead of a parser's stack trace.
+ */
+export function parseJsonBody<T>(http: Response, raw: string): T {
+  let value: unknown;
   try {
-    response = JSON.parse(raw) as ApiResponse;
+    value = JSON.parse(raw);
   } catch {
-    // A truncated body, or a proxy's page: say what arrived instead of a parser's stack trace.
+    value = undefined;
   }
-  if (!response || typeof response !== 'object' || !type?.includes('json')) {
-    throw new ApiError(`expected a JSON response but received ${describeReceived(type, raw)}${response ? '' : type?.includes('json') ? ' (not valid JSON: cut short?)' : ''}`, {
-      status: http.status,
-      requestId: http.headers.get('apim-request-id') ?? http.headers.get('x-request-id') ?? undefined,
-    });
-  }
-  return { raw, response };
+  if (typeof value === 'object' && value !== null) return value as T;
+  const type = http.headers.get('content-type') ?? undefined;
+  throw new ApiError(`expected a JSON response but received ${describeReceived(type, raw)}${type?.includes('json') ? ' (not valid JSON: cut short?)' : ''}`, {
+    status: http.status,
+    requestId: http.headers.get('apim-request-id') ?? http.headers.get('x-request-id') ?? undefined,
+  });
 }
 
 export interface WaitOptions {

@@ -113,6 +113,17 @@ describe('rate limits (429)', () => {
     expect(output).toContain('Echo: hi');
   });
 
+  it('on a terminal, connection failures and timeouts are announced too', async () => {
+    ctx.emulator.addFault('reset,times=1');
+    const reset = await runOnTty(create('hi'));
+    expect(reset.code).toBe(0);
+    expect(reset.output).toContain('connection failed (connection reset), retrying (1/2)');
+    ctx.emulator.addFault('delay-ms=3000,times=1');
+    const slow = await runOnTty(create('--timeout', '0.5', 'hi'));
+    expect(slow.code).toBe(0);
+    expect(slow.output).toContain('no answer within 0.5 s, retrying (1/2)');
+  });
+
   it('--debug shows each retry decision on a pipe too', async () => {
     ctx.emulator.addFault('status=429,retry-after=1,times=1');
     const result = await run(create('--debug', 'hi'));
@@ -233,6 +244,13 @@ describe('bodies that are not what was promised', () => {
   it('a wrong content type where an event stream was expected', async () => {
     const result = await run(['stream', '-m', 'gpt-4.1', ...fault('content-type=text/plain'), 'hi']);
     expectOneLineError(result, 1, /^aoai: expected an event stream but received text\/plain: The upstream service/);
+  });
+
+  it('the same on items (a proxy page with status 200)', async () => {
+    const made = await run(create('--json', 'hi'));
+    const id = JSON.parse(made.stdout).id as string;
+    const result = await run(['items', id, ...fault('content-type=text/html')]);
+    expectOneLineError(result, 1, /^aoai: expected a JSON response but received text\/html, \d+ bytes: "The upstream service/);
   });
 
   it('the same on get (truncated body)', async () => {
