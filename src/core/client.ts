@@ -117,13 +117,15 @@ function backoffMs(retry: number): number {
   return Math.min(500 * 2 ** (retry - 1), 8000) * (1 - Math.random() * 0.25);
 }
 
-/** Attempts made by the last request (1 + retries), so the final error can say how hard aoai tried. */
-let attemptsOfLastRequest = 0;
 let policy = { maxRetries: 2, timeoutMs: 600_000 };
+let attemptsOfLastRequest = 0;
+
 /** The retry budget and per-attempt timeout of the client in use, for error messages. */
 export function retryPolicy(): { maxRetries: number; timeoutMs: number } {
   return policy;
 }
+
+/** Attempts made by the last request (1 + retries), so the final error can say how hard aoai tried. */
 export function lastRequestAttempts(): number {
   return attemptsOfLastRequest;
 }
