@@ -22,7 +22,7 @@ Load it in the current shell, or install it for every new one:
   source <(aoai completion bash)        # bash: add this line to ~/.bashrc
   source <(aoai completion zsh)         # zsh: add to ~/.zshrc, after compinit
   aoai completion fish > ~/.config/fish/completions/aoai.fish
-Response ids complete from the last ${50} responses aoai created on this machine.`,
+Response ids complete from the last 50 stored responses aoai created on this machine.`,
     )
     .action(async (shell: Shell, _values: unknown, cmd: Command) => {
       runCompletion({ shell }, ctx.factory(cmd), program);

@@ -179,9 +179,9 @@ describe('server errors and connection resets', () => {
 describe('--timeout and stalls', () => {
   it('bounds each attempt: a slow answer fails after the timeout, naming it', async () => {
     const started = Date.now();
-    const result = await run(create('--timeout', '1', '--max-retries', '0', ...fault('delay-ms=5000'), 'hi'));
+    const result = await run(create('--timeout', '1', '--max-retries', '0', ...fault('delay-ms=20000'), 'hi'));
     expectOneLineError(result, 1, new RegExp(`^aoai: no answer from ${ctx.emulator.url} within 1 s$`), /raise --timeout/);
-    expect(Date.now() - started).toBeLessThan(4000);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('a timed-out attempt is retried; the count is in the message', async () => {

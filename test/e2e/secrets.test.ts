@@ -177,8 +177,17 @@ describe('files aoai writes', () => {
 
 describe('Ctrl-C and broken pipes', () => {
   it('Ctrl-C while waiting for a plain request: exit 130, nothing on stdout, no stack', async () => {
+    const before = ctx.emulator.requests.length;
     const result = await run(['create', '-m', 'gpt-4.1', ...fault('delay-ms=5000'), 'hi'], {
-      onSpawn: (child) => setTimeout(() => child.kill('SIGINT'), 700),
+      // Interrupt once the request is in flight (a fixed delay races node's start-up on a busy machine).
+      onSpawn: (child) => {
+        const poll = setInterval(() => {
+          if (ctx.emulator.requests.length > before) {
+            clearInterval(poll);
+            child.kill('SIGINT');
+          }
+        }, 20);
+      },
     });
     expect(result.code).toBe(130);
     expect(result.stdout).toBe('');
@@ -186,7 +195,16 @@ describe('Ctrl-C and broken pipes', () => {
   });
 
   it('on a terminal, Ctrl-C leaves no spinner behind: the cursor is shown again', async () => {
-    const command = `stty cols 100; set -m; '${BIN}' create -m gpt-4.1 -H 'x-emulator-fault: delay-ms=5000' hi & pid=$!; sleep 1.5; kill -INT $pid; wait $pid; echo "exit=$?"`;
+    // The shell sends SIGINT once the test has seen the request arrive (it creates the flag file).
+    const flag = join(ctx.box.home, 'request-arrived');
+    const command = `stty cols 100; set -m; '${BIN}' create -m gpt-4.1 -H 'x-emulator-fault: delay-ms=8000' hi & pid=$!; while [ ! -e '${flag}' ]; do sleep 0.05; done; sleep 0.3; kill -INT $pid; wait $pid; echo "exit=$?"`;
+    const before = ctx.emulator.requests.length;
+    const poll = setInterval(() => {
+      if (ctx.emulator.requests.length > before) {
+        clearInterval(poll);
+        writeFileSync(flag, '');
+      }
+    }, 20);
     const output = await new Promise<string>((resolve) => {
       const child = spawn('script', ['-qec', command, '/dev/null'], { env: ctx.env, stdio: ['ignore', 'pipe', 'pipe'] });
       let text = '';
@@ -196,6 +214,7 @@ describe('Ctrl-C and broken pipes', () => {
         resolve(text);
       });
     });
+    clearInterval(poll);
     expect(output).toContain('exit=130');
     const hidden = output.lastIndexOf('\u001b[?25l');
     expect(hidden).toBeGreaterThanOrEqual(0);
