@@ -146,6 +146,16 @@ describe('server errors and connection resets', () => {
     expect(sent().map((r) => r.status)).toEqual([status, 200]);
   });
 
+  it('a 503 while get --wait polls a background job is retried, and the wait goes on', async () => {
+    const made = await run(create('--background', '--json', 'Write 300 words'));
+    const id = JSON.parse(made.stdout).id as string;
+    ctx.emulator.addFault('status=503,times=2,method=GET');
+    const result = await run(['get', id, '--wait', '--poll-interval', '0.05']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim().split(/\s+/)).toHaveLength(300);
+    expect(sent().filter((r) => r.status === 503)).toHaveLength(2);
+  });
+
   it('HTTP 503 every time: one line after the budget, exit 1', async () => {
     const result = await run(create('--max-retries', '1', ...fault('status=503'), 'hi'));
     expectOneLineError(
