@@ -94,7 +94,7 @@ function addGlobalOptions(program: Command): void {
     .option('--api-key-stdin', 'read the API key from standard input')
     .option('--profile <name>', 'config profile to use (default: $AOAI_PROFILE or "default")')
     .option('--timeout <seconds>', 'time limit per request attempt (default 600)')
-    .option('--max-retries <n>', 'retries on 429, 5xx, timeouts and dropped connections (default 2; see docs/scripting.md)')
+    .option('--max-retries <n>', 'retries on 429, 5xx and dropped connections (default 2)')
     .option('-H, --header <header>', "extra request header 'Name: value' (repeatable)", collect)
     .option('--insecure', 'allow credentials over plain http:// to a non-loopback host')
     .option('--debug', 'log each request and response line to stderr (secrets redacted)')
