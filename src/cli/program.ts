@@ -16,6 +16,7 @@ import { registerItems } from '../commands/items.ts';
 import { registerConfig } from '../commands/config/index.ts';
 import { registerEmulate } from '../commands/emulate.ts';
 import { registerImage } from '../commands/image.ts';
+import { registerCompletion } from '../commands/completion.ts';
 
 export interface CommandContext {
   io: IO;
@@ -66,6 +67,7 @@ Exit codes: 0 ok, 1 API error, 2 usage, 3 auth/config, 4 response not completed,
   registerItems(program, ctx);
   registerConfig(program, ctx);
   registerEmulate(program, ctx);
+  registerCompletion(program, ctx);
 
   // Every subcommand reports errors through cli/run.ts, as the program does.
   const inherit = (command: Command) => {

@@ -97,6 +97,7 @@ export async function runCreate(options: CreateOptions, f: Factory): Promise<voi
   } finally {
     spinner.stop();
   }
+  if (body.store !== false) (await import('../core/recent-ids.ts')).rememberResponseId(f.paths.state, result.response.id);
   if (options.wait && result.response.background) {
     result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: body.include ?? undefined });
   }

@@ -44,5 +44,7 @@ export async function streamToTerminal(f: Factory, start: StreamStart, values: S
     });
   } finally {
     stdout.flush();
+    // For `aoai get <TAB>`: ids of stored responses this stream created (even one cut short).
+    if (start.kind === 'create' && start.body.store !== false) (await import('../core/recent-ids.ts')).rememberResponseId(f.paths.state, renderer.state.responseId);
   }
 }

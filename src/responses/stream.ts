@@ -79,6 +79,16 @@ export async function runStream(options: StreamRunOptions): Promise<void> {
       if (interrupted) return await onInterrupt(options);
       if (renderer.terminal) break;
       if (failure instanceof APIError && failure.status !== undefined) throw failure;
+      // Nothing arrived at all (refused, unreachable, timed out before the first byte): the
+      // SDK's error names the cause better than "the stream ended early".
+      if (attempt === 0 && start.kind === 'create' && state.eventCount === 0 && failure instanceof APIError) throw failure;
+      if (failure instanceof ApiError) throw failure;
+      if (failure instanceof SyntaxError) {
+        renderer.finish();
+        throw new ApiError(`malformed event stream after ${state.eventCount} events: received an event whose data is not JSON`, {
+          hint: 'something between aoai and the service may be rewriting the stream; --debug shows the response headers',
+        });
+      }
       if (state.errorEvent) break;
 
       // The connection dropped, stalled, or ended before a terminal event.
