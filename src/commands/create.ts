@@ -123,6 +123,7 @@ export async function createAndPrint(f: Factory, options: Pick<CreateOptions, 'w
     } finally {
       spinner.stop();
     }
+    if (body.store !== false) (await import('../core/recent-ids.ts')).rememberResponseId(f.paths.state, result.response.id);
     if (options.wait && result.response.background) {
       result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: body.include ?? undefined });
     }

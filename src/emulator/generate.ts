@@ -2,6 +2,7 @@
 // simply the `response` of the last event, so streamed and non-streamed answers always agree.
 // Generation is lazy: events are produced as the consumer pulls them.
 import { isReasoningModel, replyFor, textReply } from './model.ts';
+import { imageGenerationOutput, wantsImage } from './output/image-generation.ts';
 import { messageOutput } from './output/message.ts';
 import { reasoningOutput } from './output/reasoning.ts';
 import { structuredReply } from './output/structured.ts';
@@ -23,6 +24,7 @@ export function planOutput(run: Run): OutputProducer[] {
   const tools = planToolTurn(run);
   producers.push(...tools.producers);
   if (tools.waiting) return producers;
+  if (wantsImage(userText, request)) producers.push(imageGenerationOutput());
   const reply = structuredReply(run) ?? (tools.reply !== undefined ? textReply(tools.reply) : replyFor(userText, history));
   producers.push(messageOutput(reply, tools.annotations as never));
   return producers;

@@ -5,6 +5,7 @@ import type { RequestContext, Route } from './context.ts';
 import { failAfter, generateEvents } from './generate.ts';
 import { azureError, HttpError, invalidRequest, responseNotFound, sendJson } from './http.ts';
 import { newId } from './ids.ts';
+import { validateImageRequest } from './output/image-generation.ts';
 import { isReasoningModel } from './model.ts';
 import { messageText, parseCreateBody, textLength, toInputItems, validateCreate, type CreateRequest } from './request.ts';
 import { Run } from './run.ts';
@@ -28,6 +29,7 @@ export const responseRoutes: Route[] = [
 async function createResponse(ctx: RequestContext): Promise<void> {
   const request = parseCreateBody(ctx.rawBody);
   validateCreate(request);
+  validateImageRequest(request, ctx.headers);
   const model = request.model as string;
   if (ctx.settings.deployments.size > 0 && !ctx.settings.deployments.has(model)) {
     throw azureError(
@@ -51,7 +53,8 @@ async function createResponse(ctx: RequestContext): Promise<void> {
   const userText = userTexts.at(-1) ?? '';
   const history = userTexts.length > 0 ? chainTexts.slice(0, -1) : chainTexts;
   const instructions = typeof request.instructions === 'string' ? request.instructions : '';
-  const chainCharacters = (previous?.chainCharacters ?? 0) + textLength(inputItems);
+  // The model reads the whole chain: earlier inputs and earlier outputs.
+  const chainCharacters = (previous ? previous.chainCharacters + JSON.stringify(previous.response.output).length : 0) + textLength(inputItems);
   const background = request.background === true;
   const store = request.store !== false;
   const response = newResponse(request, background, store);

@@ -1,0 +1,115 @@
+// Where images go and how they get there: names derived from the prompt and response id (never
+// outside the chosen directory), the extension from the format, atomic writes, and no overwrite
+// without --force.
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, relative, resolve, isAbsolute } from 'node:path';
+import { writeFileAtomic } from '../core/atomic-write.ts';
+import { UsageError } from '../core/errors.ts';
+import { describeFsError } from '../request/input.ts';
+import { EXTENSIONS, imageInfo, type ImageInfo } from './formats.ts';
+
+const MAX_SLUG = 48;
+
+/** A file-name-safe slug of the prompt: lower-case ASCII words joined by '-', or 'image'. */
+export function slugify(prompt: string): string {
+  const words = prompt
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  let slug = '';
+  for (const word of words) {
+    const next = slug ? `${slug}-${word}` : word;
+    if (next.length > MAX_SLUG) break;
+    slug = next;
+  }
+  return slug || (words[0]?.slice(0, MAX_SLUG) ?? '') || 'image';
+}
+
+/** The short, distinctive tail of a response id (`resp_…0a1b2c3d` → `0a1b2c3d`). */
+export function shortId(responseId: string): string {
+  const tail = responseId.replace(/^[a-z]+_/, '').replace(/[^A-Za-z0-9]/g, '');
+  return tail.slice(-8) || 'image';
+}
+
+/** Where the images of one response go. */
+export interface SavePlan {
+  /** The directory files are written into. */
+  directory: string;
+  /** An explicit file name (-o FILE) for the first image; otherwise names are derived. */
+  fileName: string | undefined;
+  force: boolean;
+}
+
+/** -o/--output: an existing directory, or a path ending in '/', is a directory; anything else a file. */
+export function planOutput(output: string | undefined, force: boolean, cwd = process.cwd()): SavePlan {
+  if (output === undefined || output === '') return { directory: cwd, fileName: undefined, force };
+  const target = resolve(cwd, output);
+  const isDirectory = /[\\/]$/.test(output) || (existsSync(target) && statSync(target).isDirectory());
+  if (isDirectory) return { directory: target, fileName: undefined, force };
+  if (existsSync(target) && !force) {
+    throw new UsageError(`${output} already exists`, 'pass --force to overwrite it, or choose another -o path');
+  }
+  return { directory: dirname(target), fileName: basename(target), force };
+}
+
+export interface ImageTarget {
+  prompt: string;
+  responseId: string;
+  /** 0 for the first image of the response, 1 for the second… */
+  imageIndex: number;
+  /** For partial images: the partial_image_index. */
+  partialIndex?: number | undefined;
+  extension: string;
+}
+
+/** The path for one image (or partial image) under the plan, guaranteed inside its directory. */
+export function targetPath(plan: SavePlan, target: ImageTarget): string {
+  let stem: string;
+  let extension = target.extension;
+  if (plan.fileName !== undefined) {
+    const given = extname(plan.fileName);
+    stem = given ? plan.fileName.slice(0, -given.length) : plan.fileName;
+    if (given) extension = given.slice(1);
+  } else {
+    stem = `${slugify(target.prompt)}-${shortId(target.responseId)}`;
+  }
+  if (target.imageIndex > 0) stem += `-${target.imageIndex + 1}`;
+  if (target.partialIndex !== undefined) stem += `.partial-${target.partialIndex + 1}`;
+  const path = join(plan.directory, `${stem}.${extension}`);
+  const inside = relative(plan.directory, path);
+  if (!inside || inside.startsWith('..') || isAbsolute(inside) || dirname(inside) !== '.') {
+    throw new UsageError(`refusing to write outside ${plan.directory}: ${path}`);
+  }
+  return path;
+}
+
+export interface SavedImage {
+  /** Relative to the current directory when inside it, else absolute. */
+  path: string;
+  info: ImageInfo | undefined;
+  bytes: number;
+}
+
+/** Decode and write one image whole (temporary file, then rename); existing files need --force. */
+export function saveImage(plan: SavePlan, target: Omit<ImageTarget, 'extension'>, base64: string): SavedImage {
+  const data = Buffer.from(base64, 'base64');
+  const info = imageInfo(data);
+  const path = targetPath(plan, { ...target, extension: info ? EXTENSIONS[info.format] : 'bin' });
+  try {
+    mkdirSync(plan.directory, { recursive: true });
+    writeFileAtomic(path, data, { exclusive: !plan.force });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new UsageError(`${path} already exists; the image was not saved`, 'pass --force to overwrite, or -o to choose another path');
+    }
+    throw new UsageError(`cannot write ${path}: ${describeFsError(error)}`);
+  }
+  return { path: displayPath(path), info, bytes: data.length };
+}
+
+function displayPath(path: string, cwd = process.cwd()): string {
+  const inside = relative(cwd, path);
+  return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
+}
