@@ -2,8 +2,7 @@
 // (usage) or 3 (auth/config), one `aoai: …` line on stderr plus at most one `hint: …` line,
 // nothing on stdout, no request to the service (the emulator's log proves it), no file written.
 //
-// Commands other engineers are adding (--function, --tools, --schema, --image, `aoai image`,
-// `aoai files`, `aoai mcp approve`, `aoai chat`) append their rows to ROWS as one line each,
+// A new command or flag adds its rows to ROWS, one line each,
 // e.g.  ['image: unsupported type', { args: ['create', '-m', 'x', '--image', 'notes.txt', 'hi'], error: /…/ }],
 // Fixture files live in the working directory (see FIXTURES); add new ones there.
 import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -34,6 +33,8 @@ const FIXTURES: Record<string, string> = {
   'empty.json': '',
   'config-corrupt/config.json': '{ not json',
   'config-array/config.json': '[]',
+  'notes.txt': 'just text, not an image or a PDF',
+  'existing.png': 'already here',
 };
 const DIRECTORY = 'a-directory';
 const CORRUPT_CONFIG = { AOAI_CONFIG_DIR: 'config-corrupt' };
@@ -164,6 +165,44 @@ const ROWS: Array<[string, BadInput]> = [
   // completion
   ['completion: unknown shell', { args: ['completion', 'powershell'], error: /Allowed choices are bash, zsh, fish/ }],
   ['completion: missing shell', { args: ['completion'], error: /missing required argument 'shell'/ }],
+  // Tools and rich inputs
+  ['--image: not an image', { args: ['create', ...m, '--image', 'notes.txt', 'hi'], error: /^aoai: --image: notes\.txt is not a PNG, JPEG, WEBP or GIF image$/ }],
+  ['--image: missing file', { args: ['create', ...m, '--image', 'missing.png', 'hi'], error: /--image: cannot read missing\.png: no such file/ }],
+  ['--file: not a PDF', { args: ['create', ...m, '--file', 'notes.txt', 'hi'], error: /--file: notes\.txt is not a PDF/ }],
+  ['--function: invalid inline JSON', { args: ['create', ...m, '--function', '{bad', 'hi'], error: /--function: the value is not valid JSON/ }],
+  ['--function: invalid JSON file', { args: ['create', ...m, '--function', '@bad.json', 'hi'], error: /--function: bad\.json is not valid JSON/ }],
+  ['--tools: missing file', { args: ['create', ...m, '--tools', 'missing.json', 'hi'], error: /--tools: cannot read missing\.json: no such file/ }],
+  ['--tools: invalid JSON', { args: ['create', ...m, '--tools', 'bad.json', 'hi'], error: /--tools: bad\.json is not valid JSON/ }],
+  ['--tool-choice: unknown', { args: ['create', ...m, '--tool-choice', 'sometimes', 'hi'], error: /--tool-choice 'sometimes': expected auto, none, required/ }],
+  ['--schema: missing file', { args: ['create', ...m, '--schema', 'missing.json', 'hi'], error: /--schema: cannot read missing\.json/ }],
+  ['--schema: invalid JSON', { args: ['create', ...m, '--schema', 'bad.json', 'hi'], error: /--schema: bad\.json is not valid JSON/ }],
+  ['--function-output without =', { args: ['create', ...m, '--function-output', 'abc', 'hi'], error: /invalid --function-output 'abc'/ }],
+  ['--exec without =', { args: ['create', ...m, '--exec', 'nocommand', 'hi'], error: /invalid --exec 'nocommand': expected NAME=COMMAND/ }],
+  ['--mcp without =', { args: ['create', ...m, '--mcp', 'noequals', 'hi'], error: /invalid --mcp 'noequals': expected LABEL=URL/ }],
+  ['--mcp-approval: unknown mode', { args: ['create', ...m, '--mcp-approval', 'sometimes', 'hi'], error: /argument 'sometimes' is invalid\. Allowed choices are never, always/ }],
+  ['--mcp-header malformed', { args: ['create', ...m, '--mcp-header', 'bad', 'hi'], error: /invalid --mcp-header 'bad': expected LABEL:Name=Value/ }],
+  ['--max-tool-rounds zero', { args: ['create', ...m, '--max-tool-rounds', '0', 'hi'], error: /--max-tool-rounds <n>' argument '0' is invalid/ }],
+  ['--container-file without --code-interpreter', { args: ['create', ...m, '--container-file', 'abc', 'hi'], error: /--container-file needs --code-interpreter/ }],
+  ['files upload: missing file', { args: ['files', 'upload', 'missing.pdf'], error: /cannot read missing\.pdf: no such file/ }],
+  ['files upload: user_data purpose', { args: ['files', 'upload', 'notes.txt', '--purpose', 'user_data'], error: /argument 'user_data' is invalid\. Allowed choices are assistants/ }],
+  ['files get: no id', { args: ['files', 'get'], error: /missing required argument 'id'/ }],
+  ['files delete: no id', { args: ['files', 'delete'], error: /missing required argument 'id'/ }],
+  ['mcp approve: no response id', { args: ['mcp', 'approve'], error: /missing required argument 'response-id'/ }],
+  ['mcp approve: malformed response id', { args: ['mcp', 'approve', 'not-an-id'], error: /'not-an-id' is not a response id/ }],
+  ['mcp approve: ids and --all', { args: ['mcp', 'approve', 'resp_1', '--all', 'mcpr_1'], error: /give request ids or --all, not both/ }],
+  // aoai image
+  ['image: no image deployment', { args: ['image', ...m, 'a cat'], error: /^aoai: no image deployment: pass --image-deployment NAME$/, code: 3 }],
+  ['image: bad --size', { args: ['image', ...m, '--image-deployment', 'd', '--size', 'big', 'a cat'], error: /invalid --size 'big'/ }],
+  ['image: unknown --format', { args: ['image', ...m, '--image-deployment', 'd', '--format', 'gif', 'a cat'], error: /argument 'gif' is invalid\. Allowed choices are png, jpeg, webp/ }],
+  ['image: --partial-images out of range', { args: ['image', ...m, '--image-deployment', 'd', '--partial-images', '5', 'a cat'], error: /--partial-images <n>' argument '5' is invalid/ }],
+  ['image: --compression out of range', { args: ['image', ...m, '--image-deployment', 'd', '--format', 'jpeg', '--compression', '150', 'a cat'], error: /argument '150' is invalid/ }],
+  ['image: --compression with png', { args: ['image', ...m, '--image-deployment', 'd', '--compression', '50', 'a cat'], error: /--compression applies to jpeg and webp output/ }],
+  ['image: --edit not an image', { args: ['image', ...m, '--image-deployment', 'd', '--edit', 'notes.txt', 'a cat'], error: /--edit notes\.txt: not a PNG, JPEG, WebP or GIF image/ }],
+  ['image: --raw without --json', { args: ['image', ...m, '--image-deployment', 'd', '--raw', 'a cat'], error: /--raw goes with --json/ }],
+  ['image: -o onto an existing file', { args: ['image', ...m, '--image-deployment', 'd', '-o', 'existing.png', 'a cat'], error: /existing\.png already exists/ }],
+  ['image: --save-partials without --partial-images', { args: ['image', ...m, '--image-deployment', 'd', '--save-partials', 'a cat'], error: /--save-partials needs --partial-images/ }],
+  ['image: unknown --quality', { args: ['image', ...m, '--image-deployment', 'd', '--quality', 'ultra', 'a cat'], error: /argument 'ultra' is invalid/ }],
+  ['image: no prompt', { args: ['image', ...m, '--image-deployment', 'd'], error: /no prompt: describe the image/ }],
 ];
 
 const ctx = useEmulator();
