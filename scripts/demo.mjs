@@ -31,12 +31,16 @@ const env = {
 };
 delete env.OPENAI_API_VERSION;
 
+const decorate = process.stdout.isTTY && !process.env.NO_COLOR;
+const bold = (text) => (decorate ? `\x1b[1m${text}\x1b[0m` : text);
+const dim = (text) => (decorate ? `\x1b[2m${text}\x1b[0m` : text);
+
 function show(title, args, input) {
-  process.stdout.write(`\n\x1b[1m$ aoai ${args.map((a) => (/\s/.test(a) ? `"${a}"` : a)).join(' ')}${input ? `   # stdin: ${JSON.stringify(input)}` : ''}\x1b[0m  — ${title}\n`);
+  process.stdout.write(`\n${bold(`$ aoai ${args.map((a) => (/\s/.test(a) ? `"${a}"` : a)).join(' ')}${input ? `   # stdin: ${JSON.stringify(input)}` : ''}`)}  — ${title}\n`);
   const result = spawnSync(process.execPath, [bin, ...args], { env, input, encoding: 'utf8' });
   process.stdout.write(result.stdout);
-  if (result.stderr) process.stdout.write(`\x1b[2m${result.stderr}\x1b[0m`);
-  process.stdout.write(`\x1b[2m(exit ${result.status})\x1b[0m\n`);
+  if (result.stderr) process.stdout.write(dim(result.stderr));
+  process.stdout.write(`${dim(`(exit ${result.status})`)}\n`);
   return result.stdout;
 }
 
@@ -46,13 +50,14 @@ try {
   const json = show('JSON for jq', ['create', '-m', 'gpt-4.1-nano', '--json'], 'Summarise this');
   const first = JSON.parse(json).id;
   show('chain a turn with --previous', ['create', '-m', 'gpt-4.1-nano', '--previous', first, 'And now this']);
+  show('stream, with the reasoning summary on stderr', ['stream', '-m', 'o4-mini', '--reasoning-summary', 'concise', '--usage', 'Tell me about neural text degeneration']);
   const job = show('start a background job', ['create', '-m', 'o3', '--background', 'Write 60 words']).split(' ')[0];
   show('wait for it', ['get', job, '--wait', '--poll-interval', '0.2']);
   show('cancel is idempotent', ['cancel', job]);
   show('list its input items as NDJSON', ['items', job, '--all', '--jsonl']);
   show('delete both', ['delete', first, job]);
   show('a missing response is one clear line and exit 1', ['get', first]);
-  process.stdout.write(`\nTry it yourself: npx aoai emulate  (or ./bin/aoai emulate), then in another terminal set the two variables it prints.\n`);
+  process.stdout.write(`\nTry it yourself:  ./bin/aoai emulate -q > emulator.env &  then  set -a; . ./emulator.env; set +a  and run ./bin/aoai create -m gpt-4.1 "hello".\n`);
 } finally {
   emulator.kill('SIGTERM');
   rmSync(home, { recursive: true, force: true });

@@ -19,6 +19,7 @@ import { registerEmulate } from '../commands/emulate.ts';
 import { registerFiles } from '../commands/files/index.ts';
 import { registerMcp } from '../commands/mcp/index.ts';
 import { registerImage } from '../commands/image.ts';
+import { registerCompletion } from '../commands/completion.ts';
 
 export interface CommandContext {
   io: IO;
@@ -72,6 +73,7 @@ Exit codes: 0 ok, 1 API error, 2 usage, 3 auth/config, 4 response not completed,
   registerMcp(program, ctx);
   registerConfig(program, ctx);
   registerEmulate(program, ctx);
+  registerCompletion(program, ctx);
 
   // Every subcommand reports errors through cli/run.ts, as the program does.
   const inherit = (command: Command) => {

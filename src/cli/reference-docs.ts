@@ -58,6 +58,8 @@ export function renderCommandDocs(): Map<string, string> {
 
   const visit = (command: Command) => {
     for (const sub of command.commands) {
+      // Hidden helpers (aoai __complete-ids) are plumbing for the completion scripts, not commands.
+      if ((sub as unknown as { _hidden?: boolean })._hidden) continue;
       const path = commandPath(sub);
       const file = `${path.slice(1).join('-')}.md`;
       const title = path.join(' ');

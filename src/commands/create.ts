@@ -50,7 +50,11 @@ Examples:
   aoai create -m gpt-4.1-nano "This is a test"
   echo "Summarise this" | aoai create -m gpt-4.1-nano --json | jq -r .id
   aoai create -m o3 --background "Write me a very long story"
-  aoai create -m o3 --background --wait "Write me a very long story"`,
+  aoai create -m o3 --background --wait "Write me a very long story"
+  aoai create -m gpt-4.1 --image photo.jpg --file report.pdf "Does the photo match the report?"
+  aoai create -m gpt-4.1 --function @weather.json --exec get_weather=./weather.sh "Weather in Paris?"
+  aoai create -m gpt-4.1 --schema person.schema.json "Ada Lovelace, 36" | jq -r .name
+Tools and inputs: docs/tools.md, docs/inputs.md. Exit code 5: the model waits for function output or MCP approval.`,
     )
     .action(async (input: string[], values: CreateValues, cmd: Command) => {
       await runCreate(toCreateOptions(input, values), ctx.factory(cmd));
@@ -123,6 +127,7 @@ export async function createAndPrint(f: Factory, options: Pick<CreateOptions, 'w
     } finally {
       spinner.stop();
     }
+    if (body.store !== false) (await import('../core/recent-ids.ts')).rememberResponseId(f.paths.state, result.response.id);
     if (options.wait && result.response.background) {
       result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: body.include ?? undefined });
     }

@@ -91,6 +91,8 @@ export async function runEmulate(options: EmulateOptions, f: Factory): Promise<v
         : (entry) => io.err(`${new Date().toISOString().slice(11, 23)} ${entry.method} ${entry.path} ${entry.status || 'dropped'} ${Date.now() - entry.startedAt} ms\n`),
     });
   } catch (error) {
+    const { FaultSpecError } = await import('../emulator/faults.ts');
+    if (error instanceof FaultSpecError) throw new UsageError(`--fault: ${error.message}`, "e.g. --fault 'status=429,retry-after=2' or --fault 'drop-after=5,times=3'");
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UsageError(`port ${options.port} is in use; pick another with --port, or omit it`);
     if (code === 'EACCES') throw new UsageError(`cannot listen on port ${options.port}: permission denied`);

@@ -8,6 +8,7 @@ import type { Factory } from '../core/factory.ts';
 import { printJson, printJsonLine } from '../render/json.ts';
 import { formatItemRow } from '../render/items.ts';
 import { prepareRequest } from '../responses/session.ts';
+import { parseJsonBody } from '../responses/wait.ts';
 
 export interface ItemsOptions {
   id: string;
@@ -77,7 +78,7 @@ export async function runItems(options: ItemsOptions, f: Factory): Promise<void>
     if (after !== undefined) query.after = after;
     const http = await client.responses.inputItems.list(options.id, query).asResponse();
     const raw = await http.text();
-    const page = JSON.parse(raw) as ItemPage;
+    const page = parseJsonBody<ItemPage>(http, raw);
     first ??= page;
     last = page;
     if (options.format === 'json' && !options.all) {

@@ -3,6 +3,7 @@
 import OpenAI from 'openai';
 import { VERSION as SDK_VERSION } from 'openai/version';
 import type { IO } from '../io/io.ts';
+import { writeAboveSpinners } from '../io/spinner.ts';
 import { ConfigError, UsageError } from './errors.ts';
 import { isSecretHeader, registerSecret } from './redact.ts';
 import { baseUrlFor, describeSource, type Settings } from './settings.ts';
@@ -43,6 +44,7 @@ export function createClient(settings: Settings, deps: ClientDeps): Client {
       'use https://, or pass --insecure if this is a trusted proxy',
     );
   }
+  policy = { maxRetries: settings.maxRetries, timeoutMs: settings.timeoutMs };
   const { baseURL, query } = baseUrlFor(endpoint, settings.apiVersion.value);
   const headers: Record<string, string | null> = {
     'user-agent': `aoai/${VERSION} OpenAI/JS ${SDK_VERSION}`,
@@ -72,52 +74,154 @@ export function createClient(settings: Settings, deps: ClientDeps): Client {
     timeout: settings.timeoutMs,
     maxRetries: settings.maxRetries,
     fetch: instrumentedFetch(settings, deps),
-    logger: stderrLogger(deps.io),
+    logger: stderrLogger(deps.io, settings.debug),
     // A redirect must not carry the key to another host.
     fetchOptions: { redirect: 'manual' },
   });
 }
 
-function stderrLogger(io: IO) {
-  const write = (level: string) => (message: string, ...rest: unknown[]) =>
+/**
+ * The SDK's own logger reports what it is about to throw ("Could not parse message into JSON")
+ * on top of the error we report ourselves; outside --debug that is noise on stderr.
+ */
+function stderrLogger(io: IO, debug: boolean) {
+  const write = (level: string) => (message: string, ...rest: unknown[]) => {
+    if (!debug) return;
     io.err(`openai ${level}: ${[message, ...rest.map((r) => (typeof r === 'string' ? r : JSON.stringify(r)))].join(' ')}\n`);
+  };
   return { error: write('error'), warn: write('warn'), info: write('info'), debug: write('debug') };
 }
 
+/** The longest Retry-After aoai waits out by itself; a longer one fails at once, saying so. */
+export const MAX_RETRY_AFTER_SECONDS = 60;
+
+/** Statuses the SDK retries (its shouldRetry): timeouts, lock conflicts, rate limits, 5xx. */
+function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+/** How long the service asked us to wait, in ms: `retry-after-ms`, else `retry-after` (seconds or a date). */
+export function requestedWaitMs(headers: Headers): number | undefined {
+  const ms = headers.get('retry-after-ms');
+  if (ms !== null && Number.isFinite(parseFloat(ms))) return Math.max(0, parseFloat(ms));
+  const after = headers.get('retry-after');
+  if (after === null) return undefined;
+  const seconds = parseFloat(after);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(after);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+/** Exponential backoff for retries the service gave no hint for: 0.5 s, 1 s, 2 s … 8 s, minus up to 25 % jitter. */
+function backoffMs(retry: number): number {
+  return Math.min(500 * 2 ** (retry - 1), 8000) * (1 - Math.random() * 0.25);
+}
+
+let policy = { maxRetries: 2, timeoutMs: 600_000 };
+let attemptsOfLastRequest = 0;
+
+/** The retry budget and per-attempt timeout of the client in use, for error messages. */
+export function retryPolicy(): { maxRetries: number; timeoutMs: number } {
+  return policy;
+}
+
+/** Attempts made by the last request (1 + retries), so the final error can say how hard aoai tried. */
+export function lastRequestAttempts(): number {
+  return attemptsOfLastRequest;
+}
+
 /**
- * fetch, plus: --debug request/response lines (secrets redacted), and one retry with a fresh
- * Entra token when the service rejects a cached one (it may have been revoked or rotated).
+ * fetch, plus: --debug request/response lines (secrets redacted); one retry with a fresh Entra
+ * token when the service rejects a cached one (it may have been revoked or rotated); and the
+ * retry policy.
+ *
+ * Retries themselves stay the SDK's (it re-sends on 408/409/429/5xx and dropped connections, up
+ * to maxRetries). A second retry loop around it would multiply attempts, so instead this fetch
+ * shapes the SDK's decision on each failed answer: it sets `retry-after-ms` to the exact wait (the
+ * service's hint, or our backoff) so the notice on stderr tells the truth, and it sets
+ * `x-should-retry: false` when the service asks for a wait longer than MAX_RETRY_AFTER_SECONDS.
  */
 function instrumentedFetch(settings: Settings, deps: ClientDeps): typeof fetch {
   const { io, tokenProvider } = deps;
   const debug = settings.debug;
+  const notify = (line: string) => {
+    if (io.stderrIsTTY || debug) writeAboveSpinners(io, `${debug ? '* ' : ''}${line}\n`);
+  };
   return async (input, init) => {
     const started = Date.now();
     const method = init?.method ?? 'GET';
     const target = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const requestHeaders = new Headers(init?.headers);
+    // The SDK numbers its attempts in this header: 0 on the first, n on the n-th retry.
+    const retriesSoFar = Number(requestHeaders.get('x-stainless-retry-count') ?? 0) || 0;
+    attemptsOfLastRequest = retriesSoFar + 1;
+    const retriesLeft = settings.maxRetries - retriesSoFar;
     if (debug) {
       io.err(`> ${method} ${target}\n`);
-      for (const [name, value] of new Headers(init?.headers).entries()) {
+      for (const [name, value] of requestHeaders.entries()) {
         io.err(`> ${name}: ${isSecretHeader(name) ? '[redacted]' : value}\n`);
       }
     }
-    let response = await fetch(input, init);
+    let response: Response;
+    try {
+      response = await fetch(input, init);
+    } catch (error) {
+      const timedOut = Date.now() - started >= settings.timeoutMs - 20;
+      const aborted = init?.signal?.aborted && !timedOut;
+      if (!aborted && retriesLeft > 0) {
+        const what = timedOut ? `no answer within ${formatSeconds(settings.timeoutMs)}` : `connection failed (${describeFetchFailure(error)})`;
+        notify(`${what}, retrying (${retriesSoFar + 1}/${settings.maxRetries})`);
+      }
+      throw error;
+    }
     if (debug) logResponse(io, response, started);
     if (response.status === 401 && tokenProvider && settings.auth.mode === 'entra') {
-      const headers = new Headers(init?.headers);
-      const previous = headers.get('authorization');
+      const previous = requestHeaders.get('authorization');
       tokenProvider.invalidate();
       const fresh = await tokenProvider.getToken();
       if (`Bearer ${fresh}` !== previous) {
         if (debug) io.err('* 401 with a cached Entra token: signed in again, retrying once\n');
-        headers.set('authorization', `Bearer ${fresh}`);
+        requestHeaders.set('authorization', `Bearer ${fresh}`);
         await response.body?.cancel();
-        response = await fetch(input, { ...init, headers });
+        response = await fetch(input, { ...init, headers: requestHeaders });
         if (debug) logResponse(io, response, started);
       }
     }
-    return response;
+    if (response.ok || !isRetryableStatus(response.status) || response.headers.get('x-should-retry') === 'false') return response;
+    return shapeRetry(response, retriesSoFar, retriesLeft, settings.maxRetries, notify);
   };
+}
+
+function shapeRetry(response: Response, retriesSoFar: number, retriesLeft: number, maxRetries: number, notify: (line: string) => void): Response {
+  const headers = new Headers(response.headers);
+  const asked = requestedWaitMs(headers);
+  if (asked !== undefined && asked > MAX_RETRY_AFTER_SECONDS * 1000) {
+    headers.set('x-should-retry', 'false');
+  } else if (retriesLeft > 0) {
+    const wait = asked ?? backoffMs(retriesSoFar + 1);
+    headers.set('retry-after-ms', String(Math.round(wait)));
+    const what = response.status === 429 ? 'rate limited' : `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+    notify(`${what}, retrying in ${formatSeconds(wait)} (${retriesSoFar + 1}/${maxRetries})`);
+  }
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+function formatSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  return `${seconds >= 10 || Number.isInteger(seconds) ? Math.round(seconds) : seconds.toFixed(1)} s`;
+}
+
+function describeFetchFailure(error: unknown): string {
+  const cause = (error as { cause?: NodeJS.ErrnoException } | undefined)?.cause;
+  const code = cause?.code ?? (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
+  return code ?? oneLineMessage(error);
+}
+
+function oneLineMessage(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
 }
 
 function logResponse(io: IO, response: Response, started: number): void {

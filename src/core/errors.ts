@@ -1,4 +1,4 @@
-// One table of exit codes for the whole CLI, documented in docs/exit-codes.md.
+// One table of exit codes for the whole CLI, documented in docs/scripting.md (and docs/exit-codes.md).
 export const ExitCode = {
   /** The command did what was asked. */
   Ok: 0,
@@ -92,4 +92,18 @@ export function formatCliError(error: CliError): string {
 /** Messages from servers and libraries can span lines; the contract is one line. */
 export function oneLine(text: string): string {
   return text.replace(/\s*\r?\n\s*/g, ' ').trim();
+}
+
+/**
+ * Name what the service sent when it was not what we expected: the content type, an HTML page's
+ * title, or the start of the text. Never more than a short excerpt.
+ */
+export function describeReceived(contentType: string | undefined, body: string): string {
+  const type = contentType || 'no content type';
+  const trimmed = body.trim();
+  if (!trimmed) return `${type}, empty body`;
+  const title = /<title>([^<]{1,100})<\/title>/i.exec(trimmed)?.[1];
+  if (title) return `${type}: an HTML page titled "${oneLine(title)}"`;
+  const excerpt = oneLine(trimmed).slice(0, 80);
+  return `${type}, ${Buffer.byteLength(trimmed)} bytes: ${JSON.stringify(excerpt)}${trimmed.length > 80 ? '…' : ''}`;
 }

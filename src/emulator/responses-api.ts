@@ -53,7 +53,8 @@ async function createResponse(ctx: RequestContext): Promise<void> {
   const userText = userTexts.at(-1) ?? '';
   const history = userTexts.length > 0 ? chainTexts.slice(0, -1) : chainTexts;
   const instructions = typeof request.instructions === 'string' ? request.instructions : '';
-  const chainCharacters = (previous?.chainCharacters ?? 0) + textLength(inputItems);
+  // The model reads the whole chain: earlier inputs and earlier outputs.
+  const chainCharacters = (previous ? previous.chainCharacters + JSON.stringify(previous.response.output).length : 0) + textLength(inputItems);
   const background = request.background === true;
   const store = request.store !== false;
   const response = newResponse(request, background, store);

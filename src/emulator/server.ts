@@ -106,7 +106,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       status: 0,
       startedAt: Date.now(),
     };
-    requests.push(entry);
+    // The log is API traffic; the admin routes that read it stay out of it.
+    if (!url.pathname.startsWith('/_emulator/')) requests.push(entry);
     res.once('close', () => {
       entry.status = res.headersSent && res.writableFinished ? res.statusCode : res.headersSent ? res.statusCode : 0;
       options.onRequest?.(entry);

@@ -81,7 +81,17 @@ export async function pipeEvents(res: ServerResponse, batches: AsyncIterable<Wir
 
 async function write(res: ServerResponse, chunk: string, isClosed: () => boolean): Promise<boolean> {
   if (res.write(chunk)) return !isClosed();
-  await Promise.race([once(res, 'drain'), once(res, 'close')]);
+  if (isClosed()) return false;
+  // Wait for drain or close, removing both listeners afterwards (events.once would leave the loser).
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
   return !isClosed();
 }
 

@@ -11,6 +11,8 @@ interface OraLike {
   text: string;
   start(): OraLike;
   stop(): OraLike;
+  clear(): OraLike;
+  render(): OraLike;
 }
 
 const active = new Set<OraLike>();
@@ -18,7 +20,8 @@ const active = new Set<OraLike>();
 const noop: Spinner = { update() {}, stop() {} };
 
 export async function startSpinner(io: IO, text: string): Promise<Spinner> {
-  if (!io.stderrIsTTY || io.env.CI) return noop;
+  // A terminal that reports no width (some pseudo-terminals in CI) makes ora erase lines forever.
+  if (!io.stderrIsTTY || io.env.CI || !(io.stderr as { columns?: number }).columns) return noop;
   const { default: ora } = await import('ora');
   const spinner = ora({ text, stream: io.stderr as NodeJS.WritableStream, color: 'cyan', isEnabled: true, discardStdin: false }) as unknown as OraLike;
   if (!io.colorStderr) (spinner as unknown as { color: string }).color = 'white';
@@ -39,4 +42,11 @@ export async function startSpinner(io: IO, text: string): Promise<Spinner> {
 export function stopAllSpinners(): void {
   for (const spinner of active) spinner.stop();
   active.clear();
+}
+
+/** Write a notice line on stderr without garbling a running spinner: clear it, write, redraw. */
+export function writeAboveSpinners(io: IO, text: string): void {
+  for (const spinner of active) spinner.clear();
+  io.err(text);
+  for (const spinner of active) spinner.render();
 }

@@ -3,6 +3,7 @@
 import type { Response as ApiResponse } from 'openai/resources/responses/responses';
 import type { Factory } from '../core/factory.ts';
 import type { StreamOptionValues } from '../cli/request-options.ts';
+import { coalescingWriter } from '../io/coalesce.ts';
 import { StreamRenderer } from '../render/stream.ts';
 import { containerFileLines, containerFiles } from '../render/tools.ts';
 import { prepareRequest } from './session.ts';
@@ -15,8 +16,15 @@ export async function streamToTerminal(f: Factory, start: StreamStart, values: S
   const client = await prepareRequest(f);
   const settings = await f.settings();
   const { io } = f;
+  const stdout = coalescingWriter((text) => io.out(text));
   const renderer = new StreamRenderer(
-    { out: (text) => io.out(text), err: (text) => io.err(text) },
+    {
+      out: (text) => stdout.write(text),
+      err: (text) => {
+        stdout.flush(); // keep stdout and stderr in order on a shared terminal
+        io.err(text);
+      },
+    },
     {
       json: Boolean(values.json),
       reasoning: values.reasoning ?? 'show',
@@ -25,17 +33,23 @@ export async function streamToTerminal(f: Factory, start: StreamStart, values: S
       sharedTerminal: io.stdoutIsTTY && io.stderrIsTTY,
     },
   );
-  await runStream({
-    client,
-    io,
-    renderer,
-    start,
-    cancelOnInterrupt: Boolean(values.cancelOnInterrupt),
-    idleTimeoutMs: settings.timeoutMs,
-    maxResumes: values.maxResumes ?? DEFAULT_MAX_RESUMES,
-    usageLine: Boolean(values.usage) || io.stderrIsTTY,
-    debug: (line) => f.debug(line),
-  });
+  try {
+    await runStream({
+      client,
+      io,
+      renderer,
+      start,
+      cancelOnInterrupt: Boolean(values.cancelOnInterrupt),
+      idleTimeoutMs: settings.timeoutMs,
+      maxResumes: values.maxResumes ?? DEFAULT_MAX_RESUMES,
+      usageLine: Boolean(values.usage) || io.stderrIsTTY,
+      debug: (line) => f.debug(line),
+    });
+  } finally {
+    stdout.flush();
+    // For `aoai get <TAB>`: ids of stored responses this stream created (even one cut short).
+    if (start.kind === 'create' && start.body.store !== false) (await import('../core/recent-ids.ts')).rememberResponseId(f.paths.state, renderer.state.responseId);
+  }
   const final = renderer.state.final;
   // Files the model cites from its code-interpreter container, with how to fetch them.
   if (final && !values.json) io.err(containerFileLines(containerFiles(final)));

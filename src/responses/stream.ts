@@ -2,8 +2,7 @@
 // stalls, resume it with GET …/responses/{id}?stream=true&starting_after=<last sequence number>.
 // The renderer skips events it has already handled, so stdout is exactly what an undisturbed
 // run prints.
-import { Stream } from 'openai/streaming';
-import { APIError } from 'openai';
+import type { Stream as SdkStream } from 'openai/streaming';
 import type { Client } from '../core/client.ts';
 import { ApiError, InterruptedError, NotCompletedError, oneLine, type CliError } from '../core/errors.ts';
 import type { IO } from '../io/io.ts';
@@ -35,6 +34,9 @@ class StalledError extends Error {}
 const RESUME_BACKOFF_MS = [250, 500, 1000, 2000, 4000];
 
 export async function runStream(options: StreamRunOptions): Promise<void> {
+  // The SDK loads only when a stream actually runs: command declarations import this module, and
+  // `aoai --help` must not pay for the SDK.
+  const [{ Stream }, { APIError }] = await Promise.all([import('openai/streaming'), import('openai')]);
   const { client, io, renderer, start } = options;
   const state = renderer.state;
   let controller = new AbortController();
@@ -55,7 +57,7 @@ export async function runStream(options: StreamRunOptions): Promise<void> {
       let failure: unknown;
       try {
         const http = await openStream(options, attempt === 0 ? start : { kind: 'resume', id: (state.responseId ?? knownId)!, after: state.lastSequence >= 0 ? state.lastSequence : undefined }, controller.signal);
-        const stream = Stream.fromSSEResponse<AnyStreamEvent>(http, controller, client, false, 'events');
+        const stream: SdkStream<AnyStreamEvent> = Stream.fromSSEResponse<AnyStreamEvent>(http, controller, client, false, 'events');
         const idle = setTimeout(() => controller.abort(new StalledError()), options.idleTimeoutMs);
         try {
           for await (const event of stream) {
@@ -77,6 +79,16 @@ export async function runStream(options: StreamRunOptions): Promise<void> {
       if (interrupted) return await onInterrupt(options);
       if (renderer.terminal) break;
       if (failure instanceof APIError && failure.status !== undefined) throw failure;
+      // Nothing arrived at all (refused, unreachable, timed out before the first byte): the
+      // SDK's error names the cause better than "the stream ended early".
+      if (attempt === 0 && start.kind === 'create' && state.eventCount === 0 && failure instanceof APIError) throw failure;
+      if (failure instanceof ApiError) throw failure;
+      if (failure instanceof SyntaxError) {
+        renderer.finish();
+        throw new ApiError(`malformed event stream after ${state.eventCount} events: received an event whose data is not JSON`, {
+          hint: 'something between aoai and the service may be rewriting the stream; --debug shows the response headers',
+        });
+      }
       if (state.errorEvent) break;
 
       // The connection dropped, stalled, or ended before a terminal event.

@@ -1,7 +1,7 @@
 // Poll a background response until it reaches a terminal status, with a spinner on stderr.
 import type { Response as ApiResponse } from 'openai/resources/responses/responses';
 import type { Client } from '../core/client.ts';
-import { InterruptedError } from '../core/errors.ts';
+import { ApiError, InterruptedError, describeReceived } from '../core/errors.ts';
 import type { IO } from '../io/io.ts';
 import { startSpinner } from '../io/spinner.ts';
 import { interrupts } from '../io/interrupts.ts';
@@ -16,7 +16,26 @@ export interface RawResponse {
 export async function fetchRaw(promise: { asResponse(): Promise<Response> }): Promise<RawResponse> {
   const http = await promise.asResponse();
   const raw = await http.text();
-  return { raw, response: JSON.parse(raw) as ApiResponse };
+  return { raw, response: parseJsonBody<ApiResponse>(http, raw) };
+}
+
+/**
+ * The JSON object in a successful answer. A truncated body or a proxy's page (HTML, plain text)
+ * becomes one line naming what arrived, instead of a parser's stack trace.
+ */
+export function parseJsonBody<T>(http: Response, raw: string): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    value = undefined;
+  }
+  if (typeof value === 'object' && value !== null) return value as T;
+  const type = http.headers.get('content-type') ?? undefined;
+  throw new ApiError(`expected a JSON response but received ${describeReceived(type, raw)}${type?.includes('json') ? ' (not valid JSON: cut short?)' : ''}`, {
+    status: http.status,
+    requestId: http.headers.get('apim-request-id') ?? http.headers.get('x-request-id') ?? undefined,
+  });
 }
 
 export interface WaitOptions {

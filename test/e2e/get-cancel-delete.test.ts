@@ -19,12 +19,13 @@ describe('aoai get', () => {
   });
 
   it('prints id and status of a running job; --wait follows it to the end', async () => {
-    const id = await createId(['--background', 'Write 40 words']);
+    // About 250 events at 20 ms: still running when `get` asks, even on a loaded machine.
+    const id = await createId(['--background', 'Write 200 words']);
     const running = await run(['get', id]);
     expect(running.stdout).toMatch(new RegExp(`^${id} (queued|in_progress)\\n$`));
     const done = await run(['get', id, '--wait', '--poll-interval', '0.05']);
     expect(done.code).toBe(0);
-    expect(done.stdout.trim().split(/\s+/)).toHaveLength(40);
+    expect(done.stdout.trim().split(/\s+/)).toHaveLength(200);
   });
 
   it('--json equals the stored object', async () => {
@@ -42,8 +43,18 @@ describe('aoai get', () => {
 
   it('Ctrl-C while waiting exits 130 and says how to follow up', async () => {
     const id = await createId(['--background', 'Write 2000 words']);
+    // Interrupt once the command is polling (the emulator has seen its GET), not at a fixed time.
+    const polls = () => ctx.emulator.requests.filter((r) => r.method === 'GET' && r.path.endsWith(id)).length;
     const result = await run(['get', id, '--wait', '--poll-interval', '0.05'], {
-      onSpawn: (child) => setTimeout(() => child.kill('SIGINT'), 700),
+      onSpawn: (child) => {
+        const timer = setInterval(() => {
+          if (polls() >= 2) {
+            clearInterval(timer);
+            child.kill('SIGINT');
+          }
+        }, 20);
+        child.on('exit', () => clearInterval(timer));
+      },
     });
     expect(result.code).toBe(130);
     expect(result.stderr).toContain(`aoai get ${id} --wait`);

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodePng } from '../../src/image/png-decode.ts';
 import { imageInfo } from '../../src/image/formats.ts';
-import { BIN, REPO_ROOT, runAoai } from '../helpers/cli.ts';
+import { BIN, runAoai } from '../helpers/cli.ts';
 import { recordCapture } from '../helpers/captures.ts';
 import { useEmulator } from '../helpers/emulator.ts';
+import { SSE_DIR } from '../helpers/recordings.ts';
 
 const ctx = useEmulator({ queueMs: 20, eventDelayMs: 0 }, { AZURE_OPENAI_DEPLOYMENT: 'gpt-4.1', AZURE_OPENAI_IMAGE_DEPLOYMENT: 'gpt-image-1' });
 
@@ -18,11 +19,9 @@ function workDir(): string {
 
 const run = (args: string[], options: Parameters<typeof runAoai>[1] = {}) => runAoai(args, { env: ctx.env, ...options });
 
-/** A recorded real stream from ../shared/reference/sse/vercel-ai. */
+/** A recorded real stream from test/fixtures/sse/vercel-ai. */
 function recordedStream(name: string): string {
-  return [join(REPO_ROOT, '..', 'shared'), join(REPO_ROOT, '..', '..', 'shared')]
-    .map((dir) => join(dir, 'reference', 'sse', 'vercel-ai', name))
-    .find((path) => existsSync(path))!;
+  return join(SSE_DIR, 'vercel-ai', name);
 }
 
 function lastCreate() {

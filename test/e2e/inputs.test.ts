@@ -84,11 +84,15 @@ describe('--file', () => {
     ]);
   });
 
-  it('sends a file id as file_id, and the service rejects an id it does not know', async () => {
+  it('sends a file id as file_id; a deleted upload is rejected by the service', async () => {
     const result = await run(['create', '-m', 'gpt-4.1', '--file', 'assistant-abc123', 'Summarise']);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain("The file 'assistant-abc123' was not found.");
+    expect(result.code).toBe(0);
     expect(lastBody().input.at(-1)!.content[1]).toEqual({ type: 'input_file', file_id: 'assistant-abc123' });
+    const id = (await run(['files', 'upload', file('gone.pdf', PDF)])).stdout.trim();
+    await run(['files', 'delete', id]);
+    const gone = await run(['create', '-m', 'gpt-4.1', '--file', id, 'Summarise']);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain(`The file '${id}' was not found.`);
   });
 
   it('refuses non-PDF local files with a hint to upload them', async () => {

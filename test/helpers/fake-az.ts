@@ -12,7 +12,8 @@ export interface FakeAz {
   argv(): string[][];
 }
 
-export function fakeAz(options: { token?: string; expiresInSeconds?: number; fail?: 'login' } = {}): FakeAz {
+/** `tokens`: the n-th call answers tokens[n] (the last one from then on), e.g. a revoked token, then a good one. */
+export function fakeAz(options: { token?: string; tokens?: string[]; expiresInSeconds?: number; fail?: 'login' } = {}): FakeAz {
   const dir = mkdtempSync(join(tmpdir(), 'aoai-fake-az-'));
   const log = join(dir, 'calls.jsonl');
   const expiresIn = options.expiresInSeconds ?? 3600;
@@ -27,7 +28,7 @@ if (${JSON.stringify(options.fail === 'login')}) {
 if (args[0] !== 'account' || args[1] !== 'get-access-token') { process.stderr.write('fake az: unsupported ' + args.join(' ') + '\\n'); process.exit(2); }
 const expires = Math.floor(Date.now() / 1000) + ${expiresIn};
 process.stdout.write(JSON.stringify({
-  accessToken: ${JSON.stringify(options.token ?? '')},
+  accessToken: ((tokens) => tokens[Math.min(fs.readFileSync(${JSON.stringify(log)}, 'utf8').trim().split('\\n').length, tokens.length) - 1])(${JSON.stringify(options.tokens ?? [options.token ?? ''])}),
   expiresOn: new Date(expires * 1000).toISOString().replace('T', ' ').slice(0, 19) + '.000000',
   expires_on: expires,
   subscription: '00000000-0000-0000-0000-000000000000',

@@ -1,10 +1,9 @@
-// The real recorded Responses API streams in ../shared/reference/sse, as lists of events.
+// The real recorded Responses API streams in test/fixtures/sse, as lists of events.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './cli.ts';
 
-/** Beside the checkout (/work/main → /work/shared), or two levels up from a worktree (/work/wt/x). */
-export const SSE_DIR = [join(REPO_ROOT, '..', 'shared', 'reference', 'sse'), join(REPO_ROOT, '..', '..', 'shared', 'reference', 'sse')].find((dir) => existsSync(dir)) ?? join(REPO_ROOT, '..', 'shared', 'reference', 'sse');
+export const SSE_DIR = join(REPO_ROOT, 'test', 'fixtures', 'sse');
 
 export interface Recording {
   name: string;

@@ -9,7 +9,7 @@ import { crc32, encodePng } from '../../src/emulator/image/png.ts';
 import { encodeWebp } from '../../src/emulator/image/webp.ts';
 import { imageInfo, sniffFormat } from '../../src/image/formats.ts';
 import { decodePng } from '../../src/image/png-decode.ts';
-import { REPO_ROOT } from '../helpers/cli.ts';
+import { SSE_DIR } from '../helpers/recordings.ts';
 
 /** A decoder on PATH (dwebp, djpeg), if this machine has one: a second opinion, never required. */
 function tool(name: string): string | undefined {
@@ -78,11 +78,7 @@ describe('emulator image encoders', () => {
   });
 
   it('reads the image in the recorded Azure stream (a real service PNG)', () => {
-    const path = [join(REPO_ROOT, '..', 'shared'), join(REPO_ROOT, '..', '..', 'shared')]
-      .map((dir) => join(dir, 'reference', 'sse', 'vercel-ai', 'azure-image-generation-tool.1.chunks.txt'))
-      .find((candidate) => existsSync(candidate));
-    expect(path).toBeDefined();
-    const partial = readFileSync(path!, 'utf8')
+    const partial = readFileSync(join(SSE_DIR, 'vercel-ai', 'azure-image-generation-tool.1.chunks.txt'), 'utf8')
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line) as { type: string; partial_image_b64?: string })

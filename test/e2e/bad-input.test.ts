@@ -1,0 +1,261 @@
+// Bad invocations across every command, one row each. The contract for all of them: exit 2
+// (usage) or 3 (auth/config), one `aoai: …` line on stderr plus at most one `hint: …` line,
+// nothing on stdout, no request to the service (the emulator's log proves it), no file written.
+//
+// A new command or flag adds its rows to ROWS, one line each,
+// e.g.  ['image: unsupported type', { args: ['create', '-m', 'x', '--image', 'notes.txt', 'hi'], error: /…/ }],
+// Fixture files live in the working directory (see FIXTURES); add new ones there.
+import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runAoai } from '../helpers/cli.ts';
+import { useEmulator } from '../helpers/emulator.ts';
+
+interface BadInput {
+  args: string[];
+  /** The first stderr line must match. */
+  error: RegExp;
+  /** 2 (usage, the default) or 3 (auth/config). */
+  code?: 2 | 3;
+  /** Extra environment (undefined removes a variable), on top of an endpoint and key for the emulator. */
+  env?: Record<string, string | undefined>;
+  /** Written to stdin, which is then closed. */
+  stdin?: string;
+}
+
+/** Files the rows refer to, created in the working directory before the suite. */
+const FIXTURES: Record<string, string> = {
+  'bad.json': '{ "model": "x", ',
+  'array.json': '[1, 2, 3]',
+  'object.json': '{ "a": 1 }',
+  'untyped-items.json': '[{ "text": "no type or role" }]',
+  'item-not-object.json': '["just a string"]',
+  'empty.json': '',
+  'config-corrupt/config.json': '{ not json',
+  'config-array/config.json': '[]',
+  'notes.txt': 'just text, not an image or a PDF',
+  'existing.png': 'already here',
+};
+const DIRECTORY = 'a-directory';
+const CORRUPT_CONFIG = { AOAI_CONFIG_DIR: 'config-corrupt' };
+
+const m = ['-m', 'gpt-4.1'];
+const repeat = (n: number, make: (i: number) => string[]) => Array.from({ length: n }, (_, i) => make(i)).flat();
+
+const ROWS: Array<[string, BadInput]> = [
+  // The program and its global flags
+  ['unknown global flag', { args: ['--nope'], error: /^aoai: unknown option '--nope'$/ }],
+  ['unknown command, with a suggestion', { args: ['craete'], error: /unknown command 'craete'.*create/ }],
+  ['unknown flag on a command', { args: ['create', ...m, '--temprature', '1', 'hi'], error: /unknown option '--temprature'.*--temperature/ }],
+  ['missing value for a global flag', { args: ['create', ...m, 'hi', '--timeout'], error: /option '--timeout <seconds>' argument missing/ }],
+  ['--timeout not a number', { args: ['create', ...m, '--timeout', 'soon', 'hi'], error: /invalid timeout 'soon': expected a positive number/ }],
+  ['--timeout zero', { args: ['create', ...m, '--timeout', '0', 'hi'], error: /invalid timeout '0'/ }],
+  ['--timeout negative', { args: ['create', ...m, '--timeout', '-5', 'hi'], error: /invalid timeout '-5'/ }],
+  ['--max-retries negative', { args: ['create', ...m, '--max-retries', '-1', 'hi'], error: /invalid max-retries '-1'/ }],
+  ['--max-retries fractional', { args: ['create', ...m, '--max-retries', '2.5', 'hi'], error: /invalid max-retries '2\.5'/ }],
+  ['--max-retries a word', { args: ['create', ...m, '--max-retries', 'lots', 'hi'], error: /invalid max-retries 'lots'/ }],
+  ['--auth not a mode', { args: ['create', ...m, '--auth', 'magic', 'hi'], error: /argument 'magic' is invalid\. Allowed choices are key, entra, auto/ }],
+  ['--credential not a kind', { args: ['create', ...m, '--credential', 'wizard', 'hi'], error: /argument 'wizard' is invalid\. Allowed choices are default, cli/ }],
+  ['--endpoint not a URL', { args: ['create', ...m, '--endpoint', 'not-a-url', 'hi'], error: /invalid endpoint 'not-a-url'/ }],
+  ['--endpoint not http(s)', { args: ['create', ...m, '--endpoint', 'ftp://myres.openai.azure.com', 'hi'], error: /invalid endpoint 'ftp:\/\/myres\.openai\.azure\.com': expected an http\(s\) URL/ }],
+  ['plain http to a remote host without --insecure', { args: ['create', ...m, '--endpoint', 'http://example.com', 'hi'], error: /refusing to send credentials over plain http:\/\/ to example\.com/ }],
+  ['--endpoint and --resource together', { args: ['create', ...m, '--endpoint', 'https://a.openai.azure.com', '--resource', 'b', 'hi'], error: /--endpoint and --resource name the same thing/ }],
+  ['--resource not a resource name', { args: ['create', ...m, '--resource', 'bad name!', 'hi'], error: /resource/ }],
+  ['--api-version not a version', { args: ['create', ...m, '--api-version', 'yesterday', 'hi'], error: /api-version/ }],
+  ['-H without a colon', { args: ['create', ...m, '-H', 'NoColonHere', 'hi'], error: /invalid header 'NoColonHere': expected 'Name: value'/ }],
+  ['-H with an empty name', { args: ['create', ...m, '-H', ': value', 'hi'], error: /invalid header/ }],
+  ['-H with a bad name', { args: ['create', ...m, '-H', 'Bad Name: v', 'hi'], error: /invalid header 'Bad Name'/ }],
+  ['--api-key-stdin with empty stdin', { args: ['create', ...m, '--api-key-stdin', 'hi'], stdin: '', error: /--api-key-stdin: standard input was empty/ }],
+  ['--api-key-stdin with two words', { args: ['create', ...m, '--api-key-stdin', 'hi'], stdin: 'two words\n', error: /--api-key-stdin: expected one key/ }],
+  ['--api-key-stdin and a prompt from stdin', { args: ['create', ...m, '--api-key-stdin', '-'], stdin: 'key-0123456789\n', error: /stdin is already used/ }],
+
+  // Environment and config file (exit 3: configuration, not the command line)
+  ['AZURE_OPENAI_ENDPOINT not a URL', { args: ['create', ...m, 'hi'], env: { AZURE_OPENAI_ENDPOINT: 'myres' }, code: 3, error: /invalid endpoint 'myres'.*AZURE_OPENAI_ENDPOINT/ }],
+  ['AOAI_TIMEOUT not a number', { args: ['create', ...m, 'hi'], env: { AOAI_TIMEOUT: 'soon' }, code: 3, error: /invalid timeout 'soon'.*AOAI_TIMEOUT/ }],
+  ['AOAI_AUTH not a mode', { args: ['create', ...m, 'hi'], env: { AOAI_AUTH: 'magic' }, code: 3, error: /auth.*AOAI_AUTH/ }],
+  ['no endpoint anywhere', { args: ['create', ...m, 'hi'], env: { AZURE_OPENAI_ENDPOINT: undefined }, code: 3, error: /^aoai: no endpoint is set$/ }],
+  ['--auth key without a key', { args: ['create', ...m, '--auth', 'key', 'hi'], env: { AZURE_OPENAI_API_KEY: undefined }, code: 3, error: /--auth key needs an API key/ }],
+  ['config file that is not JSON (create)', { args: ['create', ...m, 'hi'], env: CORRUPT_CONFIG, code: 3, error: /config-corrupt\/config\.json/ }],
+  ['config file that is not JSON (config set)', { args: ['config', 'set', 'deployment', 'x'], env: CORRUPT_CONFIG, code: 3, error: /config-corrupt\/config\.json/ }],
+  ['config file that is not JSON (config list)', { args: ['config', 'list'], env: CORRUPT_CONFIG, code: 3, error: /config-corrupt\/config\.json/ }],
+  ['config file that is a JSON array', { args: ['config', 'get', 'endpoint'], env: { AOAI_CONFIG_DIR: 'config-array' }, code: 3, error: /config-array\/config\.json/ }],
+
+  // create / stream: request flags
+  ['no deployment', { args: ['create', 'hi'], error: /^aoai: no deployment: pass -m\/--model DEPLOYMENT$/ }],
+  ['no input (empty pipe)', { args: ['create', ...m], stdin: '', error: /^aoai: no input/ }],
+  ['--temperature above 2', { args: ['create', ...m, '--temperature', '3', 'hi'], error: /'--temperature <t>' argument '3' is invalid\. expected a number from 0 to 2/ }],
+  ['--temperature a word', { args: ['create', ...m, '--temperature', 'hot', 'hi'], error: /--temperature <t>' argument 'hot' is invalid/ }],
+  ['--top-p above 1', { args: ['create', ...m, '--top-p', '1.5', 'hi'], error: /--top-p <p>' argument '1\.5' is invalid/ }],
+  ['--max-output-tokens zero', { args: ['create', ...m, '--max-output-tokens', '0', 'hi'], error: /--max-output-tokens <n>' argument '0' is invalid/ }],
+  ['--max-output-tokens fractional', { args: ['create', ...m, '--max-output-tokens', '1.5', 'hi'], error: /--max-output-tokens <n>' argument '1\.5' is invalid/ }],
+  ['--reasoning-effort not a level', { args: ['create', ...m, '--reasoning-effort', 'extreme', 'hi'], error: /argument 'extreme' is invalid\. Allowed choices are none, minimal, low, medium, high, xhigh/ }],
+  ['--reasoning-summary not a mode', { args: ['create', ...m, '--reasoning-summary', 'verbose', 'hi'], error: /Allowed choices are auto, concise, detailed/ }],
+  ['--reasoning not show/hide', { args: ['create', ...m, '--stream', '--reasoning', 'loud', 'hi'], error: /Allowed choices are show, hide/ }],
+  ['--background with --no-store', { args: ['create', ...m, '--background', '--no-store', 'hi'], error: /--background needs stored responses: drop --no-store/ }],
+  ['--stream with --wait', { args: ['create', ...m, '--stream', '--wait', 'hi'], error: /--stream already follows the response to its end; drop --wait/ }],
+  ['--previous not a response id', { args: ['create', ...m, '--previous', 'msg_123', 'hi'], error: /'msg_123' is not a response id/ }],
+  ['--metadata without =', { args: ['create', ...m, '--metadata', 'novalue', 'hi'], error: /invalid --metadata 'novalue': expected key=value/ }],
+  ['--metadata 17 pairs', { args: ['create', ...m, ...repeat(17, (i) => ['--metadata', `k${i}=v`]), 'hi'], error: /too many --metadata pairs/ }],
+  ['--metadata oversize value', { args: ['create', ...m, '--metadata', `k=${'x'.repeat(513)}`, 'hi'], error: /invalid --metadata value for 'k': at most 512 characters/ }],
+  ['--metadata oversize key', { args: ['create', ...m, '--metadata', `${'k'.repeat(65)}=v`, 'hi'], error: /at most 64 characters/ }],
+  ['--include not includable', { args: ['create', ...m, '--include', 'bogus.field', 'hi'], error: /invalid --include 'bogus\.field'/ }],
+  ['--poll-interval zero', { args: ['create', ...m, '--background', '--wait', '--poll-interval', '0', 'hi'], error: /--poll-interval <seconds>' argument '0' is invalid/ }],
+  ['--max-resumes above 100', { args: ['create', ...m, '--stream', '--max-resumes', '101', 'hi'], error: /--max-resumes <n>' argument '101' is invalid/ }],
+  ["two '-' arguments", { args: ['create', ...m, '-', '-'], stdin: 'x', error: /'-' \(read stdin\) may appear only once/ }],
+  ['--body file missing', { args: ['create', ...m, '--body', 'missing.json', 'hi'], error: /--body: cannot read missing\.json: no such file/ }],
+  ['--body invalid JSON', { args: ['create', ...m, '--body', 'bad.json', 'hi'], error: /--body: bad\.json is not valid JSON/ }],
+  ['--body empty file', { args: ['create', ...m, '--body', 'empty.json', 'hi'], error: /--body: empty\.json is not valid JSON/ }],
+  ['--body a JSON array', { args: ['create', ...m, '--body', 'array.json', 'hi'], error: /--body: expected a JSON object/ }],
+  ['--body a directory', { args: ['create', ...m, '--body', DIRECTORY, 'hi'], error: /--body: cannot read a-directory: is a directory/ }],
+  ['--body from stdin', { args: ['create', ...m, '--body', '-', 'hi'], error: /--body reads a file/ }],
+  ['--input-items file missing', { args: ['create', ...m, '--input-items', 'missing.json', 'hi'], error: /--input-items: cannot read missing\.json: no such file/ }],
+  ['--input-items invalid JSON', { args: ['create', ...m, '--input-items', 'bad.json', 'hi'], error: /--input-items: bad\.json is not valid JSON/ }],
+  ['--input-items an object', { args: ['create', ...m, '--input-items', 'object.json', 'hi'], error: /--input-items: expected a JSON array/ }],
+  ['--input-items without type or role', { args: ['create', ...m, '--input-items', 'untyped-items.json', 'hi'], error: /--input-items: item 0 has neither "type" nor "role"/ }],
+  ['--input-items item not an object', { args: ['create', ...m, '--input-items', 'item-not-object.json', 'hi'], error: /--input-items: item 0 is not an object/ }],
+  ['--input-items - with invalid JSON on stdin', { args: ['create', ...m, '--input-items', '-', 'hi'], stdin: '[{', error: /--input-items: stdin is not valid JSON/ }],
+  ['--instructions @file missing', { args: ['create', ...m, '--instructions', '@missing.txt', 'hi'], error: /--instructions: cannot read missing\.txt: no such file/ }],
+  ['stream: --temperature out of range', { args: ['stream', ...m, '--temperature', '9', 'hi'], error: /--temperature <t>' argument '9' is invalid/ }],
+  ['stream: --background with --no-store', { args: ['stream', ...m, '--background', '--no-store', 'hi'], error: /--background needs stored responses/ }],
+  ['stream: --reasoning not show/hide', { args: ['stream', ...m, '--reasoning', 'nope', 'hi'], error: /Allowed choices are show, hide/ }],
+  ['stream: no deployment', { args: ['stream', 'hi'], error: /no deployment/ }],
+  ['stream: --body invalid JSON', { args: ['stream', ...m, '--body', 'bad.json', 'hi'], error: /--body: bad\.json is not valid JSON/ }],
+
+  // get / cancel / delete / items: ids and their flags
+  ['get: missing id', { args: ['get'], error: /missing required argument 'id'/ }],
+  ['get: malformed id', { args: ['get', 'not-an-id'], error: /'not-an-id' is not a response id \(expected resp_…\)/ }],
+  ['get: id with a path in it', { args: ['get', 'resp_../../etc'], error: /is not a response id/ }],
+  ['get: --after without --stream', { args: ['get', 'resp_abc', '--after', '5'], error: /--after needs --stream/ }],
+  ['get: --after below -1', { args: ['get', 'resp_abc', '--stream', '--after', '-2'], error: /--after <n>' argument '-2' is invalid/ }],
+  ['get: --stream with --wait', { args: ['get', 'resp_abc', '--stream', '--wait'], error: /drop --wait/ }],
+  ['get: --include not includable', { args: ['get', 'resp_abc', '--include', 'nope'], error: /invalid --include 'nope'/ }],
+  ['get: --poll-interval negative', { args: ['get', 'resp_abc', '--wait', '--poll-interval', '-1'], error: /--poll-interval <seconds>' argument '-1' is invalid/ }],
+  ['get: two ids', { args: ['get', 'resp_a', 'resp_b'], error: /too many arguments for 'get'/ }],
+  ['cancel: missing id', { args: ['cancel'], error: /missing required argument 'id'/ }],
+  ['cancel: malformed id', { args: ['cancel', '12345'], error: /'12345' is not a response id/ }],
+  ['cancel: two ids', { args: ['cancel', 'resp_a', 'resp_b'], error: /too many arguments for 'cancel'/ }],
+  ['delete: missing id', { args: ['delete'], error: /missing required argument 'id'/ }],
+  ['delete: one malformed id among good ones', { args: ['delete', 'resp_ok', 'bad/id'], error: /'bad\/id' is not a response id/ }],
+  ['items: malformed id', { args: ['items', 'msg_1'], error: /'msg_1' is not a response id/ }],
+  ['items: --limit zero', { args: ['items', 'resp_abc', '--limit', '0'], error: /--limit <n>' argument '0' is invalid/ }],
+  ['items: --limit above 100', { args: ['items', 'resp_abc', '--limit', '101'], error: /--limit <n>' argument '101' is invalid/ }],
+  ['items: --order not asc/desc', { args: ['items', 'resp_abc', '--order', 'sideways'], error: /Allowed choices are asc, desc/ }],
+  ['items: --json with --jsonl', { args: ['items', 'resp_abc', '--json', '--jsonl'], error: /--json and --jsonl are alternatives/ }],
+
+  // config
+  ['config: unknown verb', { args: ['config', 'frob'], error: /unknown command 'frob'/ }],
+  ['config set: missing key', { args: ['config', 'set'], error: /missing required argument 'key'/ }],
+  ['config set: unknown key', { args: ['config', 'set', 'colour', 'blue'], error: /unknown config key 'colour'/ }],
+  ['config set: no value', { args: ['config', 'set', 'deployment'], error: /config set deployment: a value is required/ }],
+  ['config set: invalid auth', { args: ['config', 'set', 'auth', 'magic'], error: /auth/ }],
+  ['config set: invalid endpoint', { args: ['config', 'set', 'endpoint', 'nope'], error: /invalid endpoint 'nope'/ }],
+  ['config set: invalid timeout', { args: ['config', 'set', 'timeout', '-3'], error: /invalid timeout '-3'/ }],
+  ['config set: invalid max-retries', { args: ['config', 'set', 'max-retries', 'many'], error: /invalid max-retries 'many'/ }],
+  ['config set: api-key on argv', { args: ['config', 'set', 'api-key', 'abc123secretvalue'], error: /refusing to take api-key on the command line/ }],
+  ['config set: api-key from empty stdin', { args: ['config', 'set', 'api-key'], stdin: '', error: /standard input was empty/ }],
+  ['config get: unknown key', { args: ['config', 'get', 'nope'], error: /unknown config key 'nope'/ }],
+  ['config unset: unknown key', { args: ['config', 'unset', 'nope'], error: /unknown config key 'nope'/ }],
+
+  // emulate (validated before it binds a port)
+  ['emulate: port out of range', { args: ['emulate', '--port', '70000'], error: /--port <port>' argument '70000' is invalid/ }],
+  ['emulate: non-loopback host', { args: ['emulate', '--host', '0.0.0.0'], error: /--host 0\.0\.0\.0: the emulator binds loopback addresses only/ }],
+  ['emulate: unknown fault', { args: ['emulate', '--fault', 'bogus=1'], error: /--fault: unknown fault 'bogus'/ }],
+  ['emulate: --queue-ms negative', { args: ['emulate', '--queue-ms', '-1'], error: /--queue-ms <ms>' argument '-1' is invalid/ }],
+
+  // completion
+  ['completion: unknown shell', { args: ['completion', 'powershell'], error: /Allowed choices are bash, zsh, fish/ }],
+  ['completion: missing shell', { args: ['completion'], error: /missing required argument 'shell'/ }],
+  // Tools and rich inputs
+  ['--image: not an image', { args: ['create', ...m, '--image', 'notes.txt', 'hi'], error: /^aoai: --image: notes\.txt is not a PNG, JPEG, WEBP or GIF image$/ }],
+  ['--image: missing file', { args: ['create', ...m, '--image', 'missing.png', 'hi'], error: /--image: cannot read missing\.png: no such file/ }],
+  ['--file: not a PDF', { args: ['create', ...m, '--file', 'notes.txt', 'hi'], error: /--file: notes\.txt is not a PDF/ }],
+  ['--function: invalid inline JSON', { args: ['create', ...m, '--function', '{bad', 'hi'], error: /--function: the value is not valid JSON/ }],
+  ['--function: invalid JSON file', { args: ['create', ...m, '--function', '@bad.json', 'hi'], error: /--function: bad\.json is not valid JSON/ }],
+  ['--tools: missing file', { args: ['create', ...m, '--tools', 'missing.json', 'hi'], error: /--tools: cannot read missing\.json: no such file/ }],
+  ['--tools: invalid JSON', { args: ['create', ...m, '--tools', 'bad.json', 'hi'], error: /--tools: bad\.json is not valid JSON/ }],
+  ['--tool-choice: unknown', { args: ['create', ...m, '--tool-choice', 'sometimes', 'hi'], error: /--tool-choice 'sometimes': expected auto, none, required/ }],
+  ['--schema: missing file', { args: ['create', ...m, '--schema', 'missing.json', 'hi'], error: /--schema: cannot read missing\.json/ }],
+  ['--schema: invalid JSON', { args: ['create', ...m, '--schema', 'bad.json', 'hi'], error: /--schema: bad\.json is not valid JSON/ }],
+  ['--function-output without =', { args: ['create', ...m, '--function-output', 'abc', 'hi'], error: /invalid --function-output 'abc'/ }],
+  ['--exec without =', { args: ['create', ...m, '--exec', 'nocommand', 'hi'], error: /invalid --exec 'nocommand': expected NAME=COMMAND/ }],
+  ['--mcp without =', { args: ['create', ...m, '--mcp', 'noequals', 'hi'], error: /invalid --mcp 'noequals': expected LABEL=URL/ }],
+  ['--mcp-approval: unknown mode', { args: ['create', ...m, '--mcp-approval', 'sometimes', 'hi'], error: /argument 'sometimes' is invalid\. Allowed choices are never, always/ }],
+  ['--mcp-header malformed', { args: ['create', ...m, '--mcp-header', 'bad', 'hi'], error: /invalid --mcp-header 'bad': expected LABEL:Name=Value/ }],
+  ['--max-tool-rounds zero', { args: ['create', ...m, '--max-tool-rounds', '0', 'hi'], error: /--max-tool-rounds <n>' argument '0' is invalid/ }],
+  ['--container-file without --code-interpreter', { args: ['create', ...m, '--container-file', 'abc', 'hi'], error: /--container-file needs --code-interpreter/ }],
+  ['files upload: missing file', { args: ['files', 'upload', 'missing.pdf'], error: /cannot read missing\.pdf: no such file/ }],
+  ['files upload: user_data purpose', { args: ['files', 'upload', 'notes.txt', '--purpose', 'user_data'], error: /argument 'user_data' is invalid\. Allowed choices are assistants/ }],
+  ['files get: no id', { args: ['files', 'get'], error: /missing required argument 'id'/ }],
+  ['files delete: no id', { args: ['files', 'delete'], error: /missing required argument 'id'/ }],
+  ['mcp approve: no response id', { args: ['mcp', 'approve'], error: /missing required argument 'response-id'/ }],
+  ['mcp approve: malformed response id', { args: ['mcp', 'approve', 'not-an-id'], error: /'not-an-id' is not a response id/ }],
+  ['mcp approve: ids and --all', { args: ['mcp', 'approve', 'resp_1', '--all', 'mcpr_1'], error: /give request ids or --all, not both/ }],
+  // aoai image
+  ['image: no image deployment', { args: ['image', ...m, 'a cat'], error: /^aoai: no image deployment: pass --image-deployment NAME$/, code: 3 }],
+  ['image: bad --size', { args: ['image', ...m, '--image-deployment', 'd', '--size', 'big', 'a cat'], error: /invalid --size 'big'/ }],
+  ['image: unknown --format', { args: ['image', ...m, '--image-deployment', 'd', '--format', 'gif', 'a cat'], error: /argument 'gif' is invalid\. Allowed choices are png, jpeg, webp/ }],
+  ['image: --partial-images out of range', { args: ['image', ...m, '--image-deployment', 'd', '--partial-images', '5', 'a cat'], error: /--partial-images <n>' argument '5' is invalid/ }],
+  ['image: --compression out of range', { args: ['image', ...m, '--image-deployment', 'd', '--format', 'jpeg', '--compression', '150', 'a cat'], error: /argument '150' is invalid/ }],
+  ['image: --compression with png', { args: ['image', ...m, '--image-deployment', 'd', '--compression', '50', 'a cat'], error: /--compression applies to jpeg and webp output/ }],
+  ['image: --edit not an image', { args: ['image', ...m, '--image-deployment', 'd', '--edit', 'notes.txt', 'a cat'], error: /--edit notes\.txt: not a PNG, JPEG, WebP or GIF image/ }],
+  ['image: --raw without --json', { args: ['image', ...m, '--image-deployment', 'd', '--raw', 'a cat'], error: /--raw goes with --json/ }],
+  ['image: -o onto an existing file', { args: ['image', ...m, '--image-deployment', 'd', '-o', 'existing.png', 'a cat'], error: /existing\.png already exists/ }],
+  ['image: --save-partials without --partial-images', { args: ['image', ...m, '--image-deployment', 'd', '--save-partials', 'a cat'], error: /--save-partials needs --partial-images/ }],
+  ['image: unknown --quality', { args: ['image', ...m, '--image-deployment', 'd', '--quality', 'ultra', 'a cat'], error: /argument 'ultra' is invalid/ }],
+  ['image: no prompt', { args: ['image', ...m, '--image-deployment', 'd'], error: /no prompt: describe the image/ }],
+];
+
+const ctx = useEmulator();
+let work = '';
+
+beforeAll(() => {
+  work = join(ctx.box.home, 'work');
+  mkdirSync(join(work, DIRECTORY), { recursive: true });
+  for (const [name, content] of Object.entries(FIXTURES)) {
+    mkdirSync(join(work, name, '..'), { recursive: true });
+    writeFileSync(join(work, name), content);
+    chmodSync(join(work, name), 0o600);
+  }
+});
+
+/** Every file under the sandbox's home (config, state, cache, the working directory): path, size, mtime. */
+function snapshot(dir: string): string[] {
+  const entries: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else {
+        const stat = statSync(path);
+        entries.push(`${path} ${stat.size} ${stat.mtimeMs}`);
+      }
+    }
+  };
+  walk(dir);
+  return entries.sort();
+}
+
+describe(`${ROWS.length} bad invocations: exit 2 or 3, one line, nothing sent, nothing written`, () => {
+  it('has at least 60 rows', () => {
+    expect(ROWS.length).toBeGreaterThanOrEqual(60);
+  });
+
+  it.each(ROWS)('%s', async (_name, row) => {
+    const requestsBefore = ctx.emulator.requests.length;
+    const filesBefore = snapshot(ctx.box.home);
+    const result = await runAoai(row.args, {
+      env: { ...ctx.env, ...Object.fromEntries(Object.entries(row.env ?? {}).map(([k, v]) => [k, v === undefined ? undefined : k === 'AOAI_CONFIG_DIR' ? join(work, v) : v])) } as Record<string, string>,
+      cwd: work,
+      ...(row.stdin !== undefined ? { input: row.stdin } : {}),
+    });
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(result.code, result.stderr).toBe(row.code ?? 2);
+    expect(result.stdout).toBe('');
+    expect(lines.length, result.stderr).toBeLessThanOrEqual(2);
+    expect(lines[0]).toMatch(/^aoai: \S/);
+    expect(lines[0]).toMatch(row.error);
+    if (lines.length === 2) expect(lines[1]).toMatch(/^hint: \S/);
+    expect(ctx.emulator.requests.length, 'a request was sent').toBe(requestsBefore);
+    expect(snapshot(ctx.box.home)).toEqual(filesBefore);
+  });
+});
