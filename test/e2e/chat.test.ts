@@ -9,7 +9,7 @@ import { chatFiles } from '../../src/chat/history.ts';
 import { CANARY_MCP_HEADER } from '../helpers/canaries.ts';
 
 const ctx = useEmulator();
-const tmux = new TmuxServer(`aoai-chat-${process.pid}`);
+const tmux = new TmuxServer();
 const panes: Pane[] = [];
 const boxes: Sandbox[] = [];
 

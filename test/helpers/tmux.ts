@@ -1,5 +1,5 @@
 // Drive an interactive command in a real pseudo-terminal: a tmux server per test file (its own
-// -L socket), one session per run. Keys go in with send-keys, the screen comes back with
+// socket, in a temporary directory), one session per run. Keys go in with send-keys, the screen comes back with
 // capture-pane, and waits poll the screen against a deadline instead of sleeping.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,16 +18,18 @@ export interface PaneOptions {
 export class TmuxServer {
   private readonly dir = mkdtempSync(join(tmpdir(), 'aoai-tmux-'));
   private readonly config = join(this.dir, 'tmux.conf');
+  /** The server's own socket, in the temporary directory, so nothing is left behind. */
+  private readonly socket = join(this.dir, 'socket');
   private sessions = 0;
 
-  constructor(readonly socket: string) {
+  constructor() {
     // Keep a pane after its command exits, so its exit status and last screen can be read.
     writeFileSync(this.config, ['set -g remain-on-exit on', 'set -g history-limit 20000', 'set -g status off', ''].join('\n'));
   }
 
   tmux(args: string[]): string {
     // stderr is kept (it is in the error thrown) rather than printed into the test output.
-    return execFileSync('tmux', ['-L', this.socket, '-f', this.config, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync('tmux', ['-S', this.socket, '-f', this.config, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
   /** Start `aoai ARGS` in a new session with exactly this environment. */
