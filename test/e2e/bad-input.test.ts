@@ -203,6 +203,11 @@ const ROWS: Array<[string, BadInput]> = [
   ['image: --save-partials without --partial-images', { args: ['image', ...m, '--image-deployment', 'd', '--save-partials', 'a cat'], error: /--save-partials needs --partial-images/ }],
   ['image: unknown --quality', { args: ['image', ...m, '--image-deployment', 'd', '--quality', 'ultra', 'a cat'], error: /argument 'ultra' is invalid/ }],
   ['image: no prompt', { args: ['image', ...m, '--image-deployment', 'd'], error: /no prompt: describe the image/ }],
+  // aoai chat
+  ['chat: stdin is a pipe', { args: ['chat', ...m], stdin: 'hello\n', error: /^aoai: aoai chat needs an interactive terminal, but standard input is not one$/ }],
+  ['chat: stdin is not a terminal', { args: ['chat', ...m], error: /aoai chat needs an interactive terminal/ }],
+  ['chat: unknown --reasoning-effort', { args: ['chat', ...m, '--reasoning-effort', 'huge'], error: /argument 'huge' is invalid\. Allowed choices are none, minimal/ }],
+  ['chat: a create-only flag', { args: ['chat', ...m, '--schema', 'object.json'], error: /unknown option '--schema'/ }],
 ];
 
 const ctx = useEmulator();
