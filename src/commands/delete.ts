@@ -5,6 +5,7 @@ import type { CommandContext } from '../cli/program.ts';
 import { responseId } from '../cli/parse.ts';
 import { forEachId } from '../cli/each-id.ts';
 import type { Factory } from '../core/factory.ts';
+import { compactJson } from '../render/json.ts';
 import { prepareRequest } from '../responses/session.ts';
 
 export interface DeleteOptions {
@@ -39,13 +40,4 @@ export async function runDelete(options: DeleteOptions, f: Factory): Promise<voi
 
 function countFailures(total: number): string {
   return total === 1 ? 'response' : 'some responses';
-}
-
-/** NDJSON needs one line per object whatever formatting the service used. */
-function compactJson(raw: string): string {
-  try {
-    return JSON.stringify(JSON.parse(raw));
-  } catch {
-    return raw.trim();
-  }
 }

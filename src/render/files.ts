@@ -1,14 +1,6 @@
 // How file objects print: one tab-separated row on a pipe, aligned columns on a terminal. Pure.
 import type { FileObject } from 'openai/resources/files';
 
-export function compactJsonText(raw: string): string {
-  try {
-    return JSON.stringify(JSON.parse(raw));
-  } catch {
-    return raw.trim();
-  }
-}
-
 export function fileRow(file: FileObject, tty: boolean): string {
   const created = new Date(file.created_at * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const cells = [file.id, file.purpose, String(file.bytes), created, file.filename];

@@ -1,5 +1,6 @@
 // --json prints the API's JSON unchanged. On a terminal it is indented for reading; on a pipe
 // the exact bytes the service sent are passed through.
+import { oneLine } from '../core/errors.ts';
 import type { IO } from '../io/io.ts';
 
 export function printJson(io: IO, raw: string): void {
@@ -17,4 +18,16 @@ export function printJson(io: IO, raw: string): void {
 /** One value per line (NDJSON), for lists and streams. */
 export function printJsonLine(io: IO, value: unknown): void {
   io.out(`${JSON.stringify(value)}\n`);
+}
+
+/**
+ * JSON text on one line (for NDJSON and for showing arguments inline), whatever formatting the
+ * service used; text that is not JSON is folded onto one line as it is.
+ */
+export function compactJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    return oneLine(text);
+  }
 }

@@ -1,7 +1,11 @@
 // Tool items → text. Pure: function calls as lines a script can act on (stdout), and MCP and
 // code-interpreter activity as readable blocks for a person (stderr).
 import type { Response as ApiResponse } from 'openai/resources/responses/responses';
+import { oneLine } from '../core/errors.ts';
+import { compactJson } from './json.ts';
 import type { Style } from './style.ts';
+
+export { compactJson };
 
 type Item = Record<string, unknown>;
 
@@ -96,14 +100,6 @@ function mcpErrorText(error: unknown): string {
   return JSON.stringify(error);
 }
 
-export function compactJson(text: string): string {
-  try {
-    return JSON.stringify(JSON.parse(text));
-  } catch {
-    return oneLine(text);
-  }
-}
-
 function shellWord(text: string): string {
   return /^[A-Za-z0-9._/-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
@@ -113,10 +109,6 @@ function indent(text: string): string {
     .split('\n')
     .map((line) => `  ${line}`)
     .join('\n');
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\r?\n\s*/g, ' ').trim();
 }
 
 function firstLine(text: string, max: number): string {

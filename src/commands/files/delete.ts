@@ -5,7 +5,7 @@ import type { CommandContext } from '../../cli/program.ts';
 import { forEachId } from '../../cli/each-id.ts';
 import type { Factory } from '../../core/factory.ts';
 import { prepareRequest } from '../../responses/session.ts';
-import { compactJsonText } from '../../render/files.ts';
+import { compactJson } from '../../render/json.ts';
 
 export interface FilesDeleteOptions {
   ids: string[];
@@ -31,7 +31,7 @@ export async function runFilesDelete(options: FilesDeleteOptions, f: Factory): P
     options.ids,
     async (id) => {
       const raw = await (await client.files.delete(id).asResponse()).text();
-      f.io.out(options.json ? `${compactJsonText(raw)}\n` : `${id}\n`);
+      f.io.out(options.json ? `${compactJson(raw)}\n` : `${id}\n`);
     },
     'some files were not deleted',
   );

@@ -7,7 +7,7 @@ import { UsageError } from '../../core/errors.ts';
 import type { Factory } from '../../core/factory.ts';
 import { describeFsError } from '../../request/input.ts';
 import { prepareRequest } from '../../responses/session.ts';
-import { compactJsonText } from '../../render/files.ts';
+import { compactJson } from '../../render/json.ts';
 
 /** Azure's purposes; it rejects OpenAI's `user_data`, so input files use `assistants`. */
 export const UPLOAD_PURPOSES = ['assistants', 'batch', 'fine-tune', 'evals'] as const;
@@ -53,6 +53,6 @@ export async function runFilesUpload(options: FilesUploadOptions, f: Factory): P
   for (const path of options.paths) {
     const http = await client.files.create({ file: createReadStream(path), purpose: options.purpose as never }).asResponse();
     const raw = await http.text();
-    f.io.out(options.json ? `${compactJsonText(raw)}\n` : `${(JSON.parse(raw) as { id: string }).id}\n`);
+    f.io.out(options.json ? `${compactJson(raw)}\n` : `${(JSON.parse(raw) as { id: string }).id}\n`);
   }
 }
