@@ -31,16 +31,23 @@ export interface RunResult {
   stdoutBytes: Buffer;
 }
 
-/** Variables from the developer's own shell that would leak into the tests. */
+/** Variables from the developer's own shell (or the CI runner's) that would leak into the tests. */
 const SCRUBBED_PREFIXES = ['AZURE_', 'OPENAI_', 'AOAI_', 'IDENTITY_', 'MSI_', 'IMDS_', 'NO_COLOR', 'FORCE_COLOR'];
+/**
+ * Terminal facts the CLI reads: CI runners set `CI` (which turns spinners off, as ora does) and may
+ * leave TERM unset or run inside tmux; the tests say what terminal they mean themselves.
+ */
+const SCRUBBED_NAMES = new Set(['CI', 'TMUX', 'TMUX_PANE', 'TERM_PROGRAM', 'TERM_PROGRAM_VERSION', 'COLUMNS', 'LINES', 'COLORTERM', 'KITTY_WINDOW_ID', 'ITERM_SESSION_ID', 'WT_SESSION']);
 
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value === undefined) continue;
     if (SCRUBBED_PREFIXES.some((prefix) => key.startsWith(prefix)) && key !== 'AOAI_TEST_CAPTURE_DIR') continue;
+    if (SCRUBBED_NAMES.has(key)) continue;
     env[key] = value;
   }
+  env.TERM = 'xterm-256color';
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];
     else env[key] = value;
