@@ -221,6 +221,18 @@ describe('Ctrl-C and broken pipes', () => {
     expect(output.lastIndexOf('\u001b[?25h')).toBeGreaterThan(hidden);
   });
 
+  it('on a terminal in CI (CI is set), no spinner is drawn at all, as ora does', async () => {
+    const command = `stty cols 100; '${BIN}' create -m gpt-4.1 -H 'x-emulator-fault: delay-ms=600' hi; echo "exit=$?"`;
+    const output = await new Promise<string>((resolve) => {
+      const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...ctx.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      child.stdout.on('data', (d) => (text += d));
+      child.on('close', () => resolve(text));
+    });
+    expect(output).toContain('exit=0');
+    expect(output).not.toContain('\u001b[?25l');
+  });
+
   it.each([
     ['create --json', ['create', '-m', 'gpt-4.1', '--json', 'Write 50000 words']],
     ['stream --json', ['stream', '-m', 'gpt-4.1', '--json', 'Write 20000 words']],
