@@ -315,8 +315,9 @@ function imageCommand(session: Session): SlashCommand {
       const { conversation, f } = session;
       const { runImage } = await import('../image/run-image.ts');
       const resume = session.reader.suspend();
-      // The request cannot be taken back once sent; Ctrl-C must not end the session meanwhile.
-      const release = interrupts.push(() => session.notice('\nthe image is on its way; it is saved when it arrives'));
+      // Ctrl-C abandons the request (the service may still finish it; nothing is saved) and keeps the session.
+      const abandon = new AbortController();
+      const release = interrupts.push(() => abandon.abort());
       try {
         const result = await runImage(
           {
@@ -332,6 +333,7 @@ function imageCommand(session: Session): SlashCommand {
             json: false,
             raw: false,
             preview: undefined,
+            signal: abandon.signal,
           },
           f,
         );

@@ -2,7 +2,7 @@
 // image_generation tool and the deployment header, stream it when partial images are wanted,
 // save every image atomically, preview it on a capable terminal, and list the saved paths.
 import type { Response as ApiResponse, ResponseOutputItem } from 'openai/resources/responses/responses';
-import { ConfigError, NotCompletedError, UsageError } from '../core/errors.ts';
+import { ConfigError, InterruptedError, NotCompletedError, UsageError } from '../core/errors.ts';
 import type { Factory } from '../core/factory.ts';
 import type { IO } from '../io/io.ts';
 import { startSpinner } from '../io/spinner.ts';
@@ -42,6 +42,8 @@ export interface ImageOptions {
   raw: boolean;
   /** --preview / --no-preview; undefined: on when stderr is a terminal that can show images. */
   preview?: boolean | undefined;
+  /** Abandons a non-streamed request (chat's Ctrl-C): nothing is saved, and InterruptedError is thrown. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface ImageRunResult {
@@ -92,7 +94,10 @@ export async function runImage(options: ImageOptions, f: Factory): Promise<Image
     const spinner = await startSpinner(io, `generating an image with ${String(body.model)} and ${deployment}…`);
     try {
       const { fetchRaw } = await import('../responses/wait.ts');
-      ({ raw, response } = await fetchRaw(client.responses.create({ ...body, stream: false })));
+      ({ raw, response } = await fetchRaw(client.responses.create({ ...body, stream: false }, { signal: options.signal })));
+    } catch (error) {
+      if (options.signal?.aborted) throw new InterruptedError('interrupted; no image was saved');
+      throw error;
     } finally {
       spinner.stop();
     }

@@ -1,6 +1,6 @@
 // aoai chat in a real pseudo-terminal (tmux), against the emulator. The emulator's Echo model
 // repeats the earlier user messages of the chain, so the screen shows what each turn saw.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runAoai, sandbox, type Sandbox } from '../helpers/cli.ts';
 import { keyEnv, useEmulator } from '../helpers/emulator.ts';
@@ -38,6 +38,14 @@ const DONE = /✓ completed · resp_/;
 async function turn(pane: Pane, text: string, n: number): Promise<string> {
   pane.line(text);
   return pane.waitForCount(DONE, n);
+}
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the condition');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 function createRequests() {
@@ -361,6 +369,23 @@ describe('aoai chat', { timeout: 60_000 }, () => {
     await pane.waitFor(PROMPT);
     const after = await turn(pane, 'make it blue', 2);
     expect(after).toContain('Echo: make it blue (turn 3; earlier: "we talk about foxes", "a red fox")');
+  });
+
+  it('Ctrl-C during /image abandons it: nothing saved, the session and the conversation go on', async () => {
+    const { pane, box } = chat(['-m', 'gpt-4.1', '--image-deployment', 'gpt-image-1']);
+    await pane.waitFor(PROMPT);
+    await turn(pane, 'we talk about owls', 1);
+    ctx.emulator.addFault('delay-ms=20000,method=POST,path=/responses');
+    const before = createRequests().length;
+    pane.line('/image a slow owl');
+    await pane.waitFor('generating an image with gpt-4.1 and gpt-image-1');
+    await until(() => createRequests().length > before);
+    pane.press('C-c');
+    await pane.waitFor('cancelled (no image was saved); this turn is not part of the conversation');
+    ctx.emulator.clearFaults();
+    const after = await turn(pane, 'and now?', 2);
+    expect(after).toContain('Echo: and now? (turn 2; earlier: "we talk about owls")');
+    expect(readdirSync(box.home).filter((name) => name.endsWith('.png'))).toEqual([]);
   });
 
   it('MCP approvals are asked inline: yes, no with a reason, and always for the server', async () => {
