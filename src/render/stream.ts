@@ -3,7 +3,7 @@
 import type { Response as ApiResponse, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { formatUsage } from './response.ts';
 import { styleFor, type Style } from './style.ts';
-import { toolItemBlock } from './tools.ts';
+import { toolItemBlock, truncate } from './tools.ts';
 
 export interface StreamSink {
   out(text: string): void;
@@ -264,6 +264,3 @@ export function joinSurrogates(pending: string, delta: string): { text: string; 
   return { text, pending: '' };
 }
 
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}

@@ -115,6 +115,11 @@ function firstLine(text: string, max: number): string {
   return truncate(text.split('\n')[0] ?? '', max);
 }
 
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+/** At most `max` UTF-16 units, the last an ellipsis when cut; never half of a surrogate pair. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
 }

@@ -9,7 +9,7 @@ import { schemaFormat } from '../../src/request/schema.ts';
 import { functionTool, parseMcpHeader, toolFields } from '../../src/request/tools.ts';
 import { StreamRenderer, type AnyStreamEvent } from '../../src/render/stream.ts';
 import { styleFor } from '../../src/render/style.ts';
-import { functionCallLine, toolItemBlock } from '../../src/render/tools.ts';
+import { functionCallLine, toolItemBlock, truncate } from '../../src/render/tools.ts';
 import { program } from '../../src/emulator/output/code-interpreter.ts';
 import { schemaValue } from '../../src/emulator/schema-value.ts';
 import { mentions } from '../../src/emulator/tool-turn.ts';
@@ -163,5 +163,16 @@ describe('emulator choices', () => {
     expect(program('compute 10 / 4').logs).toBe('2.5\n');
     expect(program('compute 3 - 5').logs).toBe('-2\n');
     expect(program('hi').logs).toBe('2\n');
+  });
+});
+
+describe('truncate', () => {
+  it('keeps short text, cuts long text to max units with an ellipsis, and never splits an emoji', () => {
+    expect(truncate('short', 10)).toBe('short');
+    expect(truncate('abcdefghij', 5)).toBe('abcd…');
+    const cut = truncate('abc😀def', 5);
+    expect(cut).toBe('abc…');
+    expect(cut.length).toBeLessThanOrEqual(5);
+    expect(truncate('ab😀def', 5)).toBe('ab😀…');
   });
 });
