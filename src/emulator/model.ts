@@ -31,6 +31,15 @@ export function isReasoningModel(model: string): boolean {
   return /^(o\d|gpt-5)/i.test(model);
 }
 
+/**
+ * Models that mark assistant messages with a `phase` ("final_answer" here): gpt-5.5 and later,
+ * as the gpt-5.5 recording shows; the gpt-5.1 recordings carry none.
+ */
+export function sendsMessagePhase(model: string): boolean {
+  const match = /^gpt-5\.(\d+)/i.exec(model);
+  return match !== null && Number(match[1]) >= 5;
+}
+
 export function replyFor(text: string, history: readonly string[]): Reply {
   const wordCount = /(\d[\d,_]*)\s*words?\b/i.exec(text);
   if (wordCount) {

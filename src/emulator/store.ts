@@ -33,6 +33,20 @@ export class ResponseStore {
     }
   }
 
+  /**
+   * A stored item by id (what an `item_reference` input names): an output item or an input item
+   * of a stored response. Items of `store: false` responses were never kept, so they are not found.
+   */
+  findItem(id: string): StoredItem | undefined {
+    for (const record of this.records.values()) {
+      const output = (record.response.output as unknown as StoredItem[]).find((item) => item.id === id);
+      if (output) return output;
+      const input = record.inputItems.find((item) => item.id === id);
+      if (input) return input;
+    }
+    return undefined;
+  }
+
   delete(id: string): boolean {
     const record = this.records.get(id);
     if (!record) return false;

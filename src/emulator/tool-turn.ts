@@ -11,6 +11,7 @@
 import { invalidRequest } from './http.ts';
 import { codeInterpreterOutput, codeInterpreterPlan, codeInterpreterReply } from './output/code-interpreter.ts';
 import { functionCallOutput } from './output/function-call.ts';
+import { echoImageTool } from './output/image-generation.ts';
 import { callMcpTool, MCP_CATALOGUE, mcpApprovalRequestOutput, mcpCallOutput, mcpListToolsOutput } from './output/mcp.ts';
 import type { CreateRequest } from './request.ts';
 import type { OutputProducer, Run } from './run.ts';
@@ -20,6 +21,8 @@ import type { StoredItem, WireResponse } from './types.ts';
 type Json = Record<string, unknown>;
 
 export interface ToolTurn {
+  /** mcp_list_tools items: output before anything else, reasoning included. */
+  listings: OutputProducer[];
   producers: OutputProducer[];
   /** The model waits for function output or approvals: no message this turn. */
   waiting: boolean;
@@ -53,7 +56,7 @@ export function mentions(text: string, name: string): boolean {
 
 export function planToolTurn(run: Run): ToolTurn {
   const { request, inputItems, userText } = run.input;
-  const turn: ToolTurn = { producers: [], waiting: false, reply: undefined, annotations: [] };
+  const turn: ToolTurn = { listings: [], producers: [], waiting: false, reply: undefined, annotations: [] };
   const tools = toolsOf(request);
   const choice = request.tool_choice;
   const functions = tools.filter((tool) => tool.type === 'function' && typeof tool.name === 'string');
@@ -77,8 +80,8 @@ export function planToolTurn(run: Run): ToolTurn {
   for (const server of tools.filter((tool) => tool.type === 'mcp')) {
     const label = String(server.server_label);
     const allowed = allowedTools(server);
-    const listed = ((run.input.previous?.output ?? []) as unknown as Json[]).some((item) => item.type === 'mcp_list_tools' && item.server_label === label);
-    if (!listed) turn.producers.push(mcpListToolsOutput(label, allowed));
+    const listed = visibleItems(run).some((item) => item.type === 'mcp_list_tools' && item.server_label === label);
+    if (!listed) turn.listings.push(mcpListToolsOutput(label, allowed));
     if (choice === 'none') continue;
     for (const tool of MCP_CATALOGUE.filter((t) => (!allowed || allowed.includes(t.name)) && mentions(userText, t.name))) {
       const args = JSON.stringify(schemaValue(tool.input_schema, userText));
@@ -174,9 +177,10 @@ export function validateToolTurn(inputItems: readonly StoredItem[], previous: Wi
 }
 
 /** The tools as the response shows them: MCP headers and authorization are never echoed. */
-export function publicTools(tools: unknown): unknown[] {
+export function publicTools(tools: unknown, headers: Record<string, string | undefined>): unknown[] {
   if (!Array.isArray(tools)) return [];
   return tools.map((tool) => {
+    if (typeof tool === 'object' && tool !== null && (tool as Json).type === 'image_generation') return echoImageTool(tool as Json, headers);
     if (typeof tool !== 'object' || tool === null || (tool as Json).type !== 'mcp') return tool as unknown;
     const { headers: _headers, authorization: _authorization, ...rest } = tool as Json;
     void _headers;

@@ -265,7 +265,10 @@ describe('aoai image', () => {
     const cwd = workDir();
     const first = await run(['image', '--size', '16x16', '-o', 'base.png', 'a basket'], { cwd });
     expect(first.code).toBe(0);
-    const result = await run(['image', '--size', '16x16', '--edit', 'base.png', '--edit', 'https://example.com/a.png', '--edit', 'file-abc123', 'combine them'], { cwd });
+    // The service knows only uploaded file ids: upload the picture first.
+    const fileId = (await run(['files', 'upload', join(cwd, 'base.png')])).stdout.trim();
+    expect(fileId).toMatch(/^file-/);
+    const result = await run(['image', '--size', '16x16', '--edit', 'base.png', '--edit', 'https://example.com/a.png', '--edit', fileId, 'combine them'], { cwd });
     expect(result.code).toBe(0);
     const input = lastCreate().body.input as Array<{ role: string; content: Array<Record<string, string>> }>;
     expect(input).toHaveLength(1);
@@ -273,7 +276,7 @@ describe('aoai image', () => {
     expect(text).toEqual({ type: 'input_text', text: 'combine them' });
     expect(local!.image_url).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
     expect(url).toMatchObject({ type: 'input_image', image_url: 'https://example.com/a.png' });
-    expect(file).toMatchObject({ type: 'input_image', file_id: 'file-abc123' });
+    expect(file).toMatchObject({ type: 'input_image', file_id: fileId });
     expect(result.stderr).toContain('Based on 3 input images');
 
     const json = await run(['image', '--size', '16x16', '--json', 'first turn'], { cwd });

@@ -28,7 +28,8 @@ export function reasoningOutput(options: { summary: string | null | undefined; e
     const id = newId('rs');
     const texts = options.summary ? summaryParts(run.input.userText, options.summary) : [];
     const encrypted = options.encrypted ? { encrypted_content: encryptReasoning(texts) } : {};
-    const live: ResponseReasoningItem = { id, type: 'reasoning', ...encrypted, summary: [] };
+    // Current Azure deployments send `content: []` on reasoning items (the gpt-5.5 recording).
+    const live: ResponseReasoningItem = { id, type: 'reasoning', content: [], ...encrypted, summary: [] };
     run.response.output.push(live);
     run.reasoningTokens = HIDDEN_REASONING_TOKENS;
     yield { type: 'response.output_item.added', output_index: outputIndex, item: { ...live, summary: [] } };
