@@ -59,7 +59,7 @@ describe('every answer and stream event validates against the OpenAPI spec', () 
     for (const { data } of parseSse(await res.text())) validateEvent(data);
     validate('Response', await (await ctx.api(`/openai/v1/responses/${id}`)).json());
     const slow = await create({ model: 'gpt-4.1', input: 'Write 500 words', background: true }, { 'x-emulator-fault': 'delay-ms=20' });
-    const cancelled = await (await ctx.api(`/openai/v1/responses/${String(slow.json!.id)}/cancel`, { method: 'POST' })).json();
+    const cancelled = (await (await ctx.api(`/openai/v1/responses/${String(slow.json!.id)}/cancel`, { method: 'POST' })).json()) as Record<string, unknown>;
     expect(cancelled.status).toBe('cancelled');
     validate('Response', cancelled);
   });
@@ -87,7 +87,7 @@ describe('every answer and stream event validates against the OpenAPI spec', () 
     const form = new FormData();
     form.append('purpose', 'assistants');
     form.append('file', new Blob([Buffer.from('%PDF-1.4\n')], { type: 'application/pdf' }), 'a.pdf');
-    const uploaded = await (await ctx.api('/openai/v1/files', { method: 'POST', body: form })).json();
+    const uploaded = (await (await ctx.api('/openai/v1/files', { method: 'POST', body: form })).json()) as { id: string };
     validate('OpenAIFile', uploaded);
     validate('ListFilesResponse', await (await ctx.api('/openai/v1/files')).json());
     validate('OpenAIFile', await (await ctx.api(`/openai/v1/files/${String(uploaded.id)}`)).json());
