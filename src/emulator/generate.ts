@@ -20,11 +20,15 @@ export function planOutput(run: Run): OutputProducer[] {
   // Hosted MCP tool lists come first: the model reasons after it has seen the tools (as recorded).
   const producers: OutputProducer[] = [...tools.listings];
   // `reasoning.effort: "none"` (gpt-5.1 and later) answers without a reasoning item or reasoning tokens.
-  if (isReasoningModel(String(request.model)) && request.reasoning?.effort !== 'none') {
-    const include = Array.isArray(request.include) ? (request.include as string[]) : [];
-    producers.push(reasoningOutput({ summary: request.reasoning?.summary, encrypted: include.includes('reasoning.encrypted_content') }));
+  const reasons = isReasoningModel(String(request.model)) && request.reasoning?.effort !== 'none';
+  const include = Array.isArray(request.include) ? (request.include as string[]) : [];
+  const reasoning = () => reasoningOutput({ summary: request.reasoning?.summary, encrypted: include.includes('reasoning.encrypted_content') });
+  if (reasons) producers.push(reasoning());
+  for (const producer of tools.producers) {
+    producers.push(producer);
+    // After a hosted MCP call the model reasons about its result before going on (recorded).
+    if (reasons && tools.hostedCalls.has(producer)) producers.push(reasoning());
   }
-  producers.push(...tools.producers);
   if (tools.waiting) return producers;
   if (wantsImage(userText, request)) producers.push(imageGenerationOutput());
   const reply = structuredReply(run) ?? (tools.reply !== undefined ? textReply(tools.reply) : replyFor(userText, history));

@@ -24,6 +24,8 @@ export interface ToolTurn {
   /** mcp_list_tools items: output before anything else, reasoning included. */
   listings: OutputProducer[];
   producers: OutputProducer[];
+  /** Hosted calls (mcp_call): a reasoning model reasons again after each one (as recorded). */
+  hostedCalls: Set<OutputProducer>;
   /** The model waits for function output or approvals: no message this turn. */
   waiting: boolean;
   /** The message text, when the tools decided it. */
@@ -56,7 +58,7 @@ export function mentions(text: string, name: string): boolean {
 
 export function planToolTurn(run: Run): ToolTurn {
   const { request, inputItems, userText } = run.input;
-  const turn: ToolTurn = { listings: [], producers: [], waiting: false, reply: undefined, annotations: [] };
+  const turn: ToolTurn = { listings: [], producers: [], hostedCalls: new Set(), waiting: false, reply: undefined, annotations: [] };
   const tools = toolsOf(request);
   const choice = request.tool_choice;
   const functions = tools.filter((tool) => tool.type === 'function' && typeof tool.name === 'string');
@@ -86,7 +88,7 @@ export function planToolTurn(run: Run): ToolTurn {
     for (const tool of MCP_CATALOGUE.filter((t) => (!allowed || allowed.includes(t.name)) && mentions(userText, t.name))) {
       const args = JSON.stringify(schemaValue(tool.input_schema, userText));
       if (server.require_approval === 'never') {
-        turn.producers.push(mcpCallOutput({ serverLabel: label, name: tool.name, arguments: args, approvalRequestId: null }));
+        pushHostedCall(turn, mcpCallOutput({ serverLabel: label, name: tool.name, arguments: args, approvalRequestId: null }));
         replies.push(mcpResultText(label, tool.name, args));
       } else {
         turn.producers.push(mcpApprovalRequestOutput({ serverLabel: label, name: tool.name, arguments: args }));
@@ -121,6 +123,11 @@ export function planToolTurn(run: Run): ToolTurn {
   return turn;
 }
 
+function pushHostedCall(turn: ToolTurn, producer: OutputProducer): void {
+  turn.producers.push(producer);
+  turn.hostedCalls.add(producer);
+}
+
 function allowedTools(server: Json): string[] | undefined {
   const allowed = server.allowed_tools;
   if (Array.isArray(allowed)) return allowed as string[];
@@ -149,7 +156,7 @@ function answerTurn(run: Run, answers: StoredItem[], turn: ToolTurn): void {
     const label = String(request.server_label);
     const name = String(request.name);
     if (answer.approve === true) {
-      turn.producers.push(mcpCallOutput({ serverLabel: label, name, arguments: String(request.arguments), approvalRequestId: String(request.id) }));
+      pushHostedCall(turn, mcpCallOutput({ serverLabel: label, name, arguments: String(request.arguments), approvalRequestId: String(request.id) }));
       replies.push(mcpResultText(label, name, String(request.arguments)));
     } else {
       replies.push(`I did not call ${name} on ${label}: the call was not approved${typeof answer.reason === 'string' && answer.reason ? ` (${answer.reason})` : ''}.`);
