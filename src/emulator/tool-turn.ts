@@ -6,10 +6,13 @@
 //     letters that is not a generic verb), or when tool_choice requires it; parallel_tool_calls
 //     false keeps only the first call; the arguments satisfy the function's schema; a forced
 //     tool_choice calls again even on a turn that answers calls (so --exec loops are bounded);
-//   - the code interpreter runs when the text mentions python, code, calculate or compute.
+//   - the code interpreter runs when the text mentions python, code, calculate, compute, solve,
+//     an equation, Fibonacci or a factorial, or when tool_choice asks for it;
+//   - tool_choice {type: "mcp", server_label, name?} calls that server's tool; a function whose
+//     description shares two distinctive words with the text is called like a mentioned one.
 // A turn that ends with function calls or approval requests has no message: the model waits.
 import { invalidRequest } from './http.ts';
-import { codeInterpreterOutput, codeInterpreterPlan, codeInterpreterReply } from './output/code-interpreter.ts';
+import { codeInterpreterOutput, codeInterpreterPlan, codeInterpreterReply, wantsCode } from './output/code-interpreter.ts';
 import { functionCallOutput } from './output/function-call.ts';
 import { echoImageTool } from './output/image-generation.ts';
 import { callMcpTool, MCP_CATALOGUE, mcpApprovalRequestOutput, mcpCallOutput, mcpListToolsOutput } from './output/mcp.ts';
@@ -56,13 +59,24 @@ export function mentions(text: string, name: string): boolean {
   return words.some((word) => new RegExp(`\\b${word}`).test(lower));
 }
 
+const STOP_WORDS = new Set(['about', 'their', 'there', 'these', 'those', 'which', 'where', 'while', 'would', 'should', 'could', 'other', 'given', 'using', 'value', 'returns', 'return']);
+
+/** The prompt uses two or more distinctive words (5+ letters) of the function's description. */
+export function describes(text: string, description: unknown): boolean {
+  if (typeof description !== 'string') return false;
+  const lower = text.toLowerCase();
+  const words = new Set((description.toLowerCase().match(/\p{L}{5,}/gu) ?? []).filter((word) => !STOP_WORDS.has(word) && !GENERIC_WORDS.has(word)));
+  return [...words].filter((word) => new RegExp(`\\b${word}`).test(lower)).length >= 2;
+}
+
 export function planToolTurn(run: Run): ToolTurn {
   const { request, inputItems, userText } = run.input;
   const turn: ToolTurn = { listings: [], producers: [], hostedCalls: new Set(), waiting: false, reply: undefined, annotations: [] };
   const tools = toolsOf(request);
   const choice = request.tool_choice;
   const functions = tools.filter((tool) => tool.type === 'function' && typeof tool.name === 'string');
-  const named = typeof choice === 'object' && choice !== null && (choice as Json).type === 'function' ? String((choice as Json).name) : undefined;
+  const choiceType = typeof choice === 'object' && choice !== null ? String((choice as Json).type) : undefined;
+  const named = choiceType === 'function' ? String((choice as Json).name) : undefined;
   const answers = inputItems.filter((item) => item.type === 'function_call_output' || item.type === 'mcp_approval_response');
   if (answers.length) {
     // tool_choice required (or a named function) forces a call on every turn, as on the service.
@@ -85,7 +99,12 @@ export function planToolTurn(run: Run): ToolTurn {
     const listed = visibleItems(run).some((item) => item.type === 'mcp_list_tools' && item.server_label === label);
     if (!listed) turn.listings.push(mcpListToolsOutput(label, allowed));
     if (choice === 'none') continue;
-    for (const tool of MCP_CATALOGUE.filter((t) => (!allowed || allowed.includes(t.name)) && mentions(userText, t.name))) {
+    const available = MCP_CATALOGUE.filter((t) => !allowed || allowed.includes(t.name));
+    let called = available.filter((t) => mentions(userText, t.name));
+    // tool_choice {type: "mcp", server_label, name?} makes the model call that server's tool.
+    const forced = choiceType === 'mcp' && (choice as Json).server_label === label;
+    if (forced) called = (choice as Json).name ? available.filter((t) => t.name === (choice as Json).name) : called.length ? called : available.slice(0, 1);
+    for (const tool of called) {
       const args = JSON.stringify(schemaValue(tool.input_schema, userText));
       if (server.require_approval === 'never') {
         pushHostedCall(turn, mcpCallOutput({ serverLabel: label, name: tool.name, arguments: args, approvalRequestId: null }));
@@ -98,7 +117,7 @@ export function planToolTurn(run: Run): ToolTurn {
   }
 
   if (functions.length && choice !== 'none') {
-    let chosen = named ? functions.filter((fn) => fn.name === named) : functions.filter((fn) => mentions(userText, String(fn.name)));
+    let chosen = named ? functions.filter((fn) => fn.name === named) : functions.filter((fn) => mentions(userText, String(fn.name)) || describes(userText, fn.description));
     if (chosen.length === 0 && choice === 'required') chosen = functions.slice(0, 1);
     if (request.parallel_tool_calls === false) chosen = chosen.slice(0, 1);
     for (const fn of chosen) {
@@ -108,7 +127,8 @@ export function planToolTurn(run: Run): ToolTurn {
   }
 
   const interpreter = tools.find((tool) => tool.type === 'code_interpreter');
-  if (interpreter && !turn.waiting && choice !== 'none' && /\b(python|code|calculat\w*|comput\w*)\b/i.test(userText)) {
+  const forcedInterpreter = choiceType === 'code_interpreter' || (choice === 'required' && turn.producers.length === 0);
+  if (interpreter && !turn.waiting && choice !== 'none' && (forcedInterpreter || wantsCode(userText))) {
     const include = Array.isArray(request.include) ? (request.include as string[]) : [];
     const plan = codeInterpreterPlan(userText, interpreter.container);
     turn.producers.push(codeInterpreterOutput({ text: userText, ...plan, includeOutputs: include.includes('code_interpreter_call.outputs') }));

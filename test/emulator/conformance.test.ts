@@ -88,6 +88,7 @@ describe('every answer and stream event validates against the OpenAPI spec', () 
     form.append('purpose', 'assistants');
     form.append('file', new Blob([Buffer.from('%PDF-1.4\n')], { type: 'application/pdf' }), 'a.pdf');
     const uploaded = (await (await ctx.api('/openai/v1/files', { method: 'POST', body: form })).json()) as { id: string };
+    expect(uploaded.id).toMatch(/^file-/);
     validate('OpenAIFile', uploaded);
     validate('ListFilesResponse', await (await ctx.api('/openai/v1/files')).json());
     validate('OpenAIFile', await (await ctx.api(`/openai/v1/files/${String(uploaded.id)}`)).json());

@@ -189,3 +189,48 @@ describe('input_items and files', () => {
     }
   });
 });
+
+describe("the Azure docs' prompts behave plausibly, and tool choice follows the request", () => {
+  const text = (response: Json) =>
+    (response.output as Json[])
+      .filter((item) => item.type === 'message')
+      .flatMap((item) => item.content as Json[])
+      .map((part) => String(part.text))
+      .join('');
+  const CODE = { type: 'code_interpreter', container: { type: 'auto' } };
+
+  it('"What is this repo in 100 words?" answers about the repo, in exactly 100 words', async () => {
+    const answer = text((await post({ model: 'gpt-4.1', input: 'What is this repo in 100 words?' })).body);
+    expect(answer.startsWith('This repo is ')).toBe(true);
+    expect(answer.trim().split(/\s+/)).toHaveLength(100);
+  });
+
+  it('the code-interpreter example solves 3x + 11 = 14; "the 20th Fibonacci number" is 6765', async () => {
+    const equation = (await post({ model: 'gpt-4.1', tools: [CODE], input: 'I need to solve the equation 3x + 11 = 14. Can you help me?' })).body;
+    expect((equation.output as Json[]).map((item) => item.type)).toEqual(['code_interpreter_call', 'message']);
+    expect(text(equation)).toContain('x = 1.0');
+    const fibonacci = (await post({ model: 'gpt-4.1', tools: [CODE], input: 'Calculate the 20th Fibonacci number in Python' })).body;
+    expect(text(fibonacci)).toContain('6765');
+  });
+
+  it("a schema's values fit its property names: name is the person, city the place", async () => {
+    const schema = { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' }, city: { type: 'string' } }, required: ['name', 'age', 'city'], additionalProperties: false };
+    const response = (await post({ model: 'gpt-4.1', input: 'Extract: Ada Lovelace, 36, London', text: { format: { type: 'json_schema', name: 'person', strict: true, schema } } })).body;
+    expect(JSON.parse(text(response))).toEqual({ name: 'Ada Lovelace', age: 36, city: 'London' });
+    const call = (await post({ model: 'gpt-4.1', input: 'What is the weather like in Boston today?', tools: [WEATHER] })).body;
+    expect(JSON.parse(String((call.output as Json[])[0]!.arguments))).toEqual({ location: 'Boston' });
+  });
+
+  it('tool_choice names the code interpreter, an MCP server or image generation; descriptions count', async () => {
+    const forcedCode = (await post({ model: 'gpt-4.1', tools: [CODE], tool_choice: { type: 'code_interpreter' }, input: 'hello' })).body;
+    expect((forcedCode.output as Json[])[0]!.type).toBe('code_interpreter_call');
+    const forcedMcp = (await post({ model: 'gpt-4.1', tools: [MCP_NEVER], tool_choice: { type: 'mcp', server_label: 'calc', name: 'add' }, input: 'two and three: 2 3' })).body;
+    expect((forcedMcp.output as Json[]).find((item) => item.type === 'mcp_call')).toMatchObject({ name: 'add', arguments: '{"a":2,"b":3}' });
+    const forcedImage = (await post({ model: 'gpt-4.1', tools: [{ type: 'image_generation', size: '16x16' }], tool_choice: { type: 'image_generation' }, input: 'no image please' }, IMAGE_HEADERS)).body;
+    expect((forcedImage.output as Json[])[0]!.type).toBe('image_generation_call');
+    const byDescription = (await post({ model: 'gpt-4.1', tools: [{ ...WEATHER, name: 'lookup', description: 'Current forecast for a location' }], input: 'What is the current forecast?' })).body;
+    expect((byDescription.output as Json[])[0]).toMatchObject({ type: 'function_call', name: 'lookup' });
+    const unrelated = (await post({ model: 'gpt-4.1', tools: [{ ...WEATHER, name: 'lookup', description: 'Current forecast for a location' }], input: 'Tell me a joke' })).body;
+    expect((unrelated.output as Json[])[0]!.type).toBe('message');
+  });
+});

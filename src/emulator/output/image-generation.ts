@@ -35,7 +35,8 @@ export function imageTool(request: CreateRequest): Record<string, unknown> | und
 
 /** The emulator's rule for a text-only answer despite the tool: the prompt says "no image". */
 export function wantsImage(userText: string, request: CreateRequest): boolean {
-  return imageTool(request) !== undefined && request.tool_choice !== 'none' && !/\bno image\b/i.test(userText);
+  const forced = (request.tool_choice as { type?: unknown } | null | undefined)?.type === 'image_generation';
+  return imageTool(request) !== undefined && request.tool_choice !== 'none' && (forced || !/\bno image\b/i.test(userText));
 }
 
 /**
