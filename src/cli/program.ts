@@ -2,10 +2,11 @@
 // this file declares only the global flags and the order of commands in --help.
 import { Command, Option } from 'commander';
 import { AUTH_MODES, CREDENTIAL_KINDS } from '../core/config-keys.ts';
-import { createFactory, type Factory } from '../core/factory.ts';
+import { createFactory } from '../core/factory.ts';
 import type { GlobalFlags } from '../core/settings.ts';
 import { VERSION } from '../core/version.ts';
 import type { IO } from '../io/io.ts';
+import type { CommandContext } from './context.ts';
 import { collect } from './parse.ts';
 import { registerCreate } from '../commands/create.ts';
 import { registerStream } from '../commands/stream.ts';
@@ -20,12 +21,6 @@ import { registerFiles } from '../commands/files/index.ts';
 import { registerMcp } from '../commands/mcp/index.ts';
 import { registerImage } from '../commands/image.ts';
 import { registerCompletion } from '../commands/completion.ts';
-
-export interface CommandContext {
-  io: IO;
-  /** The factory for a command, built from the global flags as parsed for it. */
-  factory(command: Command): Factory;
-}
 
 export function buildProgram(io: IO): Command {
   const program = new Command('aoai')

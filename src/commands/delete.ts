@@ -1,7 +1,7 @@
 // aoai delete ID...: delete stored responses; prints each deleted id. Carries on past failures
 // and exits with the first failure's code, as `rm a b c` does.
 import type { Command } from 'commander';
-import type { CommandContext } from '../cli/program.ts';
+import type { CommandContext } from '../cli/context.ts';
 import { responseId } from '../cli/parse.ts';
 import { forEachId } from '../cli/each-id.ts';
 import type { Factory } from '../core/factory.ts';
