@@ -28,7 +28,7 @@ export function registerDelete(program: Command, ctx: CommandContext): void {
 export async function runDelete(options: DeleteOptions, f: Factory): Promise<void> {
   const client = await prepareRequest(f);
   await forEachId(
-    f.io,
+    f,
     options.ids,
     async (id) => {
       const raw = await (await client.responses.delete(id).asResponse()).text();

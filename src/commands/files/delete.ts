@@ -27,7 +27,7 @@ export function registerFilesDelete(files: Command, ctx: CommandContext): void {
 export async function runFilesDelete(options: FilesDeleteOptions, f: Factory): Promise<void> {
   const client = await prepareRequest(f);
   await forEachId(
-    f.io,
+    f,
     options.ids,
     async (id) => {
       const raw = await (await client.files.delete(id).asResponse()).text();
