@@ -2,7 +2,7 @@
 import { CommanderError } from 'commander';
 import { CliError, ExitCode, UsageError, formatCliError, oneLine } from '../core/errors.ts';
 import { removePendingTemporaryFiles } from '../core/atomic-write.ts';
-import type { RequestRecord } from '../core/request-record.ts';
+import { newRequestRecord, type RequestRecord } from '../core/request-record.ts';
 import { processIO, type IO } from '../io/io.ts';
 import { stopAllSpinners } from '../io/spinner.ts';
 import { buildProgram } from './program.ts';
@@ -40,7 +40,8 @@ async function reportError(io: IO, error: unknown, requests: RequestRecord | und
     return error.exitCode;
   }
   const { fromSdkError } = await import('../core/api-errors.ts');
-  const mapped = fromSdkError(error, requests);
+  // Before any command built its factory there was no request: an empty record.
+  const mapped = fromSdkError(error, requests ?? newRequestRecord());
   if (mapped) {
     io.err(formatCliError(mapped));
     return mapped.exitCode;

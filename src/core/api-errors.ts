@@ -3,17 +3,14 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAIError } from 'openai';
 import { ApiError, AuthError, CliError, ExitCode, InterruptedError, describeReceived, oneLine } from './errors.ts';
 import { MAX_RETRY_AFTER_SECONDS, requestedWaitMs } from './client.ts';
-import { newRequestRecord, type RequestRecord } from './request-record.ts';
+import type { RequestRecord } from './request-record.ts';
 
 export function requestIdOf(headers: Headers | undefined): string | undefined {
   return headers?.get('apim-request-id') ?? headers?.get('x-request-id') ?? undefined;
 }
 
-/**
- * The CLI error for what the SDK threw; `record` is the factory's (where the request went, how
- * often it was tried). Errors thrown before any factory existed map without it.
- */
-export function fromSdkError(error: unknown, record: RequestRecord = newRequestRecord()): CliError | undefined {
+/** The CLI error for what the SDK threw; `record` is the factory's (where the request went, how often it was tried). */
+export function fromSdkError(error: unknown, record: RequestRecord): CliError | undefined {
   if (error instanceof APIUserAbortError) return new InterruptedError();
   const endpoint = record.endpoint ?? 'the endpoint';
   if (error instanceof APIConnectionTimeoutError) {
