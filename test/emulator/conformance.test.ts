@@ -51,6 +51,17 @@ describe('every answer and stream event validates against the OpenAPI spec', () 
     });
   }
 
+  it('the dated URL form answers the same shapes', async () => {
+    const path = '/openai/responses?api-version=2025-04-01-preview';
+    const plain = await ctx.api(path, { json: { model: 'o4-mini', input: 'Hello', tools: [WEATHER], reasoning: { summary: 'auto' } } });
+    expect(plain.status).toBe(200);
+    validate('Response', await plain.json());
+    const streamed = await ctx.api(path, { json: { model: 'o4-mini', input: 'weather in Oslo', tools: [WEATHER], stream: true } });
+    const events = parseSse(await streamed.text());
+    expect(events.at(-1)!.event).toBe('response.completed');
+    for (const { data } of events) validateEvent(data);
+  });
+
   it('background: queued answer, resumed stream, retrieve, cancel', async () => {
     const queued = await create({ model: 'gpt-4.1', input: 'Write 30 words', background: true });
     validate('Response', queued.json);
