@@ -196,9 +196,19 @@ function deleteResponse(ctx: RequestContext): void {
   sendJson(ctx.res, 200, { id, object: 'response.deleted', deleted: true });
 }
 
+/** What the service answers when asked to cancel a background response that already ended. */
+const CANNOT_CANCEL: Record<string, string> = {
+  completed: 'Cannot cancel a completed response.',
+  failed: 'Cannot cancel a failed response.',
+  incomplete: 'Cannot cancel a response in terminal state.',
+};
+
 function cancelResponse(ctx: RequestContext): void {
   const record = storedOr404(ctx);
   if (!record.job) throw invalidRequest('Cannot cancel a synchronous response.', null, null);
+  // Cancelling twice is idempotent; a response that ended otherwise cannot be cancelled.
+  const refusal = CANNOT_CANCEL[record.response.status];
+  if (refusal) throw invalidRequest(refusal, null, null);
   record.job.cancel();
   sendJson(ctx.res, 200, record.response);
 }

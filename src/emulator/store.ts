@@ -91,10 +91,21 @@ export class BackgroundJob {
     return this.stopped || isTerminalStatus(this.run.response.status);
   }
 
-  /** Cancel: no further events; the stored response becomes `cancelled`. */
+  /**
+   * Cancel: the stored response becomes `cancelled` with its output cleared, no usage and no
+   * completed_at, and the log ends with `response.failed` carrying that response (what the
+   * service's streams end with on cancel), so followers see a terminal event.
+   */
   cancel(): void {
     if (this.finished) return;
-    this.run.response.status = 'cancelled';
+    const response = this.run.response;
+    this.stopped = true;
+    this.events.return?.(undefined);
+    response.status = 'cancelled';
+    response.output.length = 0;
+    response.usage = null;
+    response.completed_at = null;
+    this.log.push(this.run.stamp(this.run.lifecycle('response.failed', false)));
     this.stop();
   }
 

@@ -126,16 +126,24 @@ describe('the recorded streams', () => {
     expect(json.body).toMatchObject({ status: 'failed', usage: null, completed_at: null });
   });
 
-  it('a cancelled background response: status cancelled, no usage, no completed_at, its partial output kept', async () => {
+  it('a cancelled background response: output cleared, no usage, streams end with response.failed; finished ones refuse', async () => {
     const queued = await post({ model: 'gpt-4.1', input: 'Write 300 words', background: true }, { 'x-emulator-fault': 'delay-ms=20' });
     const id = String(queued.body.id);
+    const following = ctx.api(`/openai/v1/responses/${id}?stream=true`).then(async (res) => parseSse(await res.text()).map((e) => e.data));
     await waitFor(async () => {
       const now = (await (await ctx.api(`/openai/v1/responses/${id}`)).json()) as Json;
       return (now.output as Json[]).length > 0 ? now : undefined;
     });
     const cancelled = (await (await ctx.api(`/openai/v1/responses/${id}/cancel`, { method: 'POST' })).json()) as Json;
-    expect(cancelled).toMatchObject({ status: 'cancelled', usage: null, completed_at: null, error: null, background: true });
-    expect((cancelled.output as Json[])[0]).toMatchObject({ type: 'message', status: 'in_progress' });
+    expect(cancelled).toMatchObject({ status: 'cancelled', output: [], usage: null, completed_at: null, error: null, background: true });
+    const events = await following;
+    expect(events.at(-1)).toMatchObject({ type: 'response.failed', response: { id, status: 'cancelled', output: [] } });
+    expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
+    const finished = await post({ model: 'gpt-4.1', input: 'hi', background: true });
+    await waitFor(async () => (((await (await ctx.api(`/openai/v1/responses/${String(finished.body.id)}`)).json()) as Json).status === 'completed' ? true : undefined));
+    const refused = await ctx.api(`/openai/v1/responses/${String(finished.body.id)}/cancel`, { method: 'POST' });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: Json }).error).toMatchObject({ type: 'invalid_request_error', message: 'Cannot cancel a completed response.' });
   });
 
   it('fields real responses carry: penalties, moderation, reasoning context and mode, content: [], phase, content_filter_raw []', async () => {
