@@ -2,7 +2,7 @@
 // Loaded only after a request failed, by which time the SDK is already in memory.
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAIError } from 'openai';
 import { ApiError, AuthError, CliError, ExitCode, InterruptedError, describeReceived, oneLine, truncate } from './errors.ts';
-import { errorBodyNote, formatMb, LIMIT_SETTINGS } from './http-limits.ts';
+import { errorBodyNote, formatMb, LIMIT_SETTINGS, raiseCapHint } from './http-limits.ts';
 import { lastRequestAttempts, MAX_RETRY_AFTER_SECONDS, requestedWaitMs, retryPolicy } from './client.ts';
 
 export interface ErrorContext {
@@ -80,8 +80,7 @@ function fromApiError(error: APIError): CliError {
   else if (status !== undefined && (status === 408 || status === 409 || status === 429 || status >= 500)) hint = retryHint(status, error.headers);
   const note = errorBodyNote(error.headers);
   if (note?.truncatedAt !== undefined && !described) {
-    const setting = LIMIT_SETTINGS.error;
-    hint = `the error body was cut at ${formatMb(note.truncatedAt)} (${setting.key}); to read more: ${setting.env}=${setting.defaultMb * 16} or aoai config set ${setting.key} ${setting.defaultMb * 16}`;
+    hint = `the error body was cut at ${formatMb(note.truncatedAt)} (${LIMIT_SETTINGS.error.key}); to read more, ${raiseCapHint('error', note.truncatedAt)}`;
   }
   if (received && /text\/html/.test(received)) hint = 'an HTML page usually comes from a proxy or gateway in front of the service; check the endpoint';
   return new ApiError(line, { status, code, requestId, hint, exitCode: ExitCode.ApiError });
@@ -153,7 +152,8 @@ export function errorFields(value: unknown, depth = 0): { message: string | unde
   }
   const object = value as Record<string, unknown>;
   const nested = depth < 4 && object.error !== undefined ? errorFields(object.error, depth + 1) : { message: undefined, code: undefined };
-  const ownMessage = object.message ?? object.Message ?? object.error_description ?? object.detail ?? object.title;
+  const named = ['message', 'Message', 'error_description', 'detail', 'title', 'text'].map((key) => object[key]);
+  const ownMessage = named.find((value) => typeof value === 'string' && value.trim()) ?? named.find((value) => value !== undefined && value !== null);
   const message = nested.message ?? textOf(ownMessage, depth);
   const code = nested.code ?? codeOf(object.code ?? object.Code);
   if (message || code) return { message, code };

@@ -41,11 +41,17 @@ export function formatMb(bytes: number): string {
   return `${Number.isInteger(mb) ? mb : mb < 1 ? mb.toPrecision(2) : mb.toFixed(1)} MB`;
 }
 
+/** How to raise a cap that was hit: four times as much, for one run or for good. */
+export function raiseCapHint(kind: LimitKind, cap: number): string {
+  const setting = LIMIT_SETTINGS[kind];
+  const suggestion = Math.min(Math.max(1, Math.ceil(cap / MB)) * 4, MAX_LIMIT_MB);
+  return `raise the cap for one run with ${setting.env}=${suggestion}, or keep it: aoai config set ${setting.key} ${suggestion}`;
+}
+
 function tooLarge(kind: LimitKind, cap: number, from: string): ResponseLimitError {
   const setting = LIMIT_SETTINGS[kind];
-  const suggestion = Math.max(setting.defaultMb, Math.ceil(cap / MB)) * 4;
   return new ResponseLimitError(`the ${setting.what} from ${from} is larger than ${formatMb(cap)} (${setting.key}); stopped reading it`, {
-    hint: `raise the cap for one run with ${setting.env}=${Math.min(suggestion, MAX_LIMIT_MB)}, or keep it: aoai config set ${setting.key} ${Math.min(suggestion, MAX_LIMIT_MB)}`,
+    hint: raiseCapHint(kind, cap),
   });
 }
 
