@@ -1,7 +1,7 @@
 // A hostile server (test/helpers/hostile-server.ts) against the real bin/aoai: every read is
 // bounded. Each case ends in one clear line naming the bound (and how to raise it), the right exit
 // code, the text received so far kept, and a peak memory far below what the server tried to cost.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,6 +110,18 @@ describe('size caps', () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
+  });
+});
+
+describe('downloads', () => {
+  it('a 300 MB file is streamed to disk, never held whole', async () => {
+    const out = join(box.home, 'big.bin');
+    const result = await against('huge-download', ['files', 'get', 'file-abc', '--output', out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(statSync(out).size).toBe(300 * 1024 * 1024);
+    expect(readdirSync(box.home).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    expect(result.peakRssMb).toBeLessThan(200);
+    rmSync(out);
   });
 });
 

@@ -21,6 +21,7 @@ export type HostileMode =
   | 'long-error-message'
   | 'huge-image'
   | 'huge-png'
+  | 'huge-download'
   | `odd-error-${OddErrorShape}`;
 
 /** Error bodies as servers (and gateways in front of them) have been seen to send them. */
@@ -180,6 +181,11 @@ function handle(req: IncomingMessage, res: ServerResponse, timers: Set<NodeJS.Ti
       sendRepeated(res, Buffer.alloc(MB, 'A'), 560, '"}]}');
       return;
     }
+    case 'huge-download':
+      // A 300 MB file: fine to save, as long as it goes to disk as it arrives.
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(300 * MB) });
+      sendRepeated(res, Buffer.alloc(MB, 'd'), 300, '');
+      return;
     case 'huge-png': {
       const png = hugePng();
       const body = { ...response('completed'), output: [{ type: 'image_generation_call', id: 'ig_1', status: 'completed', result: png.toString('base64') }] };
