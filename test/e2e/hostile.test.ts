@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CANARY_API_KEY } from '../helpers/canaries.ts';
-import { REPO_ROOT, runAoai, sandbox, type RunResult, type Sandbox } from '../helpers/cli.ts';
+import { spawn } from 'node:child_process';
+import { recordCapture } from '../helpers/captures.ts';
+import { BIN, REPO_ROOT, runAoai, sandbox, type RunResult, type Sandbox } from '../helpers/cli.ts';
 import { ODD_ERROR_BODIES, startHostileServer, type HostileMode, type HostileServer, type OddErrorShape } from '../helpers/hostile-server.ts';
 
 let server: HostileServer;
@@ -43,6 +45,24 @@ async function against(mode: HostileMode, args: string[], env: Record<string, st
   });
   const peaks = readFileSync(rssFile, 'utf8').trim().split('\n').map(Number);
   return { ...result, ms: Date.now() - started, peakRssMb: Math.max(...peaks) / 1024 };
+}
+
+/** The same, on a pseudo-terminal (script(1)): stdout and stderr come back as one stream. */
+async function onTerminal(mode: HostileMode, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string; peakRssMb: number }> {
+  const rssFile = join(rssDir, `rss-${runs++}`);
+  writeFileSync(rssFile, '');
+  const command = `stty cols 100 rows 40; exec ${[BIN, ...args].map((arg) => `'${arg.replace(/'/g, "'\\''")}'`).join(' ')}`;
+  const childEnv = { ...box.env, AZURE_OPENAI_ENDPOINT: server.endpoint(mode), NODE_OPTIONS: `--require ${join(REPO_ROOT, 'bench/lib/maxrss.cjs')}`, AOAI_BENCH_RSS_FILE: rssFile, ...env };
+  const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+    const child = spawn('script', ['-qefc', command, '/dev/null'], { cwd: box.home, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.on('error', reject);
+    child.on('close', (exit) => resolve({ code: exit, output: Buffer.concat(chunks).toString('utf8') }));
+  });
+  recordCapture(`script aoai ${args.join(' ')}`, output);
+  const peaks = readFileSync(rssFile, 'utf8').trim().split('\n').map(Number);
+  return { code, output, peakRssMb: Math.max(...peaks) / 1024 };
 }
 
 /** One `aoai: …` line and at most one `hint: …`, nothing else on stderr. */
@@ -110,6 +130,18 @@ describe('size caps', () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
+  });
+});
+
+describe('previews', () => {
+  it('a 16000×16000 PNG is saved but not previewed: its header says no, before any pixel is decoded', async () => {
+    const result = await onTerminal('huge-png', ['image', '-m', 'gpt-4.1', '--image-deployment', 'gpt-image-1', '--max-retries', '0', '-o', 'huge.png', 'a huge picture'], { AOAI_IMAGE_PROTOCOL: 'sixel' });
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain('huge.png (16000×16000 png,');
+    expect(result.output).not.toContain('\x1bPq');
+    expect(statSync(join(box.home, 'huge.png')).size).toBeGreaterThan(100_000);
+    expect(result.peakRssMb).toBeLessThan(300);
+    rmSync(join(box.home, 'huge.png'));
   });
 });
 
