@@ -8,6 +8,9 @@ import { formatCliError, ApiError, MAX_ERROR_LINE } from '../../src/core/errors.
 import { decodePng } from '../../src/image/png-decode.ts';
 import { canShow } from '../../src/image/preview.ts';
 import { imageInfo } from '../../src/image/formats.ts';
+import { CONFIG_KEYS } from '../../src/core/config-keys.ts';
+import type { ProfileValues } from '../../src/core/config-store.ts';
+import { resolveSettings } from '../../src/core/settings.ts';
 import { hugePng, ODD_ERROR_BODIES } from '../helpers/hostile-server.ts';
 
 const limits: HttpLimits = { timeoutMs: 60_000, maxResponseBytes: 1000, maxErrorBytes: 100, maxEventLineBytes: 50 };
@@ -116,5 +119,22 @@ describe('preview pixel budget', () => {
     const small = decodePng(hugePng(300));
     expect(small).toMatchObject({ width: 300, height: 300 });
     expect(small.rgba.every((v, i) => (i % 4 === 3 ? v === 255 : v === 0))).toBe(true);
+  });
+});
+
+describe('size cap settings', () => {
+  const key = { AZURE_OPENAI_API_KEY: 'k'.repeat(10) };
+  const resolve = (env: NodeJS.ProcessEnv, profile: ProfileValues = {}) => resolveSettings({ flags: {}, env: { ...key, ...env }, profileName: 'default', profile });
+
+  it('default to 64 MB, 1 MB and 16 MB; the environment beats the profile; fractions allowed', () => {
+    expect(resolve({}).limits).toEqual({ maxResponseBytes: 64 * MB, maxErrorBytes: MB, maxEventLineBytes: 16 * MB });
+    const both = resolve({ AOAI_MAX_RESPONSE_MB: '2' }, { 'max-response-mb': '8', 'max-error-mb': '0.5', 'max-event-mb': '32' });
+    expect(both.limits).toEqual({ maxResponseBytes: 2 * MB, maxErrorBytes: MB / 2, maxEventLineBytes: 32 * MB });
+  });
+
+  it('refuses nonsense and anything past 500 MB, naming where it came from', () => {
+    expect(() => resolve({ AOAI_MAX_EVENT_MB: '0' })).toThrow(/invalid max-event-mb '0': expected a positive number \(from the AOAI_MAX_EVENT_MB environment variable\)/);
+    expect(() => resolve({}, { 'max-response-mb': '1000' })).toThrow(/invalid max-response-mb '1000': at most 500 .*\(from profile 'default' \(max-response-mb\)\)/);
+    expect(CONFIG_KEYS['max-error-mb'].validate('3')).toBe('3');
   });
 });
