@@ -1,6 +1,6 @@
 // Parse argv, run the command, turn whatever it throws into one line and an exit code.
 import { CommanderError } from 'commander';
-import { CliError, ExitCode, UsageError, formatCliError, oneLine } from '../core/errors.ts';
+import { CliError, ExitCode, UsageError, formatCliError, oneLine, MAX_ERROR_LINE, truncate } from '../core/errors.ts';
 import { removePendingTemporaryFiles } from '../core/atomic-write.ts';
 import { newRequestRecord, type RequestRecord } from '../core/request-record.ts';
 import { processIO, type IO } from '../io/io.ts';
@@ -50,7 +50,7 @@ export async function reportError(io: IO, error: unknown, requests: RequestRecor
   // A bug, not a user error: still one line, plus where to look, never a raw stack trace
   // (set AOAI_DEBUG=1 for the trace).
   const detail = error instanceof Error ? error.message : String(error);
-  io.err(`aoai: unexpected error: ${oneLine(detail)}\n`);
+  io.err(`aoai: unexpected error: ${truncate(oneLine(detail), MAX_ERROR_LINE)}\n`);
   if (io.env.AOAI_DEBUG === '1' && error instanceof Error && error.stack) io.err(`${error.stack}\n`);
   return ExitCode.ApiError;
 }
