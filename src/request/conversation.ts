@@ -3,11 +3,13 @@
 // the response's output items (reasoning included, encrypted, as store:false requires).
 import { readFileSync } from 'node:fs';
 import type { ResponseInputItem } from 'openai/resources/responses/responses';
-import { writeFileAtomic } from '../core/atomic-write.ts';
+import { assertWritable, writeFileAtomic } from '../core/atomic-write.ts';
 import { UsageError } from '../core/errors.ts';
 import { describeFsError } from './input.ts';
 
+/** The history so far; the file must be writable too, checked before the request is sent. */
 export function readConversation(path: string): ResponseInputItem[] {
+  assertWritable(path);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -52,9 +54,5 @@ export function appendConversation(path: string, items: readonly unknown[]): voi
   }
   if (existing !== '' && !existing.endsWith('\n')) existing += '\n';
   const lines = items.map((item) => `${JSON.stringify(item)}\n`).join('');
-  try {
-    writeFileAtomic(path, existing + lines, { mode: 0o600 });
-  } catch (error) {
-    throw new UsageError(`--conversation: cannot write ${path}: ${describeFsError(error)}`);
-  }
+  writeFileAtomic(path, existing + lines, { mode: 0o600 });
 }

@@ -21,6 +21,8 @@ export interface RunOptions {
   onSpawn?: (child: ChildProcess) => void;
   /** Called with each stdout chunk as it arrives. */
   onStdout?: (chunk: Buffer, child: ChildProcess) => void;
+  /** Run bin/aoai through this command (e.g. nsenter into a mount namespace with a small disk). */
+  via?: string[];
 }
 
 export interface RunResult {
@@ -80,7 +82,8 @@ export function runAoai(args: string[], options: RunOptions = {}): Promise<RunRe
   // bin/aoai runs dist/; `npm test` builds it first.
   if (!existsSync(join(REPO_ROOT, 'dist', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (or `npm test`, which builds first)');
   return new Promise((resolve, reject) => {
-    const child = spawn(BIN, args, {
+    const [command, ...prefix] = [...(options.via ?? []), BIN];
+    const child = spawn(command!, [...prefix, ...args], {
       cwd: options.cwd ?? REPO_ROOT,
       env: options.env ?? cleanEnv(),
       stdio: [options.input !== undefined || options.openStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],

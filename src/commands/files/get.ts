@@ -3,11 +3,10 @@
 import type { Command } from 'commander';
 import type { FileObject } from 'openai/resources/files';
 import type { CommandContext } from '../../cli/program.ts';
-import { writeFileAtomic } from '../../core/atomic-write.ts';
+import { FileWriteError, assertWritable, writeFileAtomic } from '../../core/atomic-write.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { Factory } from '../../core/factory.ts';
 import { printJson } from '../../render/json.ts';
-import { describeFsError } from '../../request/input.ts';
 import { prepareRequest } from '../../responses/session.ts';
 import { fileDetails } from '../../render/files.ts';
 
@@ -50,6 +49,14 @@ export function toFilesGetOptions(id: string, values: FilesGetValues): FilesGetO
 }
 
 export async function runFilesGet(options: FilesGetOptions, f: Factory): Promise<void> {
+  // Find out now, not after the download, that the file cannot be written.
+  if (options.output !== undefined && options.output !== '-') {
+    try {
+      assertWritable(options.output, { exclusive: !options.force });
+    } catch (error) {
+      throw refusedOverwrite(error, options.output);
+    }
+  }
   const client = await prepareRequest(f);
   if (options.output === undefined) {
     const http = await client.files.retrieve(options.id).asResponse();
@@ -67,8 +74,12 @@ export async function runFilesGet(options: FilesGetOptions, f: Factory): Promise
   try {
     writeFileAtomic(options.output, data, { exclusive: !options.force });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${options.output} already exists`, 'pass --force to replace it');
-    throw new UsageError(`cannot write ${options.output}: ${describeFsError(error)}`);
+    throw refusedOverwrite(error, options.output);
   }
   if (f.io.stderrIsTTY) f.io.err(`✓ wrote ${data.length} bytes to ${options.output}\n`);
+}
+
+function refusedOverwrite(error: unknown, path: string): unknown {
+  if (error instanceof FileWriteError && error.errno === 'EEXIST') return new UsageError(`${path} already exists`, 'pass --force to replace it');
+  return error;
 }
