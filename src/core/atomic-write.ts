@@ -9,6 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { isatty } from 'node:tty';
 import { CliError, ExitCode, type ExitCodeValue } from './errors.ts';
+import { sleepSync } from './sleep-sync.ts';
 
 export interface AtomicWriteOptions {
   /** Mode of a new file (an existing file keeps its own mode unless this is given). */
@@ -314,11 +315,6 @@ function writeAll(fd: number, chunk: string | Uint8Array): number {
     offset += written;
   }
   return bytes.length;
-}
-
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-function sleepSync(ms: number): void {
-  Atomics.wait(sleeper, 0, 0, ms);
 }
 
 /** A FIFO, a device or a socket: written through (or refused), never replaced. */

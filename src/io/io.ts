@@ -1,4 +1,5 @@
 // The one place that touches process.stdin/stdout/stderr. Everything else receives an IO.
+import { fstatSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { redactSecrets } from '../core/redact.ts';
 
@@ -7,6 +8,8 @@ export interface IO {
   readonly stdout: Writable;
   readonly stderr: Writable;
   readonly stdinIsTTY: boolean;
+  /** What stdin is: a pipe, a regular file (`< file`), a device (/dev/null) or a terminal. */
+  readonly stdinKind?: StdinKind;
   readonly stdoutIsTTY: boolean;
   readonly stderrIsTTY: boolean;
   /** Colour on stdout: only on a TTY, never with NO_COLOR or --no-color. */
@@ -24,6 +27,20 @@ export interface IO {
   canPrompt(): boolean;
   /** Resolves once stdout and stderr have handed everything written so far to the system. */
   flush(): Promise<void>;
+}
+
+export type StdinKind = 'pipe' | 'file' | 'device' | 'terminal' | 'none';
+
+function stdinKindOf(isTTY: boolean): StdinKind {
+  if (isTTY) return 'terminal';
+  try {
+    const info = fstatSync(0);
+    if (info.isFile()) return 'file';
+    if (info.isFIFO() || info.isSocket()) return 'pipe';
+    return 'device';
+  } catch {
+    return 'none'; // closed
+  }
 }
 
 export interface ProcessIOOptions {
@@ -63,12 +80,16 @@ export function processIO(options: ProcessIOOptions = {}): IO {
   const stdoutIsTTY = Boolean(stdout.isTTY);
   const stderrIsTTY = Boolean(stderr.isTTY);
   exitQuietlyOnBrokenPipe(stdout, (code) => process.exit(code));
+  let kind: StdinKind | undefined;
   exitQuietlyOnBrokenPipe(stderr, () => undefined);
   return {
     stdin,
     stdout,
     stderr,
     stdinIsTTY,
+    get stdinKind() {
+      return (kind ??= stdinKindOf(stdinIsTTY));
+    },
     stdoutIsTTY,
     stderrIsTTY,
     colorStdout: colorAllowed(env, stdoutIsTTY, options.noColor),
