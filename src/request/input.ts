@@ -4,15 +4,17 @@ import { UsageError } from '../core/errors.ts';
 import { readLocalText, readStreamText } from '../core/local-input.ts';
 import type { IO } from '../io/io.ts';
 
-/** How long a pipe on stdin may stay silent, when arguments were given, before it is ignored. */
-export const STDIN_GRACE_MS = 1500;
+/** How long piped text may take to start before aoai looks at who holds the pipe. */
+const STDIN_FIRST_LOOK_MS = 200;
+/** Where that cannot be known (macOS, a socket pair): how long a silent stdin is waited for. */
+export const STDIN_GRACE_MS = 1000;
 
 /**
  * The prompt text. Arguments are joined with spaces; `-` among them stands for stdin. With no
  * arguments, a piped stdin is read. With arguments and piped text, the request gets both, as
  * `llm` does: the piped content first, then a blank line, then the arguments (the instruction).
- * A pipe that stays silent for STDIN_GRACE_MS is ignored with a notice: CI runners leave stdin
- * open, and waiting on it would hang the script (`-` waits for it; `</dev/null` skips the wait).
+ * An open stdin nobody writes (CI runners, a parent that spawned aoai with a pipe) must not hang
+ * the script: see readPipedContent.
  */
 export async function readInputText(io: IO, args: string[], options: { stdinTaken?: boolean; allowEmpty?: boolean } = {}): Promise<string | undefined> {
   const dashes = args.filter((a) => a === '-').length;
@@ -38,14 +40,26 @@ export async function readInputText(io: IO, args: string[], options: { stdinTake
   return args.map((a) => (a === '-' ? (stdinText ?? '') : a)).join(' ');
 }
 
-/** Text piped or redirected into stdin alongside prompt arguments; undefined when there is none. */
+/**
+ * Text piped or redirected into stdin alongside prompt arguments; undefined when there is none.
+ * A file (`< notes.txt`) is read. A pipe is read when text (or its end) arrives at once, or when
+ * a process other than aoai's ancestors holds it open for writing (`producer | aoai "…"`: the text
+ * is coming, however long it takes). A pipe only an ancestor holds (a CI runner's idle stdin) is
+ * not waited on; where the writer cannot be known, a silent stdin is given STDIN_GRACE_MS.
+ */
 async function readPipedContent(io: IO): Promise<string | undefined> {
   const kind = io.stdinKind ?? (io.stdinIsTTY ? 'terminal' : 'none');
   if (kind !== 'pipe' && kind !== 'file') return undefined; // a terminal, /dev/null, or closed
-  if (kind === 'pipe' && !(await arrivesWithin(io.stdin, STDIN_GRACE_MS))) {
-    io.stdin.destroy();
-    io.err(`aoai: note: stdin is open but nothing arrived within ${STDIN_GRACE_MS / 1000} s; sending the arguments only (add - to wait for stdin, or </dev/null to skip this wait)\n`);
-    return undefined;
+  if (kind === 'pipe' && !(await arrivesWithin(io.stdin, STDIN_FIRST_LOOK_MS))) {
+    const { stdinPipeWriters } = await import('../io/pipe-writers.ts');
+    const writers = stdinPipeWriters();
+    // 'none': no other process can write, yet the end has not arrived (aoai holds the write end itself).
+    const waitFor = writers === 'producer' || (writers === 'unknown' && (await arrivesWithin(io.stdin, STDIN_GRACE_MS - STDIN_FIRST_LOOK_MS)));
+    if (!waitFor) {
+      io.stdin.destroy();
+      if (io.stderrIsTTY) io.err(`aoai: note: stdin is open but nothing arrived; sending the arguments only (add - to wait for stdin)\n`);
+      return undefined;
+    }
   }
   const text = await readStreamText(io.stdin, 'the text on stdin');
   return text.trim() === '' ? undefined : text;
