@@ -1,7 +1,8 @@
 // Parse argv, run the command, turn whatever it throws into one line and an exit code.
 import { CommanderError } from 'commander';
-import { CliError, ExitCode, UsageError, formatCliError, oneLine } from '../core/errors.ts';
+import { CliError, ExitCode, UsageError, formatCliError, oneLine, MAX_ERROR_LINE, truncate } from '../core/errors.ts';
 import { removePendingTemporaryFiles } from '../core/atomic-write.ts';
+import { newRequestRecord, type RequestRecord } from '../core/request-record.ts';
 import { processIO, type IO } from '../io/io.ts';
 import { stopAllSpinners } from '../io/spinner.ts';
 import { buildProgram } from './program.ts';
@@ -10,8 +11,9 @@ import { interrupts } from '../io/interrupts.ts';
 export async function runCli(argv: string[]): Promise<number> {
   const io = processIO({ noColor: argv.includes('--no-color') });
   interrupts.install(io);
+  let requests: RequestRecord | undefined;
   try {
-    const program = buildProgram(io);
+    const program = buildProgram(io, (factory) => (requests = factory.requests));
     await program.parseAsync(argv, { from: 'user' });
     await io.flush();
     return ExitCode.Ok;
@@ -21,13 +23,14 @@ export async function runCli(argv: string[]): Promise<number> {
     // The error line comes after everything already printed, also on a shared pipe (2>&1) whose
     // reader is slow: stdout's queue goes first.
     await io.flush();
-    const code = await reportError(io, error);
+    const code = await reportError(io, error, requests);
     await io.flush();
     return code;
   }
 }
 
-async function reportError(io: IO, error: unknown): Promise<number> {
+/** The one place an error becomes a stderr line and an exit code (exported for its unit test). */
+export async function reportError(io: IO, error: unknown, requests: RequestRecord | undefined): Promise<number> {
   if (error instanceof CommanderError) {
     if (['commander.helpDisplayed', 'commander.version', 'commander.help', 'commander.executeSubCommandAsync'].includes(error.code)) {
       return ExitCode.Ok;
@@ -41,7 +44,8 @@ async function reportError(io: IO, error: unknown): Promise<number> {
     return error.exitCode;
   }
   const { fromSdkError } = await import('../core/api-errors.ts');
-  const mapped = fromSdkError(error);
+  // Before any command built its factory there was no request: an empty record.
+  const mapped = fromSdkError(error, requests ?? newRequestRecord());
   if (mapped) {
     io.err(formatCliError(mapped));
     return mapped.exitCode;
@@ -49,7 +53,7 @@ async function reportError(io: IO, error: unknown): Promise<number> {
   // A bug, not a user error: still one line, plus where to look, never a raw stack trace
   // (set AOAI_DEBUG=1 for the trace).
   const detail = error instanceof Error ? error.message : String(error);
-  io.err(`aoai: unexpected error: ${oneLine(detail)}\n`);
+  io.err(`aoai: unexpected error: ${truncate(oneLine(detail), MAX_ERROR_LINE)}\n`);
   if (io.env.AOAI_DEBUG === '1' && error instanceof Error && error.stack) io.err(`${error.stack}\n`);
   return ExitCode.ApiError;
 }

@@ -2,8 +2,9 @@
 // code interpreter wrote: --container CONTAINER_ID).
 import type { Command } from 'commander';
 import type { FileObject } from 'openai/resources/files';
-import type { CommandContext } from '../../cli/program.ts';
-import { FileWriteError, assertWritable, writeFileAtomic } from '../../core/atomic-write.ts';
+import type { CommandContext } from '../../cli/context.ts';
+import { FileWriteError, assertWritable } from '../../core/atomic-write.ts';
+import { saveDownload } from '../../core/download.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { Factory } from '../../core/factory.ts';
 import { printJson } from '../../render/json.ts';
@@ -66,17 +67,24 @@ export async function runFilesGet(options: FilesGetOptions, f: Factory): Promise
     return;
   }
   const http = options.container !== undefined ? await client.containers.files.content.retrieve(options.id, { container_id: options.container }) : await client.files.content(options.id);
-  const data = new Uint8Array(await http.arrayBuffer());
+  // Streamed, never whole in memory: a file can be far larger than any JSON answer.
+  const body = (http.body ?? []) as AsyncIterable<Uint8Array>;
   if (options.output === '-') {
-    f.io.out(data);
+    for await (const chunk of body) {
+      f.io.out(chunk);
+      await f.io.flush();
+    }
     return;
   }
+  let bytes: number;
   try {
-    writeFileAtomic(options.output, data, { exclusive: !options.force });
+    bytes = await saveDownload(body, options.output, { exclusive: !options.force });
   } catch (error) {
+    // A FileWriteError names the path and the cause (full disk, read-only…); the service's own
+    // failures mid-body (deadline, dropped connection) pass through with their message.
     throw refusedOverwrite(error, options.output);
   }
-  if (f.io.stderrIsTTY) f.io.err(`✓ wrote ${data.length} bytes to ${options.output}\n`);
+  if (f.io.stderrIsTTY) f.io.err(`✓ wrote ${bytes} bytes to ${options.output}\n`);
 }
 
 function refusedOverwrite(error: unknown, path: string): unknown {
