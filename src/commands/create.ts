@@ -1,5 +1,6 @@
 // aoai create [input...]: one Responses API request; prints the output text (or --json).
 import type { Command } from 'commander';
+import { followUpFor } from '../cli/follow-up.ts';
 import type { CommandContext } from '../cli/program.ts';
 import { addModelOptions, addStreamOptions, requestFlagsFrom, type ModelOptionValues, type StreamOptionValues } from '../cli/request-options.ts';
 import { addInputOptions, addToolOptions, type ToolOptionValues } from '../cli/tool-options.ts';
@@ -107,7 +108,7 @@ export async function buildRequest(f: Factory, options: Pick<CreateOptions, 'inp
 
 export async function runCreate(options: CreateOptions, f: Factory): Promise<void> {
   const { body, rich } = await buildRequest(f, options);
-  const turns = { io: f.io, rich: options.request.rich, history: rich.history, json: options.stream?.json ?? options.json };
+  const turns = { io: f.io, rich: options.request.rich, history: rich.history, json: options.stream?.json ?? options.json, followUp: followUpFor(f) };
   const stream = options.stream;
   if (stream) return runTurns(body, turns, (next) => streamToTerminal(f, { kind: 'create', body: next }, stream));
   await runTurns(body, turns, await createAndPrint(f, options));
@@ -131,7 +132,7 @@ export async function createAndPrint(f: Factory, options: Pick<CreateOptions, 'w
     if (options.wait && result.response.background) {
       result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: body.include ?? undefined });
     }
-    printResponse(f.io, result, { json: options.json, followHint: true });
+    printResponse(f.io, result, { json: options.json, followHint: true, followUp: followUpFor(f) });
     return isTerminal(result.response.status) ? result.response : undefined;
   };
 }

@@ -1,5 +1,6 @@
 // aoai get ID: retrieve a stored response; --wait follows a background job to its end.
 import type { Command } from 'commander';
+import { followUpFor } from '../cli/follow-up.ts';
 import type { CommandContext } from '../cli/program.ts';
 import { collectList, intInRange, positiveNumber, responseId } from '../cli/parse.ts';
 import { addStreamOptions, type StreamOptionValues } from '../cli/request-options.ts';
@@ -75,5 +76,5 @@ export async function runGet(options: GetOptions, f: Factory): Promise<void> {
   if (options.wait) {
     result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: options.include });
   }
-  printResponse(f.io, result, { json: options.json, followHint: !options.wait });
+  printResponse(f.io, result, { json: options.json, followHint: !options.wait, followUp: followUpFor(f) });
 }

@@ -1,6 +1,7 @@
 // The one place an `openai` client is built: endpoint + API version → base URL, and either an
 // API key (sent as `api-key`) or an Entra token provider (sent as `Authorization: Bearer`).
 import OpenAI from 'openai';
+import { neutralise } from '../render/terminal-text.ts';
 import { VERSION as SDK_VERSION } from 'openai/version';
 import type { IO } from '../io/io.ts';
 import { writeAboveSpinners } from '../io/spinner.ts';
@@ -87,7 +88,7 @@ export function createClient(settings: Settings, deps: ClientDeps): Client {
 function stderrLogger(io: IO, debug: boolean) {
   const write = (level: string) => (message: string, ...rest: unknown[]) => {
     if (!debug) return;
-    io.err(`openai ${level}: ${[message, ...rest.map((r) => (typeof r === 'string' ? r : JSON.stringify(r)))].join(' ')}\n`);
+    io.err(`openai ${level}: ${neutralise([message, ...rest.map((r) => (typeof r === 'string' ? r : JSON.stringify(r)))].join(' '))}\n`);
   };
   return { error: write('error'), warn: write('warn'), info: write('info'), debug: write('debug') };
 }
@@ -226,7 +227,8 @@ function oneLineMessage(error: unknown): string {
 
 function logResponse(io: IO, response: Response, started: number): void {
   const requestId = response.headers.get('apim-request-id') ?? response.headers.get('x-request-id') ?? '-';
-  io.err(`< ${response.status} ${response.statusText} (${Date.now() - started} ms, request id ${requestId}, ${response.headers.get('content-type') ?? 'no content-type'})\n`);
+  // The status text, request id and content type are the server's words: shown, not obeyed.
+  io.err(`${neutralise(`< ${response.status} ${response.statusText} (${Date.now() - started} ms, request id ${requestId}, ${response.headers.get('content-type') ?? 'no content-type'})`)}\n`);
 }
 
 /** Describe the credential for error messages: which one was used, never its value. */

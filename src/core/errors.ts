@@ -1,3 +1,5 @@
+import { neutralise } from '../render/terminal-text.ts';
+
 // One table of exit codes for the whole CLI, documented in docs/scripting.md (and docs/exit-codes.md).
 export const ExitCode = {
   /** The command did what was asked. */
@@ -82,10 +84,13 @@ export class InterruptedError extends CliError {
   }
 }
 
-/** Format an error as the one stderr line (plus hint) the user sees. */
+/**
+ * Format an error as the one stderr line (plus hint) the user sees. Messages carry the service's
+ * words (and ids, file names…), so control characters are shown, never obeyed.
+ */
 export function formatCliError(error: CliError): string {
-  const lines = [`aoai: ${oneLine(error.message)}`];
-  if (error.hint) lines.push(`hint: ${oneLine(error.hint)}`);
+  const lines = [`aoai: ${neutralise(oneLine(error.message))}`];
+  if (error.hint) lines.push(`hint: ${neutralise(oneLine(error.hint))}`);
   return `${lines.join('\n')}\n`;
 }
 

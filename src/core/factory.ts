@@ -5,6 +5,7 @@ import type { Client } from './client.ts';
 import type { TokenProvider } from './auth/entra.ts';
 import { ConfigStore, DEFAULT_PROFILE } from './config-store.ts';
 import { UsageError } from './errors.ts';
+import { neutralise } from '../render/terminal-text.ts';
 import { cacheDir, configFile, stateDir } from './paths.ts';
 import { resolveSettings, type GlobalFlags, type Settings } from './settings.ts';
 
@@ -62,7 +63,7 @@ export function createFactory(io: IO, flags: GlobalFlags): Factory {
           tenantId: s.auth.tenantId,
           env,
           cacheDir: paths.cache,
-          debug: s.debug ? (line) => io.err(`* ${line}\n`) : undefined,
+          debug: s.debug ? (line) => io.err(`* ${neutralise(line)}\n`) : undefined,
         });
       })();
       return provider;
@@ -82,7 +83,7 @@ export function createFactory(io: IO, flags: GlobalFlags): Factory {
       return client;
     },
     debug(line) {
-      if (flags.debug || env.AOAI_DEBUG === '1') io.err(`* ${line}\n`);
+      if (flags.debug || env.AOAI_DEBUG === '1') io.err(`* ${neutralise(line)}\n`);
     },
   };
   return factory;

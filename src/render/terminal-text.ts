@@ -8,6 +8,7 @@
 // decoration (colours built by style.ts stay live). Output text on a pipe stays byte-exact.
 
 /** Anything a terminal may act on, except tab, line feed and the CR of a CRLF. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)/;
 const CONTROLS = new RegExp(CONTROL.source, 'g');
 

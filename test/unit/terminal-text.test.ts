@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { NeutralisingStream, neutralise, tableField, terminalJson } from '../../src/render/terminal-text.ts';
 
 /** Anything a terminal could act on: C0 but tab and LF, DEL, C1. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const LIVE = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
 
 describe('neutralise', () => {
