@@ -1,17 +1,16 @@
 // aoai get ID: retrieve a stored response; --wait follows a background job to its end.
 import type { Command } from 'commander';
+import type { CommandContext } from '../cli/context.ts';
 import { followUpFor } from '../cli/follow-up.ts';
-import type { CommandContext } from '../cli/program.ts';
 import { collectList, intInRange, positiveNumber, responseId } from '../cli/parse.ts';
 import { addStreamOptions, type StreamOptionValues } from '../cli/request-options.ts';
 import { UsageError } from '../core/errors.ts';
 import { streamToTerminal } from '../responses/stream-command.ts';
 import type { Factory } from '../core/factory.ts';
 import { validateIncludes } from '../request/create-params.ts';
-import { fetchRaw, waitForTerminal } from '../responses/wait.ts';
+import { DEFAULT_POLL_SECONDS, fetchRaw, waitForTerminal } from '../responses/wait.ts';
 import { printResponse } from '../responses/print.ts';
 import { prepareRequest } from '../responses/session.ts';
-import { DEFAULT_POLL_SECONDS } from './create.ts';
 
 export interface GetOptions {
   id: string;
@@ -74,7 +73,7 @@ export async function runGet(options: GetOptions, f: Factory): Promise<void> {
   const query = options.include.length ? { include: options.include as never } : {};
   let result = await fetchRaw(client.responses.retrieve(options.id, query));
   if (options.wait) {
-    result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: options.include });
+    result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: options.include, followUp: followUpFor(f) });
   }
   printResponse(f.io, result, { json: options.json, followHint: !options.wait, followUp: followUpFor(f) });
 }

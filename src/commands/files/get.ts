@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { containerId } from '../../cli/parse.ts';
 import { ID_SHAPES, isId } from '../../core/ids.ts';
 import type { FileObject } from 'openai/resources/files';
-import type { CommandContext } from '../../cli/program.ts';
+import type { CommandContext } from '../../cli/context.ts';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { Factory } from '../../core/factory.ts';
