@@ -1,5 +1,6 @@
 // Tool items → text. Pure: function calls as lines a script can act on (stdout), and MCP and
 // code-interpreter activity as readable blocks for a person (stderr).
+import { extname } from 'node:path';
 import type { Response as ApiResponse } from 'openai/resources/responses/responses';
 import { oneLine } from '../core/errors.ts';
 import { plainFollowUp, type FollowUp } from '../cli/follow-up.ts';
@@ -111,7 +112,7 @@ export function containerFileLines(files: readonly ContainerFile[], aoai: Follow
     .map((file) => {
       const fileId = serviceId('containerFile', file.file_id, 'container file id');
       const containerId = serviceId('container', file.container_id, 'container id');
-      const output = safeFileName(String(file.filename), { fallback: 'container-file' });
+      const output = safeFileName(String(file.filename), { extension: extname(String(file.filename)), fallback: 'container-file' });
       return `file: ${shown(file.filename)} (${fileId} in ${containerId})\n  fetch: ${aoai(['files', 'get', fileId, '--container', containerId, '--output', output])}\n`;
     })
     .join('');
