@@ -6,7 +6,7 @@ import type { Response as ApiResponse } from 'openai/resources/responses/respons
 import type { Client } from '../core/client.ts';
 import { CliError, InterruptedError, UsageError, formatCliError, oneLine } from '../core/errors.ts';
 import type { Factory } from '../core/factory.ts';
-import { followUpFor } from '../cli/follow-up.ts';
+import { configSetCommand, followUpFor, notInherited } from '../cli/follow-up.ts';
 import type { StreamOptionValues } from '../cli/request-options.ts';
 import { interrupts } from '../io/interrupts.ts';
 import type { CreateBody, RequestFlags } from '../request/create-params.ts';
@@ -77,7 +77,9 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
   const last = options.resume ? readLastResponse(files.last) : undefined;
   // Resumed, the deployment the conversation used still serves it (even if it has to start over).
   const model = options.request.model ?? last?.model ?? settings.deployment?.value;
-  if (!model) throw new UsageError('no deployment: pass -m/--model DEPLOYMENT', 'or set AZURE_OPENAI_DEPLOYMENT, or run: aoai config set deployment NAME');
+  if (!model) {
+    throw new UsageError('no deployment: pass -m/--model DEPLOYMENT', `or set AZURE_OPENAI_DEPLOYMENT, or run: ${configSetCommand(f.profileName, 'deployment', 'NAME')}${notInherited(f.profileName)}`);
+  }
   const style = styleFor(io.colorStderr);
   // Notices name remote things (ids, file names, tool names): shown, never obeyed.
   const notice = (text: string) => io.err(`${style.dim(neutralise(text))}\n`);
@@ -158,7 +160,7 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
     reader.close();
   }
   io.err('\n');
-  if (conversation.stored && conversation.previousId) notice(`to go on later: aoai chat --resume${f.profileName === 'default' ? '' : ` --profile ${f.profileName}`}`);
+  if (conversation.stored && conversation.previousId) notice(`to go on later: ${followUpFor(f)(['chat', '--resume'])}`);
 }
 
 async function exists(client: Client, id: string): Promise<boolean> {

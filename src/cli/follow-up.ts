@@ -35,3 +35,19 @@ export function followUpFor(f: Pick<Factory, 'flags' | 'profileName'>): FollowUp
 
 /** Without a factory (pure renderers, unit tests): plain `aoai WORDS…`. */
 export const plainFollowUp: FollowUp = (words) => shellCommand(['aoai', ...words]);
+
+/**
+ * The command that stores a missing setting in the profile in use: `aoai config set deployment
+ * NAME --profile work`. Profiles do not inherit from 'default' (docs/auth-and-config.md), so a hint
+ * that left out --profile would fix the wrong profile.
+ */
+export function configSetCommand(profile: string, key: string, placeholder?: string): string {
+  const words = ['aoai', 'config', 'set', key];
+  const tail = profile === DEFAULT_PROFILE ? [] : ['--profile', profile];
+  return [shellCommand(words), ...(placeholder ? [placeholder] : []), ...(tail.length ? [shellCommand(tail)] : [])].join(' ');
+}
+
+/** " (profile 'work' does not inherit from 'default')" for a named profile; "" for the default. */
+export function notInherited(profile: string): string {
+  return profile === DEFAULT_PROFILE ? '' : ` (profile '${profile}' does not inherit from '${DEFAULT_PROFILE}')`;
+}

@@ -1,5 +1,6 @@
 // The one place an `openai` client is built: endpoint + API version → base URL, and either an
 // API key (sent as `api-key`) or an Entra token provider (sent as `Authorization: Bearer`).
+import { configSetCommand, notInherited } from '../cli/follow-up.ts';
 import OpenAI from 'openai';
 import { neutralise } from '../render/terminal-text.ts';
 import { VERSION as SDK_VERSION } from 'openai/version';
@@ -27,7 +28,7 @@ export function requireEndpoint(settings: Settings): string {
   if (!settings.endpoint) {
     throw new ConfigError(
       'no endpoint is set',
-      'set AZURE_OPENAI_ENDPOINT=https://RESOURCE.openai.azure.com, pass --endpoint URL or --resource NAME, or run: aoai config set endpoint URL',
+      `set AZURE_OPENAI_ENDPOINT=https://RESOURCE.openai.azure.com, pass --endpoint URL or --resource NAME, or run: ${configSetCommand(settings.profile, 'endpoint', 'URL')}${notInherited(settings.profile)}`,
     );
   }
   return settings.endpoint.value;

@@ -4,7 +4,7 @@
 import type { Response as ApiResponse, ResponseOutputItem } from 'openai/resources/responses/responses';
 import { ConfigError, InterruptedError, NotCompletedError, UsageError } from '../core/errors.ts';
 import type { Factory } from '../core/factory.ts';
-import { followUpFor } from '../cli/follow-up.ts';
+import { configSetCommand, followUpFor, notInherited } from '../cli/follow-up.ts';
 import { neutralise } from '../render/terminal-text.ts';
 import type { IO } from '../io/io.ts';
 import { startSpinner } from '../io/spinner.ts';
@@ -65,7 +65,7 @@ export async function runImage(options: ImageOptions, f: Factory): Promise<Image
   if (!deployment) {
     throw new ConfigError(
       'no image deployment: pass --image-deployment NAME',
-      'or set AZURE_OPENAI_IMAGE_DEPLOYMENT, or run: aoai config set image-deployment NAME',
+      `or set AZURE_OPENAI_IMAGE_DEPLOYMENT, or run: ${configSetCommand(settings.profile, 'image-deployment', 'NAME')}${notInherited(settings.profile)}`,
     );
   }
   const tool = buildImageTool(options.tool);
@@ -77,6 +77,7 @@ export async function runImage(options: ImageOptions, f: Factory): Promise<Image
   const body = buildCreateBody({
     flags: { model: options.model, previous: options.previous },
     defaultDeployment: settings.deployment?.value,
+    profile: settings.profile,
     items: imageInput(prompt, options.edits),
     text: undefined,
   });
