@@ -127,7 +127,7 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
     client,
     reader,
     conversation,
-    answerer: new ToolAnswerer({ ask: (question) => reader.ask(question), notice, execs, run: (command, call) => execFunctionCall(command, call, { env: io.env }) }),
+    answerer: new ToolAnswerer({ ask: (question) => reader.ask(neutralise(question)), notice, execs, run: (command, call) => execFunctionCall(command, call, { env: io.env }) }),
     maxToolRounds: options.request.rich?.maxToolRounds ?? DEFAULT_MAX_TOOL_ROUNDS,
     attachments: [],
     files,

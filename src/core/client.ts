@@ -138,7 +138,7 @@ function instrumentedFetch(settings: Settings, deps: ClientDeps): typeof fetch {
   const { io, tokenProvider, record } = deps;
   const debug = settings.debug;
   const notify = (line: string) => {
-    if (io.stderrIsTTY || debug) writeAboveSpinners(io, `${debug ? '* ' : ''}${line}\n`);
+    if (io.stderrIsTTY || debug) writeAboveSpinners(io, `${debug ? '* ' : ''}${neutralise(line)}\n`);
   };
   return async (input, init) => {
     const started = Date.now();

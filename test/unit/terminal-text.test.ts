@@ -90,3 +90,33 @@ describe('terminalJson', () => {
     expect(JSON.parse(json)).toEqual(value);
   });
 });
+
+describe('StreamRenderer and remote text', () => {
+  const deltas = ['hi \x1b', ']52;c;eA==\x07 \u009b', '2J\r', '\nbye\r'];
+  const events = [
+    ...deltas.map((delta, i) => ({ type: 'response.output_text.delta', item_id: 'msg_1', content_index: 0, delta, sequence_number: i })),
+    { type: 'response.refusal.done', refusal: 'no\x1b]0;t\x07', sequence_number: 10 },
+  ];
+
+  async function render(stdoutIsTerminal: boolean) {
+    const { StreamRenderer } = await import('../../src/render/stream.ts');
+    let out = '';
+    let err = '';
+    const renderer = new StreamRenderer({ out: (t) => (out += t), err: (t) => (err += t) }, { json: false, reasoning: 'show', statusLines: true, color: true, sharedTerminal: false, stdoutIsTerminal });
+    for (const event of events) renderer.handle(event);
+    renderer.finish();
+    return { out, err };
+  }
+
+  it('on a terminal: the text, split mid-sequence, is neutralised; aoai’s own colours stay', async () => {
+    const { out, err } = await render(true);
+    expect(out).toBe('hi ^[]52;c;eA==^G \\x9b2J\r\nbye^M\n');
+    expect(err).toBe('\x1b[33mrefusal:\x1b[39m no^[]0;t^G\n');
+  });
+
+  it('on a pipe: stdout is byte-exact, stderr still neutralised', async () => {
+    const { out, err } = await render(false);
+    expect(out).toBe(`${deltas.join('')}\n`);
+    expect(err).not.toContain('\x1b]');
+  });
+});
