@@ -7,6 +7,7 @@ import { ConfigStore, DEFAULT_PROFILE } from './config-store.ts';
 import { INPUT_LIMITS, readStreamText } from './local-input.ts';
 import { UsageError } from './errors.ts';
 import { newRequestRecord, type RequestRecord } from './request-record.ts';
+import { neutralise } from '../render/terminal-text.ts';
 import { cacheDir, configFile, stateDir } from './paths.ts';
 import { resolveSettings, type GlobalFlags, type Settings } from './settings.ts';
 
@@ -67,7 +68,7 @@ export function createFactory(io: IO, flags: GlobalFlags): Factory {
           tenantId: s.auth.tenantId,
           env,
           cacheDir: paths.cache,
-          debug: s.debug ? (line) => io.err(`* ${line}\n`) : undefined,
+          debug: s.debug ? (line) => io.err(`* ${neutralise(line)}\n`) : undefined,
         });
       })();
       return provider;
@@ -87,7 +88,7 @@ export function createFactory(io: IO, flags: GlobalFlags): Factory {
       return client;
     },
     debug(line) {
-      if (flags.debug || env.AOAI_DEBUG === '1') io.err(`* ${line}\n`);
+      if (flags.debug || env.AOAI_DEBUG === '1') io.err(`* ${neutralise(line)}\n`);
     },
   };
   return factory;

@@ -1,5 +1,6 @@
 // Settings resolve here and nowhere else, with one precedence:
 // flags > environment > named profile in the config file > defaults.
+import { configSetCommand, notInherited } from '../cli/follow-up.ts';
 import {
   AUTH_MODES,
   CREDENTIAL_KINDS,
@@ -138,7 +139,7 @@ export function resolveSettings({ flags, env, profileName, profile, stdinKey }: 
     if (!apiKey) {
       throw new ConfigError(
         `--auth key needs an API key, and none is set`,
-        'set AZURE_OPENAI_API_KEY, pipe it with --api-key-stdin, or store it: aoai config set api-key',
+        `set AZURE_OPENAI_API_KEY, pipe it with --api-key-stdin, or store it: ${configSetCommand(profileName, 'api-key')}${notInherited(profileName)}`,
       );
     }
     assertHeaderValue(apiKey.value, `the API key (from ${describeSource(apiKey.source)})`, apiKey.source.kind === 'flag' || apiKey.source.kind === 'stdin');

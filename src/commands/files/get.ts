@@ -1,6 +1,8 @@
 // aoai files get ID: a file's details, or its content with --output (also container files the
 // code interpreter wrote: --container CONTAINER_ID).
 import type { Command } from 'commander';
+import { containerId } from '../../cli/parse.ts';
+import { ID_SHAPES, isId } from '../../core/ids.ts';
 import type { FileObject } from 'openai/resources/files';
 import type { CommandContext } from '../../cli/context.ts';
 import { FileWriteError, assertWritable } from '../../core/atomic-write.ts';
@@ -34,7 +36,7 @@ export function registerFilesGet(files: Command, ctx: CommandContext): void {
     .argument('<id>', 'file id (file-… or, with --container, cfile_…)')
     .option('--json', "print the API's file object unchanged")
     .option('-o, --output <file>', "write the file's content to FILE ('-' for stdout)")
-    .option('--container <id>', 'the file is in this code-interpreter container (cntr_…); needs --output')
+    .option('--container <id>', 'the file is in this code-interpreter container (cntr_…); needs --output', containerId)
     .option('--force', 'with --output: replace an existing file')
     .addHelpText('after', '\nExamples:\n  aoai files get file-abc123\n  aoai files get file-abc123 --output report.pdf\n  aoai files get cfile_123 --container cntr_456 --output chart.png')
     .action(async (id: string, values: FilesGetValues, cmd: Command) => {
@@ -46,6 +48,10 @@ export function toFilesGetOptions(id: string, values: FilesGetValues): FilesGetO
   if (values.container !== undefined && values.output === undefined) throw new UsageError('--container downloads a container file: add --output FILE');
   if (values.json && values.output !== undefined) throw new UsageError('--json shows the details; --output downloads the content; pick one');
   if (values.force && values.output === undefined) throw new UsageError('--force needs --output');
+  // A container holds cfile_… ids; the Files API file-…/assistant-… ids. Either goes into a URL.
+  if (values.container !== undefined ? !isId('containerFile', id) : !isId('file', id)) {
+    throw new UsageError(`${JSON.stringify(id)} is not a ${values.container !== undefined ? 'container file id (expected cfile_…)' : `file id (expected ${ID_SHAPES.file.looksLike})`}`);
+  }
   return { id, json: Boolean(values.json), output: values.output, container: values.container, force: Boolean(values.force) };
 }
 
