@@ -10,7 +10,8 @@ import { configSetCommand, followUpFor, notInherited } from '../cli/follow-up.ts
 import type { StreamOptionValues } from '../cli/request-options.ts';
 import { interrupts } from '../io/interrupts.ts';
 import type { CreateBody, RequestFlags } from '../request/create-params.ts';
-import { readBody, readInputItems, describeFsError } from '../request/input.ts';
+import { readBody, readInputItems } from '../request/input.ts';
+import { describeFsError } from '../core/local-input.ts';
 import { DEFAULT_MAX_TOOL_ROUNDS, resolveRich } from '../request/rich.ts';
 import { StreamRenderer } from '../render/stream.ts';
 import { styleFor, type Style } from '../render/style.ts';

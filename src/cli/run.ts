@@ -21,6 +21,9 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (error) {
     stopAllSpinners();
     removePendingTemporaryFiles();
+    // The error line comes after everything already printed, also on a shared pipe (2>&1) whose
+    // reader is slow: stdout's queue goes first.
+    await io.flush();
     const code = await reportError(io, error, requests);
     await io.flush();
     return code;

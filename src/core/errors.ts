@@ -14,8 +14,14 @@ export const ExitCode = {
   NotCompleted: 4,
   /** The model is waiting for you: function-call output or MCP approvals are pending. */
   ActionRequired: 5,
+  /** A result could not be written to disk (full, read-only, no permission); the hint names the response id. */
+  WriteFailed: 6,
+  /** Hung up (SIGHUP): the terminal closed. */
+  HungUp: 129,
   /** Interrupted by Ctrl-C (SIGINT). */
   Interrupted: 130,
+  /** Terminated (SIGTERM). */
+  Terminated: 143,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

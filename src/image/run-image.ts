@@ -17,7 +17,7 @@ import { prepareRequest } from '../responses/session.ts';
 import { imageInfo } from './formats.ts';
 import { ImagePreview, detectProtocol, type PreviewSink } from './preview.ts';
 import { buildImageTool, imageInput, IMAGE_DEPLOYMENT_HEADER, type ImageToolFlags } from './request.ts';
-import { planOutput, saveImage, type SavedImage } from './save.ts';
+import { assertPlanWritable, planOutput, saveImage, type SavedImage } from './save.ts';
 
 export type { ImageToolFlags } from './request.ts';
 export type { SavedImage } from './save.ts';
@@ -70,6 +70,7 @@ export async function runImage(options: ImageOptions, f: Factory): Promise<Image
   }
   const tool = buildImageTool(options.tool);
   const plan = planOutput(options.output, options.force);
+  assertPlanWritable(plan);
   const prompt = await readInputText(io, options.prompt, { stdinTaken: Boolean(f.flags.apiKeyStdin) });
   if (prompt === undefined || prompt.trim() === '') {
     throw new UsageError('no prompt: describe the image as arguments, or pipe it on stdin');

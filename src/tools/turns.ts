@@ -8,6 +8,7 @@ import { ActionRequiredError } from '../core/errors.ts';
 import type { IO } from '../io/io.ts';
 import type { CreateBody } from '../request/create-params.ts';
 import { appendConversation, asInputItems } from '../request/conversation.ts';
+import { withRefetchHint } from '../responses/refetch.ts';
 import { DEFAULT_MAX_TOOL_ROUNDS, type RichFlags } from '../request/rich.ts';
 import { functionCalls } from '../render/tools.ts';
 import { styleFor } from '../render/style.ts';
@@ -39,7 +40,13 @@ export async function runTurns(body: CreateBody, options: TurnOptions, round: Tu
   for (let rounds = 0; ; rounds++) {
     const response = await round(body);
     if (!response) return;
-    if (conversation !== undefined) appendConversation(conversation, [...newInput, ...asInputItems(response.output)]);
+    if (conversation !== undefined) {
+      try {
+        appendConversation(conversation, [...newInput, ...asInputItems(response.output)]);
+      } catch (error) {
+        throw withRefetchHint(error, response.id, body.store !== false);
+      }
+    }
     const calls = response.status === 'completed' ? functionCalls(response) : [];
     const runnable = calls.length > 0 && calls.every((call) => commands.has(call.name));
     if (!runnable) {

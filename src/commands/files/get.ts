@@ -5,11 +5,11 @@ import { containerId } from '../../cli/parse.ts';
 import { ID_SHAPES, isId } from '../../core/ids.ts';
 import type { FileObject } from 'openai/resources/files';
 import type { CommandContext } from '../../cli/context.ts';
+import { FileWriteError, assertWritable } from '../../core/atomic-write.ts';
 import { saveDownload } from '../../core/download.ts';
-import { CliError, UsageError } from '../../core/errors.ts';
+import { UsageError } from '../../core/errors.ts';
 import type { Factory } from '../../core/factory.ts';
 import { printJson } from '../../render/json.ts';
-import { describeFsError } from '../../request/input.ts';
 import { prepareRequest } from '../../responses/session.ts';
 import { fileDetails } from '../../render/files.ts';
 
@@ -56,6 +56,14 @@ export function toFilesGetOptions(id: string, values: FilesGetValues): FilesGetO
 }
 
 export async function runFilesGet(options: FilesGetOptions, f: Factory): Promise<void> {
+  // Find out now, not after the download, that the file cannot be written.
+  if (options.output !== undefined && options.output !== '-') {
+    try {
+      assertWritable(options.output, { exclusive: !options.force });
+    } catch (error) {
+      throw refusedOverwrite(error, options.output);
+    }
+  }
   const client = await prepareRequest(f);
   if (options.output === undefined) {
     const http = await client.files.retrieve(options.id).asResponse();
@@ -78,11 +86,14 @@ export async function runFilesGet(options: FilesGetOptions, f: Factory): Promise
   try {
     bytes = await saveDownload(body, options.output, { exclusive: !options.force });
   } catch (error) {
-    // The service failed mid-body (deadline, dropped connection): its own message says so.
-    if (error instanceof CliError) throw error;
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${options.output} already exists`, 'pass --force to replace it');
-    if (!(error as NodeJS.ErrnoException).syscall) throw error;
-    throw new UsageError(`cannot write ${options.output}: ${describeFsError(error)}`);
+    // A FileWriteError names the path and the cause (full disk, read-only…); the service's own
+    // failures mid-body (deadline, dropped connection) pass through with their message.
+    throw refusedOverwrite(error, options.output);
   }
   if (f.io.stderrIsTTY) f.io.err(`✓ wrote ${bytes} bytes to ${options.output}\n`);
+}
+
+function refusedOverwrite(error: unknown, path: string): unknown {
+  if (error instanceof FileWriteError && error.errno === 'EEXIST') return new UsageError(`${path} already exists`, 'pass --force to replace it');
+  return error;
 }

@@ -6,7 +6,7 @@ import { Option, type Command } from 'commander';
 import type { CommandContext } from '../../cli/context.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { Factory } from '../../core/factory.ts';
-import { describeFsError } from '../../request/input.ts';
+import { describeFsError } from '../../core/local-input.ts';
 import { prepareRequest } from '../../responses/session.ts';
 import { compactJson } from '../../render/json.ts';
 
