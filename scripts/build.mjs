@@ -4,7 +4,7 @@
 // bundle starts faster; why chunks: every `await import()` in src/ stays a separate file, so
 // `aoai --version` and `--help` never load openai, @azure/identity, conf, ora or inquirer.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -33,6 +33,9 @@ const result = await build({
     js: "import { createRequire as __aoaiCreateRequire } from 'node:module'; const require = __aoaiCreateRequire(import.meta.url);",
   },
 });
+// The bench reads the metafile to say which packages fill each chunk; it stays out of dist/.
+const metafileArg = process.argv.find((arg) => arg.startsWith('--metafile='));
+if (metafileArg) writeFileSync(metafileArg.slice('--metafile='.length), JSON.stringify(result.metafile));
 if (process.argv.includes('--analyze')) {
   const { analyzeMetafile } = await import('esbuild');
   console.log(await analyzeMetafile(result.metafile));
