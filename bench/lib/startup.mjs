@@ -38,7 +38,7 @@ async function measure(node, bin, env, runs) {
       times[name].push(await time(node, commands[name], env));
     }
   }
-  return Object.fromEntries(names.map((name) => [name, median(times[name])]));
+  return Object.fromEntries(names.map((name) => [name, { median: median(times[name]) }]));
 }
 
 /**
@@ -51,7 +51,10 @@ export async function startupTable({ nodes, bin, env, runs }) {
   const settings = [['unset', undefined]];
   if (bundle) settings.push([`set (${bundle})`, bundle]);
   const fmt = (ms) => `${ms.toFixed(1)} ms`;
-  const verdict = (ratio, budget, judged) => `${ratio.toFixed(2)}×${judged ? (ratio <= budget ? ' ✓' : ' ✗') : ''}`;
+  const verdict = (ours, bare, budget, judged) => {
+    const ratio = ours.median / bare.median;
+    return `${ratio.toFixed(2)}×${judged ? (ratio <= budget ? ' ✓' : ' ✗') : ''}`;
+  };
   const lines = [
     `NODE_EXTRA_CA_CERTS in the environment bench ran from: ${fromEnvironment ? `set (${fromEnvironment})` : 'unset'}. Budgets (judged with it unset): \`--version\` ≤ ${VERSION_BUDGET}×, \`--help\` ≤ ${HELP_BUDGET}× \`node -e 0\`. Medians of ${runs} interleaved rounds.`,
     '',
@@ -66,7 +69,7 @@ export async function startupTable({ nodes, bin, env, runs }) {
       const m = await measure(node, bin, runEnv, runs);
       const judged = value === undefined;
       lines.push(
-        `| ${label} | ${setting} | ${fmt(m.bare)} | ${fmt(m.version)} | ${verdict(m.version / m.bare, VERSION_BUDGET, judged)} | ${fmt(m.help)} | ${verdict(m.help / m.bare, HELP_BUDGET, judged)} |`,
+        `| ${label} | ${setting} | ${fmt(m.bare.median)} | ${fmt(m.version.median)} | ${verdict(m.version, m.bare, VERSION_BUDGET, judged)} | ${fmt(m.help.median)} | ${verdict(m.help, m.bare, HELP_BUDGET, judged)} |`,
       );
     }
   }
