@@ -4,7 +4,7 @@
 // `aoai __complete-ids`, the only part that runs aoai on TAB.
 import { Argument, type Command } from 'commander';
 import type { Shell } from '../cli/completion-script.ts';
-import type { CommandContext } from '../cli/program.ts';
+import type { CommandContext } from '../cli/context.ts';
 import type { Factory } from '../core/factory.ts';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const satisfies readonly Shell[];
