@@ -1,17 +1,16 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { helpTexts } from '../../src/cli/reference-docs.ts';
 import { VERSION } from '../../src/core/version.ts';
 import { helpTable, quickAnswer } from '../../src/quick-answers.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 // A dist/ with the help tables the build writes, from the same command definitions.
-const dist = mkdtempSync(join(tmpdir(), 'aoai-quick-'));
+const dist = tempDir('aoai-quick-');
 mkdirSync(join(dist, 'help'));
 const texts = { 80: helpTexts(80), 100: helpTexts(100) };
 for (const columns of [80, 100] as const) writeFileSync(join(dist, 'help', `${columns}.json`), JSON.stringify(helpTable(texts[columns])));
-afterAll(() => rmSync(dist, { recursive: true, force: true }));
 
 describe('quick answers (bin/aoai, before the CLI loads)', () => {
   it('give every command its help text, byte for byte, at 80 and 100 columns', () => {
