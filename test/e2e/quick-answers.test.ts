@@ -82,7 +82,7 @@ describe('on a terminal, help is wrapped to its width (capped at 100)', () => {
       expect(await pane.exitCode()).toBe(0);
       const screen = pane.screen();
       const output = screen.slice(0, screen.indexOf('[exit 0]'));
-      expect(trimmed(output)).toBe(trimmed(helpTexts(Math.min(width, 100))['']!));
+      expect(trimmed(output), `screen at ${width} columns:\n${screen}`).toBe(trimmed(helpTexts(Math.min(width, 100))['']!));
     } finally {
       pane.close();
     }
