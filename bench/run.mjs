@@ -18,6 +18,8 @@ const node = process.execPath;
 const quick = process.argv.includes('--quick');
 const RUNS = quick ? 5 : 15;
 const STREAM_RUNS = quick ? 2 : 5;
+// Start-ups are short and the machine's other load swings them; more rounds steady the medians.
+const STARTUP_RUNS = quick ? 9 : 31;
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 // Start-up is compared on these Node lines (`--lines=20,22,24` for all tested ones).
 const startupLines = (process.argv.find((a) => a.startsWith('--lines='))?.slice(8) ?? '20,24').split(',');
@@ -93,14 +95,16 @@ const { child: emulator, vars } = await startEmulator();
 const home = mkdtempSync(join(tmpdir(), 'aoai-bench-'));
 const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, 'c'), XDG_CACHE_HOME: join(home, 'k'), AZURE_OPENAI_ENDPOINT: vars.AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY: vars.AZURE_OPENAI_API_KEY };
 const extra = [];
-let startup = [];
-let sizes = [];
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+// Each section prints as soon as it is measured; the request rows form one table at the end.
+const print = (lines) => process.stdout.write(`${lines.join('\n')}\n`);
+print([`Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`]);
 try {
-  if (!only || only === 'size') sizes = sizeTable({ root, env, metafile });
   if (!only || only === 'startup') {
     const nodes = Object.fromEntries(startupLines.map((line) => [`Node ${line}`, join(nodeDirForLine(line), 'node')]));
-    startup = await startupTable({ nodes, bin, env, runs: RUNS });
+    print(['', '### Start-up', '', ...(await startupTable({ nodes, bin, env, runs: STARTUP_RUNS }))]);
   }
+  if (!only || only === 'size') print(['', '### Bundle size', '', ...sizeTable({ root, env, metafile })]);
   if (!only || only === 'request') {
     const sdk = await sample('SDK script', node, [join(root, 'bench/lib/sdk-create.mjs'), 'hi'], { env });
     const ours = await sample('aoai create', bin, ['create', '-m', 'gpt-4.1', 'hi'], { env });
@@ -150,13 +154,9 @@ try {
   rmSync(join(metafilePath, '..'), { recursive: true, force: true });
 }
 
-const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const caCerts = process.env.NODE_EXTRA_CA_CERTS ? `set (${process.env.NODE_EXTRA_CA_CERTS})` : 'unset';
 process.stdout.write(
   [
-    `Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
-    ...(startup.length ? ['', '### Start-up', '', ...startup] : []),
-    ...(sizes.length ? ['', '### Bundle size', '', ...sizes] : []),
     ...(rows.length
       ? [
           '',
