@@ -3,7 +3,7 @@
 // texts it prints (dist/help/) so `aoai --version` and `--help` answer without loading the CLI.
 // Why a bundle: the dependencies' own files cost more to resolve and load than to parse, so one
 // bundle starts faster; why chunks: every `await import()` in src/ stays a separate file, so a
-// command loads openai, @azure/identity, conf, ora or inquirer only when it uses them.
+// command loads openai, @azure/identity, ora or inquirer only when it uses them.
 import { build } from 'esbuild';
 import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

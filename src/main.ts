@@ -3,4 +3,4 @@
 import { runCli } from './cli/run.ts';
 import { exitProcess, processArgv } from './io/io.ts';
 
-exitProcess(await runCli(processArgv()));
+await exitProcess(await runCli(processArgv()));
