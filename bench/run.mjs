@@ -1,12 +1,16 @@
 #!/usr/bin/env node
-// npm run bench: start-up, one request and streaming, each aoai figure beside its baseline
-// measured in the same run, as a Markdown table (medians of several runs, with min–max).
+// npm run bench: start-up on Node 20 and 24 (with NODE_EXTRA_CA_CERTS unset and set), the bundle
+// size against its budget, one request and streaming, each aoai figure beside its baseline
+// measured in the same run, as Markdown tables (medians of several runs).
 // Never part of `npm test`: timings on a shared 2-core machine are not pass/fail material.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeDirForLine } from '../scripts/node-line.mjs';
+import { sizeTable } from './lib/size.mjs';
+import { startupTable } from './lib/startup.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'aoai');
@@ -14,7 +18,16 @@ const node = process.execPath;
 const quick = process.argv.includes('--quick');
 const RUNS = quick ? 5 : 15;
 const STREAM_RUNS = quick ? 2 : 5;
+// Start-ups are short and the machine's other load swings them; more rounds steady the medians.
+const STARTUP_RUNS = quick ? 9 : 31;
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+// Start-up is compared on these Node lines (`--lines=20,22,24` for all tested ones).
+const startupLines = (process.argv.find((a) => a.startsWith('--lines='))?.slice(8) ?? '20,24').split(',');
+
+// Build first, keeping esbuild's metafile (outside dist/) for the size table.
+const metafilePath = join(mkdtempSync(join(tmpdir(), 'aoai-meta-')), 'metafile.json');
+execFileSync(node, [join(root, 'scripts/build.mjs'), `--metafile=${metafilePath}`], { stdio: 'inherit' });
+const metafile = JSON.parse(readFileSync(metafilePath, 'utf8'));
 
 function run(command, args, { env = process.env, rssFile } = {}) {
   return new Promise((resolve, reject) => {
@@ -82,12 +95,16 @@ const { child: emulator, vars } = await startEmulator();
 const home = mkdtempSync(join(tmpdir(), 'aoai-bench-'));
 const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, 'c'), XDG_CACHE_HOME: join(home, 'k'), AZURE_OPENAI_ENDPOINT: vars.AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY: vars.AZURE_OPENAI_API_KEY };
 const extra = [];
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+// Each section prints as soon as it is measured; the request rows form one table at the end.
+const print = (lines) => process.stdout.write(`${lines.join('\n')}\n`);
+print([`Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`]);
 try {
   if (!only || only === 'startup') {
-    const bare = await sample('node -e 0', node, ['-e', '0'], { env });
-    compare('`aoai --version`', await sample('aoai --version', bin, ['--version'], { env }), bare, 1.3);
-    compare('`aoai --help`', await sample('aoai --help', bin, ['--help'], { env }), bare, 1.8);
+    const nodes = Object.fromEntries(startupLines.map((line) => [`Node ${line}`, join(nodeDirForLine(line), 'node')]));
+    print(['', '### Start-up', '', ...(await startupTable({ nodes, bin, env, runs: STARTUP_RUNS }))]);
   }
+  if (!only || only === 'size') print(['', '### Bundle size', '', ...sizeTable({ root, env, metafile })]);
   if (!only || only === 'request') {
     const sdk = await sample('SDK script', node, [join(root, 'bench/lib/sdk-create.mjs'), 'hi'], { env });
     const ours = await sample('aoai create', bin, ['create', '-m', 'gpt-4.1', 'hi'], { env });
@@ -140,18 +157,25 @@ try {
 } finally {
   emulator.kill('SIGTERM');
   rmSync(home, { recursive: true, force: true });
+  rmSync(join(metafilePath, '..'), { recursive: true, force: true });
 }
 
-const cpu = cpus()[0]?.model ?? 'unknown CPU';
+const caCerts = process.env.NODE_EXTRA_CA_CERTS ? `set (${process.env.NODE_EXTRA_CA_CERTS})` : 'unset';
 process.stdout.write(
   [
-    `Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; median of ${RUNS} runs (streams: ${STREAM_RUNS}), min–max in brackets.`,
-    '',
-    '| measure | aoai | baseline | ratio | budget |',
-    '|---|---|---|---|---|',
-    ...rows,
-    '',
-    ...extra,
+    ...(rows.length
+      ? [
+          '',
+          '### Requests and streaming',
+          '',
+          `Node ${process.version}, NODE_EXTRA_CA_CERTS ${caCerts} for aoai and baseline alike; median of ${RUNS} runs (streams: ${STREAM_RUNS}), min–max in brackets.`,
+          '',
+          '| measure | aoai | baseline | ratio | budget |',
+          '|---|---|---|---|---|',
+          ...rows,
+        ]
+      : []),
+    ...(extra.length ? ['', ...extra] : []),
     '',
   ].join('\n'),
 );

@@ -1,27 +1,14 @@
 #!/usr/bin/env node
 // Regenerates docs/commands/*.md from the command definitions (src/cli/reference-docs.ts).
 // `--check` exits 1 if the committed pages differ (the test suite runs the same comparison).
-import { build } from 'esbuild';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { loadReferenceDocs } from './lib/reference-docs.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(root, 'docs', 'commands');
-// Inside the repo so the bundle's external imports (commander, openai…) resolve from node_modules.
-mkdirSync(join(root, 'node_modules', '.cache'), { recursive: true });
-const temp = mkdtempSync(join(root, 'node_modules', '.cache', 'aoai-docs-'));
-await build({
-  entryPoints: [join(root, 'src/cli/reference-docs.ts')],
-  outfile: join(temp, 'reference-docs.mjs'),
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  packages: 'external',
-  logLevel: 'warning',
-});
-const { renderCommandDocs } = await import(pathToFileURL(join(temp, 'reference-docs.mjs')).href);
-rmSync(temp, { recursive: true, force: true });
+const { renderCommandDocs } = await loadReferenceDocs();
 const pages = renderCommandDocs();
 
 if (process.argv.includes('--check')) {

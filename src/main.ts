@@ -1,12 +1,6 @@
-// Entry point. `aoai --version` answers before anything else loads: scripts call it to probe.
-import { VERSION } from './core/version.ts';
+// Entry point of the CLI bundle (dist/main.js). `--version` and `--help` rarely get here: bin/aoai
+// answers them from dist/quick.cjs first (src/quick-answers.ts); the CLI prints the same text.
+import { runCli } from './cli/run.ts';
 import { exitProcess, processArgv } from './io/io.ts';
 
-const argv = processArgv();
-if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-  const { writeLine } = await import('./io/raw.ts');
-  writeLine(VERSION);
-} else {
-  const { runCli } = await import('./cli/run.ts');
-  await exitProcess(await runCli(argv));
-}
+await exitProcess(await runCli(processArgv()));

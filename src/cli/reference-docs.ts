@@ -1,5 +1,6 @@
 // docs/commands/*.md are generated from the command definitions themselves (npm run docs), and a
-// test fails when the committed pages differ from what the definitions produce.
+// test fails when the committed pages differ from what the definitions produce. The build uses the
+// same definitions to write the help texts bin/aoai prints without loading the CLI (helpTexts).
 import type { Command } from 'commander';
 import { PassThrough } from 'node:stream';
 import type { IO } from '../io/io.ts';
@@ -8,7 +9,7 @@ import { buildProgram } from './program.ts';
 const HELP_WIDTH = 100;
 
 /** An IO that collects help text instead of printing it, with a fixed width for stable output. */
-function captureIO(): { io: IO; take(): string } {
+function captureIO(columns = HELP_WIDTH): { io: IO; take(): string } {
   let buffer = '';
   const io = {
     stdin: new PassThrough(),
@@ -20,7 +21,7 @@ function captureIO(): { io: IO; take(): string } {
     colorStdout: false,
     colorStderr: false,
     env: {},
-    columns: HELP_WIDTH,
+    columns,
     out(text: string | Uint8Array) {
       buffer += typeof text === 'string' ? text : Buffer.from(text).toString('utf8');
     },
@@ -76,4 +77,21 @@ export function renderCommandDocs(): Map<string, string> {
   index.push('', '## Global options', '', '```text', helpOf(program, take), '```', '');
   pages.set('README.md', index.join('\n'));
   return pages;
+}
+
+/**
+ * Every command's `--help` output, byte for byte as the CLI prints it on a terminal of `columns`
+ * columns, keyed by the command path after `aoai` ('' for aoai itself, 'files upload'…). Hidden
+ * commands are included: the table must answer exactly what the CLI would.
+ */
+export function helpTexts(columns: number): Record<string, string> {
+  const { io, take } = captureIO(columns);
+  const texts: Record<string, string> = {};
+  const visit = (command: Command) => {
+    command.outputHelp();
+    texts[commandPath(command).slice(1).join(' ')] = take();
+    for (const sub of command.commands) visit(sub);
+  };
+  visit(buildProgram(io));
+  return texts;
 }
