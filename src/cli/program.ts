@@ -104,6 +104,7 @@ function addGlobalOptions(program: Command): void {
     .option('--timeout <seconds>', 'time limit per request attempt (default 600)')
     .option('--max-retries <n>', 'retries on 429, 5xx and dropped connections (default 2)')
     .option('-H, --header <header>', "extra request header 'Name: value' (repeatable)", collect)
+    .option('--proxy <url>', 'HTTP(S) proxy for every request (default: $HTTPS_PROXY, $HTTP_PROXY; NO_PROXY applies)')
     .option('--insecure', 'allow credentials over plain http:// to a non-loopback host')
     .option('--debug', 'log each request and response line to stderr (secrets redacted)')
     .option('--no-color', 'no colour (also: NO_COLOR=1)');

@@ -30,6 +30,8 @@ export function fromSdkError(error: unknown): CliError | undefined {
       hint: 'raise --timeout (seconds per attempt) or --max-retries, or check the network',
     });
   }
+  // Our own transport's errors (a proxy that refused) already say what went wrong.
+  if (error instanceof APIConnectionError && error.cause instanceof CliError) return error.cause;
   if (error instanceof APIConnectionError) {
     const cause = describeCause(error.cause);
     return new ApiError(`cannot reach ${endpoint}${cause ? `: ${cause}` : ''}${attemptsNote()}`, {

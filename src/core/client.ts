@@ -14,7 +14,9 @@ export interface ClientDeps {
   io: IO;
   tokenProvider: TokenProvider | undefined;
   /** Extra headers for this client (e.g. the image-generation deployment). */
-  extraHeaders?: Record<string, string>;
+  extraHeaders?: Record<string, string> | undefined;
+  /** fetch through the configured proxy (core/proxy-fetch.ts); global fetch when direct. */
+  transport?: typeof fetch | undefined;
 }
 
 export type Client = OpenAI;
@@ -143,6 +145,7 @@ export function lastRequestAttempts(): number {
  */
 function instrumentedFetch(settings: Settings, deps: ClientDeps): typeof fetch {
   const { io, tokenProvider } = deps;
+  const fetch = deps.transport ?? globalThis.fetch;
   const debug = settings.debug;
   const notify = (line: string) => {
     if (io.stderrIsTTY || debug) writeAboveSpinners(io, `${debug ? '* ' : ''}${line}\n`);

@@ -5,8 +5,10 @@ import type { Client } from './client.ts';
 import type { TokenProvider } from './auth/entra.ts';
 import { ConfigStore, DEFAULT_PROFILE } from './config-store.ts';
 import { UsageError } from './errors.ts';
+import { runKeyCommand } from './key-command.ts';
 import { cacheDir, configFile, stateDir } from './paths.ts';
 import { resolveSettings, type GlobalFlags, type Settings } from './settings.ts';
+import { resolveProxyRoutes, type ProxyRoutes } from './proxy.ts';
 
 export interface Factory {
   readonly io: IO;
@@ -15,6 +17,10 @@ export interface Factory {
   configStore(): ConfigStore;
   settings(): Promise<Settings>;
   tokenProvider(): Promise<TokenProvider | undefined>;
+  /** The proxies in use (undefined: direct), from the `proxy` setting or HTTPS_PROXY and friends. */
+  proxyRoutes(): Promise<ProxyRoutes | undefined>;
+  /** fetch for every request aoai makes: through the proxy when one is configured. */
+  transport(): Promise<typeof fetch>;
   /** The client; extra headers give a separate client (e.g. image generation's deployment header). */
   client(extraHeaders?: Record<string, string>): Promise<Client>;
   debug(line: string): void;
@@ -28,6 +34,8 @@ export function createFactory(io: IO, flags: GlobalFlags): Factory {
   let store: ConfigStore | undefined;
   let settings: Promise<Settings> | undefined;
   let provider: Promise<TokenProvider | undefined> | undefined;
+  let routes: Promise<ProxyRoutes | undefined> | undefined;
+  let transport: Promise<typeof fetch> | undefined;
   const clients = new Map<string, Promise<Client>>();
 
   const factory: Factory = {
@@ -48,6 +56,7 @@ export function createFactory(io: IO, flags: GlobalFlags): Factory {
           profileName,
           profile: factory.configStore().profile(profileName),
           stdinKey,
+          runKeyCommand: (command) => runKeyCommand(command, env),
         });
       })();
       return settings;
@@ -62,10 +71,27 @@ export function createFactory(io: IO, flags: GlobalFlags): Factory {
           tenantId: s.auth.tenantId,
           env,
           cacheDir: paths.cache,
+          scope: s.tokenScope.value,
+          authorityHost: s.authorityHost.value,
+          proxy: s.proxy ? (await factory.proxyRoutes())?.https?.url : undefined,
           debug: s.debug ? (line) => io.err(`* ${line}\n`) : undefined,
         });
       })();
       return provider;
+    },
+    proxyRoutes() {
+      routes ??= factory.settings().then((s) => resolveProxyRoutes(s.proxy, env));
+      return routes;
+    },
+    transport() {
+      transport ??= (async () => {
+        const proxies = await factory.proxyRoutes();
+        if (!proxies) return fetch;
+        const s = await factory.settings();
+        const { createProxiedFetch } = await import('./proxy-fetch.ts');
+        return createProxiedFetch(proxies, s.debug ? (line) => io.err(`* ${line}\n`) : undefined);
+      })();
+      return transport;
     },
     client(extraHeaders) {
       const key = JSON.stringify(extraHeaders ?? {});
@@ -74,8 +100,9 @@ export function createFactory(io: IO, flags: GlobalFlags): Factory {
         client = (async () => {
           const s = await factory.settings();
           const tokenProvider = await factory.tokenProvider();
+          const transport = await factory.transport();
           const { createClient } = await import('./client.ts');
-          return createClient(s, { io, tokenProvider, extraHeaders });
+          return createClient(s, { io, tokenProvider, extraHeaders, transport });
         })();
         clients.set(key, client);
       }
