@@ -17,7 +17,7 @@ export function expandEnvReferences(value: string, env: NodeJS.ProcessEnv, what:
     if (name === undefined) throw new UsageError(`${what}: invalid variable reference '${match}'`, 'write ${NAME} or $NAME, or \\$ for a literal dollar sign');
     const fromEnv = env[name];
     if (fromEnv === undefined || fromEnv === '') {
-      throw new UsageError(`${what}: environment variable ${name} is not set`, `export ${name}=… first, or write \\$${name} for a literal dollar sign`);
+      throw new UsageError(`${what}: environment variable ${name} is not set`, `set ${name} in the environment, or write \\$${name} for a literal dollar sign`);
     }
     if (/[\r\n\0]/.test(fromEnv)) throw new UsageError(`${what}: environment variable ${name} contains a line break or NUL`);
     registerSecret(fromEnv);
