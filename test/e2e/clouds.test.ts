@@ -69,3 +69,19 @@ describe('identity changes invalidate cached tokens', () => {
     box.cleanup();
   });
 });
+
+describe('Entra failures are one clear line', () => {
+  it('the developer chain names each credential and its reason; --debug shows the full text', async () => {
+    const az = fakeAz({ fail: 'login' });
+    const box = sandbox({ AZURE_OPENAI_ENDPOINT: ctx.emulator.url, AZURE_TOKEN_CREDENTIALS: 'dev', PATH: `${az.dir}:/usr/bin:/bin` });
+    const result = await runAoai(['create', '-m', 'gpt-4.1', 'hi'], { env: box.env });
+    expect(result.code).toBe(3);
+    const lines = result.stderr.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^aoai: could not sign in with Microsoft Entra ID \(DefaultAzureCredential \(AZURE_TOKEN_CREDENTIALS=dev\)\): tried .*Azure CLI: not logged in \(run 'az login'\)/);
+    expect(lines[0]).not.toMatch(/\.\.\.|https:\/\/aka\.ms/);
+    const debug = await runAoai(['create', '-m', 'gpt-4.1', '--debug', 'hi'], { env: box.env });
+    expect(debug.stderr).toMatch(/\* entra: sign-in failed; full text: ChainedTokenCredential authentication failed\./);
+    box.cleanup();
+  });
+});

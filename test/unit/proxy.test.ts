@@ -70,3 +70,22 @@ describe('clouds', () => {
     expect(cloudForEndpoint('http://127.0.0.1:8080').name).toBe('AzureCloud');
   });
 });
+
+describe('Entra sign-in failures', () => {
+  it('the default chain is one line: each credential tried and the reason that matters', async () => {
+    const { describeSignInFailure } = await import('../../src/core/auth/sign-in-errors.ts');
+    const unavailable = (message: string) => Object.assign(new Error(message), { name: 'CredentialUnavailableError' });
+    const aggregate = Object.assign(new Error('ChainedTokenCredential authentication failed.\n…'), {
+      errors: [
+        unavailable('EnvironmentCredential is unavailable. No underlying credential could be used. To troubleshoot, visit https://aka.ms/x.'),
+        unavailable('ManagedIdentityCredential: Authentication failed. Message Attempted to use the IMDS endpoint, but it is not available.'),
+        unavailable("Please run 'az login' from a command prompt to authenticate before using this credential."),
+        unavailable('Error: Unable to execute PowerShell. Ensure that it is installed in your system.'),
+        unavailable("Azure Developer CLI couldn't be found. To mitigate this issue, see https://aka.ms/y"),
+      ],
+    });
+    expect(describeSignInFailure(aggregate, 'default').reason).toBe(
+      "tried environment: AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET are not set; managed identity: not available on this machine; Azure CLI: not logged in (run 'az login'); Azure PowerShell: not installed; Azure Developer CLI: not installed",
+    );
+  });
+});
