@@ -4,7 +4,7 @@ import OpenAI from 'openai';
 import { VERSION as SDK_VERSION } from 'openai/version';
 import type { IO } from '../io/io.ts';
 import { writeAboveSpinners } from '../io/spinner.ts';
-import { ConfigError, UsageError } from './errors.ts';
+import { ConfigError } from './errors.ts';
 import { isSecretHeader, registerSecret } from './redact.ts';
 import { baseUrlFor, describeSource, type Settings } from './settings.ts';
 import type { TokenProvider } from './auth/entra.ts';
@@ -31,21 +31,9 @@ export function requireEndpoint(settings: Settings): string {
   return settings.endpoint.value;
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-export function isLoopback(url: URL): boolean {
-  return LOOPBACK_HOSTS.has(url.hostname) || url.hostname.endsWith('.localhost');
-}
-
 export function createClient(settings: Settings, deps: ClientDeps): Client {
   const endpoint = requireEndpoint(settings);
-  const url = new URL(endpoint);
-  if (url.protocol === 'http:' && !isLoopback(url) && !settings.insecure) {
-    throw new UsageError(
-      `refusing to send credentials over plain http:// to ${url.host}`,
-      'use https://, or pass --insecure if this is a trusted proxy',
-    );
-  }
+  // Plain http:// is checked on the resolved address before the client is built (core/address-trust.ts).
   policy = { maxRetries: settings.maxRetries, timeoutMs: settings.timeoutMs };
   const { baseURL, query } = baseUrlFor(endpoint, settings.apiVersion.value);
   const headers: Record<string, string | null> = {

@@ -17,6 +17,8 @@ export interface Factory {
   configStore(): ConfigStore;
   settings(): Promise<Settings>;
   tokenProvider(): Promise<TokenProvider | undefined>;
+  /** An Entra token provider for another scope (Resource Manager), whatever the auth mode. */
+  entraTokenProvider(scope: string): Promise<TokenProvider>;
   /** The proxies in use (undefined: direct), from the `proxy` setting or HTTPS_PROXY and friends. */
   proxyRoutes(): Promise<ProxyRoutes | undefined>;
   /** fetch for every request aoai makes: through the proxy when one is configured. */
@@ -65,19 +67,23 @@ export function createFactory(io: IO, flags: GlobalFlags): Factory {
       provider ??= (async () => {
         const s = await factory.settings();
         if (s.auth.mode !== 'entra') return undefined;
-        const { createEntraTokenProvider } = await import('./auth/entra.ts');
-        return createEntraTokenProvider({
-          credential: s.auth.credential,
-          tenantId: s.auth.tenantId,
-          env,
-          cacheDir: paths.cache,
-          scope: s.tokenScope.value,
-          authorityHost: s.authorityHost.value,
-          proxy: s.proxy ? (await factory.proxyRoutes())?.https?.url : undefined,
-          debug: s.debug ? (line) => io.err(`* ${line}\n`) : undefined,
-        });
+        return factory.entraTokenProvider(s.tokenScope.value);
       })();
       return provider;
+    },
+    async entraTokenProvider(scope) {
+      const s = await factory.settings();
+      const { createEntraTokenProvider } = await import('./auth/entra.ts');
+      return createEntraTokenProvider({
+        credential: s.entra.credential,
+        tenantId: s.entra.tenantId,
+        env,
+        cacheDir: paths.cache,
+        scope,
+        authorityHost: s.authorityHost.value,
+        proxy: s.proxy ? (await factory.proxyRoutes())?.https?.url : undefined,
+        debug: s.debug ? (line) => io.err(`* ${line}\n`) : undefined,
+      });
     },
     proxyRoutes() {
       routes ??= factory.settings().then((s) => resolveProxyRoutes(s.proxy, env));
@@ -99,6 +105,10 @@ export function createFactory(io: IO, flags: GlobalFlags): Factory {
       if (!client) {
         client = (async () => {
           const s = await factory.settings();
+          if (s.endpoint) {
+            const { requireTrustedTransport } = await import('./address-trust.ts');
+            await requireTrustedTransport(new URL(s.endpoint.value), s.insecure);
+          }
           const tokenProvider = await factory.tokenProvider();
           const transport = await factory.transport();
           const { createClient } = await import('./client.ts');

@@ -98,6 +98,8 @@ export interface Settings {
   armEndpoint: Valued<string>;
   subscription: Valued<string> | undefined;
   resourceGroup: Valued<string> | undefined;
+  /** The Entra credential to use wherever a token is needed (ARM always needs one). */
+  entra: { credential: CredentialKind; tenantId: string | undefined };
 }
 
 export interface ResolveInput {
@@ -165,6 +167,19 @@ export function resolveSettings({ flags, env, profileName, profile, stdinKey, ru
     apiKey = { value: runKeyCommand(keyCommand), source: { kind: 'command', setting: keyCommand.source } };
   }
 
+  // The Entra credential is resolved in key mode too: Resource Manager (aoai deployments) takes no key.
+  const credentialRaw = pick<string>([
+    [flags.credential, flag('--credential')],
+    [env.AOAI_CREDENTIAL, envSource('AOAI_CREDENTIAL')],
+    [profile.credential, fromProfile('credential')],
+  ]);
+  const credential = credentialRaw ? validated(credentialRaw, (v) => oneOf<CredentialKind>('credential', v, CREDENTIAL_KINDS)) : 'default';
+  const tenantId = pick<string>([
+    [flags.tenant, flag('--tenant')],
+    [env.AZURE_TENANT_ID, envSource('AZURE_TENANT_ID')],
+    [profile.tenant, fromProfile('tenant')],
+  ])?.value;
+
   let auth: Settings['auth'];
   if (authMode === 'key' || (authMode === 'auto' && apiKey)) {
     if (!apiKey) {
@@ -175,19 +190,6 @@ export function resolveSettings({ flags, env, profileName, profile, stdinKey, ru
     }
     auth = { mode: 'key', apiKey };
   } else {
-    const credentialRaw = pick<string>([
-      [flags.credential, flag('--credential')],
-      [env.AOAI_CREDENTIAL, envSource('AOAI_CREDENTIAL')],
-      [profile.credential, fromProfile('credential')],
-    ]);
-    const credential = credentialRaw
-      ? validated(credentialRaw, (v) => oneOf<CredentialKind>('credential', v, CREDENTIAL_KINDS))
-      : 'default';
-    const tenantId = pick<string>([
-      [flags.tenant, flag('--tenant')],
-      [env.AZURE_TENANT_ID, envSource('AZURE_TENANT_ID')],
-      [profile.tenant, fromProfile('tenant')],
-    ])?.value;
     auth = { mode: 'entra', credential, tenantId, requested: authRaw.source };
   }
 
@@ -263,6 +265,7 @@ export function resolveSettings({ flags, env, profileName, profile, stdinKey, ru
       [profile.subscription, fromProfile('subscription')],
     ]),
     resourceGroup: pick<string>([[profile['resource-group'], fromProfile('resource-group')]]),
+    entra: { credential, tenantId },
   };
 }
 

@@ -74,7 +74,7 @@ const ROWS: Array<[string, BadInput]> = [
   ['config set token-scope invalid', { args: ['config', 'set', 'token-scope', 'nope'], error: /invalid token-scope 'nope'/ }],
   ['config set arm-endpoint invalid', { args: ['config', 'set', 'arm-endpoint', 'nope'], error: /invalid arm-endpoint 'nope'/ }],
   ['api-key-command that fails', { args: ['create', ...m, 'hi'], env: { AZURE_OPENAI_API_KEY: undefined, AOAI_API_KEY_COMMAND: 'exit 7' }, code: 3, error: /^aoai: api-key-command exited with status 7$/ }],
-  ['plain http to a remote host without --insecure', { args: ['create', ...m, '--endpoint', 'http://example.com', 'hi'], error: /refusing to send credentials over plain http:\/\/ to example\.com/ }],
+  ['plain http to a remote host without --insecure', { args: ['create', ...m, '--endpoint', 'http://192.0.2.1', 'hi'], error: /refusing to send credentials over plain http:\/\/ to 192\.0\.2\.1$/ }],
   ['--endpoint and --resource together', { args: ['create', ...m, '--endpoint', 'https://a.openai.azure.com', '--resource', 'b', 'hi'], error: /--endpoint and --resource name the same thing/ }],
   ['--resource not a resource name', { args: ['create', ...m, '--resource', 'bad name!', 'hi'], error: /resource/ }],
   ['--api-version not a version', { args: ['create', ...m, '--api-version', 'yesterday', 'hi'], error: /api-version/ }],

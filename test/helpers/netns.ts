@@ -32,6 +32,8 @@ export interface NetnsSpec {
   baseEnv: Record<string, string>;
   emulator?: { key: string; host?: string; port?: number };
   proxy?: { mode?: 'forward' | 'refuse' | 'auth'; credentials?: string };
+  /** /etc/hosts inside the namespace (bind-mounted in a private mount namespace too). */
+  hosts?: string;
   runs: NetnsStep[];
 }
 
@@ -46,7 +48,13 @@ export function runInNetns(spec: NetnsSpec): { results: NetnsResult[]; substitut
   const file = join(dir, 'spec.json');
   writeFileSync(file, JSON.stringify({ ...spec, bin: BIN }));
   const runner = join(REPO_ROOT, 'test', 'helpers', 'netns-runner.mjs');
-  const child = spawnSync('unshare', ['-n', 'sh', '-c', `ip link set lo up && exec "${process.execPath}" "${runner}" "${file}"`], {
+  let hostsMount = '';
+  if (spec.hosts !== undefined) {
+    writeFileSync(join(dir, 'hosts'), spec.hosts);
+    hostsMount = `mount --bind "${join(dir, 'hosts')}" /etc/hosts && `;
+  }
+  const namespaces = spec.hosts !== undefined ? ['-n', '-m'] : ['-n'];
+  const child = spawnSync('unshare', [...namespaces, 'sh', '-c', `${hostsMount}ip link set lo up && exec "${process.execPath}" "${runner}" "${file}"`], {
     cwd: REPO_ROOT,
     env: spec.baseEnv,
     encoding: 'utf8',
