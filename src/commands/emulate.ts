@@ -1,7 +1,7 @@
 // aoai emulate: a local Azure OpenAI Responses API on loopback, for trying aoai (and your own
 // scripts) offline. Prints the endpoint and key as shell assignments on stdout.
 import type { Command } from 'commander';
-import type { CommandContext } from '../cli/program.ts';
+import type { CommandContext } from '../cli/context.ts';
 import { collect, intInRange } from '../cli/parse.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Factory } from '../core/factory.ts';

@@ -6,6 +6,7 @@ import type { TokenProvider } from './auth/entra.ts';
 import { ConfigStore, DEFAULT_PROFILE } from './config-store.ts';
 import { UsageError } from './errors.ts';
 import { runKeyCommand } from './key-command.ts';
+import { newRequestRecord, type RequestRecord } from './request-record.ts';
 import { cacheDir, configFile, stateDir } from './paths.ts';
 import { resolveSettings, type GlobalFlags, type Settings } from './settings.ts';
 import { resolveProxyRoutes, type ProxyRoutes } from './proxy.ts';
@@ -26,6 +27,8 @@ export interface Factory {
   /** The client; extra headers give a separate client (e.g. image generation's deployment header). */
   client(extraHeaders?: Record<string, string>): Promise<Client>;
   debug(line: string): void;
+  /** This command's requests, as its error line names them (endpoint, credential, attempts). */
+  readonly requests: RequestRecord;
   readonly paths: { config: string; cache: string; state: string };
 }
 
@@ -45,6 +48,7 @@ export function createFactory(io: IO, flags: GlobalFlags): Factory {
     flags,
     profileName,
     paths,
+    requests: newRequestRecord(),
     configStore() {
       store ??= new ConfigStore(paths.config);
       return store;
@@ -112,7 +116,7 @@ export function createFactory(io: IO, flags: GlobalFlags): Factory {
           const tokenProvider = await factory.tokenProvider();
           const transport = await factory.transport();
           const { createClient } = await import('./client.ts');
-          return createClient(s, { io, tokenProvider, extraHeaders, transport });
+          return createClient(s, { io, tokenProvider, extraHeaders, record: factory.requests, transport });
         })();
         clients.set(key, client);
       }
