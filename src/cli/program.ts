@@ -21,6 +21,9 @@ import { registerFiles } from '../commands/files/index.ts';
 import { registerMcp } from '../commands/mcp/index.ts';
 import { registerImage } from '../commands/image.ts';
 import { registerCompletion } from '../commands/completion.ts';
+import { registerModels } from '../commands/models.ts';
+import { registerDeployments } from '../commands/deployments.ts';
+import { registerAuth } from '../commands/auth/index.ts';
 
 /**
  * `factoryBuilt` hears of the factory the running command builds, so that an error thrown out of
@@ -72,6 +75,9 @@ Exit codes: 0 ok, 1 API error, 2 usage, 3 auth/config, 4 response not completed,
   registerItems(program, ctx);
   registerFiles(program, ctx);
   registerMcp(program, ctx);
+  registerModels(program, ctx);
+  registerDeployments(program, ctx);
+  registerAuth(program, ctx);
   registerConfig(program, ctx);
   registerEmulate(program, ctx);
   registerCompletion(program, ctx);

@@ -65,7 +65,7 @@ function fromApiError(error: APIError, record: RequestRecord): CliError {
     return new AuthError(line, hint);
   }
   let hint: string | undefined;
-  if (status === 404 && code === 'DeploymentNotFound') hint = 'check the deployment name given to -m/--model';
+  if (status === 404 && code === 'DeploymentNotFound') hint = 'check the deployment name given to -m/--model; list the deployments: aoai deployments';
   else if (status === 404 && /Resource not found/i.test(message)) hint = 'check the endpoint and --api-version';
   else if (status !== undefined && (status === 408 || status === 409 || status === 429 || status >= 500)) hint = retryHint(status, error.headers, record);
   if (received && /text\/html/.test(received)) hint = 'an HTML page usually comes from a proxy or gateway in front of the service; check the endpoint';

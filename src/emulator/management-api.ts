@@ -68,11 +68,11 @@ export function createManagementApi(policy: AuthPolicy, deploymentNames: Readonl
     );
   }
 
-  function page<T>(url: URL, items: T[]): { value: T[]; nextLink?: string } {
+  function page<T>(url: URL, origin: string, items: T[]): { value: T[]; nextLink?: string } {
     const skip = Number(url.searchParams.get('$skipToken') ?? 0) || 0;
     const value = items.slice(skip, skip + pageSize);
     if (skip + pageSize >= items.length) return { value };
-    const next = new URL(url.href);
+    const next = new URL(`${url.pathname}${url.search}`, origin);
     next.searchParams.set('$skipToken', String(skip + pageSize));
     return { value, nextLink: next.href };
   }
@@ -108,16 +108,16 @@ export function createManagementApi(policy: AuthPolicy, deploymentNames: Readonl
     checkVersion(url);
     requireEntra(req);
     if (path === '/subscriptions') {
-      sendJson(res, 200, page(url, [{ id: `/subscriptions/${EMULATOR_SUBSCRIPTION}`, subscriptionId: EMULATOR_SUBSCRIPTION, displayName: 'Emulator subscription', state: 'Enabled' }]));
+      sendJson(res, 200, page(url, origin, [{ id: `/subscriptions/${EMULATOR_SUBSCRIPTION}`, subscriptionId: EMULATOR_SUBSCRIPTION, displayName: 'Emulator subscription', state: 'Enabled' }]));
       return;
     }
     if (path === `/subscriptions/${EMULATOR_SUBSCRIPTION}/providers/Microsoft.CognitiveServices/accounts`) {
-      sendJson(res, 200, page(url, [account(origin)]));
+      sendJson(res, 200, page(url, origin, [account(origin)]));
       return;
     }
     if (path.toLowerCase() === `${accountId}/deployments`.toLowerCase()) {
       if (forbidden) throw denied('Microsoft.CognitiveServices/accounts/deployments/read', accountId);
-      sendJson(res, 200, page(url, deployments.map(deploymentBody)));
+      sendJson(res, 200, page(url, origin, deployments.map(deploymentBody)));
       return;
     }
     if (/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.CognitiveServices\/accounts\/[^/]+\/deployments$/i.test(path)) {
