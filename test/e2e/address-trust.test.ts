@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { CANARY_API_KEY } from '../helpers/canaries.ts';
 import { runAoai, sandbox } from '../helpers/cli.ts';
 import { startTestEmulator } from '../helpers/emulator.ts';
-import { netnsAvailable, runInNetns } from '../helpers/netns.ts';
+import { runInNetns } from '../helpers/netns.ts';
 
-describe('trust by resolved address', () => {
+describe('trust by resolved address', { timeout: 120_000 }, () => {
   it('the emulator on --host 127.0.0.2 works end to end over plain http', async () => {
     const emulator = await startTestEmulator({ host: '127.0.0.2' });
     const box = sandbox({ AZURE_OPENAI_ENDPOINT: emulator.url, AZURE_OPENAI_API_KEY: CANARY_API_KEY });
@@ -20,7 +20,7 @@ describe('trust by resolved address', () => {
     }
   });
 
-  it.skipIf(!netnsAvailable)('http://evil.localhost resolving elsewhere is refused; a name resolving to 127.0.0.2 is trusted (private network and mount namespace)', () => {
+  it('http://evil.localhost resolving elsewhere is refused; a name resolving to 127.0.0.2 is trusted (private network and mount namespace)', () => {
     const box = sandbox({ AZURE_OPENAI_API_KEY: CANARY_API_KEY });
     try {
       const { results } = runInNetns({

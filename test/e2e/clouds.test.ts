@@ -8,15 +8,16 @@ import { CANARY_ENTRA_TOKEN } from '../helpers/canaries.ts';
 import { runAoai, sandbox } from '../helpers/cli.ts';
 import { useEmulator } from '../helpers/emulator.ts';
 import { fakeAz } from '../helpers/fake-az.ts';
-import { netnsAvailable, runInNetns } from '../helpers/netns.ts';
+import { runInNetns } from '../helpers/netns.ts';
 
+// Several sign-ins per test, one after another: longer timeouts than the default 30 s below.
 const ctx = useEmulator();
 
 function resourcesAskedFor(argv: string[][]): string[] {
   return argv.map((args) => args[args.indexOf('--resource') + 1] ?? '');
 }
 
-describe.skipIf(!netnsAvailable)('the token scope follows the endpoint (private network namespace)', () => {
+describe('the token scope follows the endpoint (private network namespace)', { timeout: 120_000 }, () => {
   it('public, US Government and China endpoints each get their own scope and cache entry; token-scope overrides', () => {
     const az = fakeAz({ token: CANARY_ENTRA_TOKEN });
     const box = sandbox({ PATH: `${az.dir}:${process.env.PATH}` });
@@ -44,7 +45,7 @@ describe.skipIf(!netnsAvailable)('the token scope follows the endpoint (private 
   });
 });
 
-describe('identity changes invalidate cached tokens', () => {
+describe('identity changes invalidate cached tokens', { timeout: 120_000 }, () => {
   function azureProfile(dir: string, user: string) {
     mkdirSync(dir, { recursive: true });
     const profile = { subscriptions: [{ id: 'sub-1', tenantId: 'tenant-1', isDefault: true, user: { name: user, type: 'user' } }] };
@@ -70,7 +71,7 @@ describe('identity changes invalidate cached tokens', () => {
   });
 });
 
-describe('Entra failures are one clear line', () => {
+describe('Entra failures are one clear line', { timeout: 120_000 }, () => {
   it('the developer chain names each credential and its reason; --debug shows the full text', async () => {
     const az = fakeAz({ fail: 'login' });
     const box = sandbox({ AZURE_OPENAI_ENDPOINT: ctx.emulator.url, AZURE_TOKEN_CREDENTIALS: 'dev', PATH: `${az.dir}:/usr/bin:/bin` });

@@ -37,7 +37,7 @@ describe('aoai models', () => {
   });
 });
 
-describe('aoai deployments (Azure Resource Manager on the emulator)', () => {
+describe('aoai deployments (Azure Resource Manager on the emulator)', { timeout: 120_000 }, () => {
   it('finds the resource from the endpoint and lists every page of deployments with model, version, SKU and capacity', async () => {
     const { az, box } = entraBox({ AZURE_OPENAI_API_KEY: CANARY_API_KEY });
     await armControl({ pageSize: 2 });
@@ -105,7 +105,7 @@ describe('aoai deployments (Azure Resource Manager on the emulator)', () => {
   });
 });
 
-describe('aoai auth status', () => {
+describe('aoai auth status', { timeout: 120_000 }, () => {
   it('API key: endpoint, version, auth and their sources; a live check; exit 0', async () => {
     const result = await runAoai(['auth', 'status'], { env: ctx.env });
     expect(result.code).toBe(0);

@@ -48,7 +48,7 @@ describe('$VAR in header values', () => {
 describe('gateway headers in a profile', () => {
   it('config set header.NAME is sent with every request; a secret-looking value is masked and never printed', async () => {
     const box = sandbox({ AZURE_OPENAI_ENDPOINT: ctx.emulator.url, AZURE_OPENAI_API_KEY: CANARY_API_KEY });
-    const onArgv = await runAoai(['config', 'set', 'header.Ocp-Apim-Subscription-Key', APIM_KEY], { env: box.env });
+    const onArgv = await runAoai(['config', 'set', 'header.Ocp-Apim-Subscription-Key', 'typed-on-argv-0123456789'], { env: box.env });
     expect(onArgv.code).toBe(2);
     expect(onArgv.stderr).toMatch(/refusing to take header\.ocp-apim-subscription-key on the command line/);
     expect((await runAoai(['config', 'set', 'header.Ocp-Apim-Subscription-Key'], { env: box.env, input: APIM_KEY })).code).toBe(0);

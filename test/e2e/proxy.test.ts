@@ -2,14 +2,16 @@
 // HTTPS_PROXY / HTTP_PROXY or the `proxy` setting; NO_PROXY bypasses it; a proxy that refuses is
 // one line naming it. Everything runs in a private network namespace (loopback only), with a
 // recording proxy that never connects onward to a non-loopback host.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CANARY_API_KEY } from '../helpers/canaries.ts';
 import { sandbox } from '../helpers/cli.ts';
-import { netnsAvailable, runInNetns, type NetnsStep } from '../helpers/netns.ts';
+import { tempDir } from '../helpers/temp.ts';
+import { runInNetns, type NetnsStep } from '../helpers/netns.ts';
 
+// Each test runs several aoai processes in turn inside a fresh namespace: on a loaded two-core
+// machine that can take longer than the default 30 s, hence the longer timeouts below.
 const PROXY_PASSWORD = 'pr0xy-CANARY-pass-7d1e';
 
 function scenario(runs: NetnsStep[], options: { proxy?: { mode?: 'forward' | 'refuse' | 'auth'; credentials?: string } } = {}) {
@@ -21,9 +23,9 @@ function scenario(runs: NetnsStep[], options: { proxy?: { mode?: 'forward' | 're
   }
 }
 
-describe.skipIf(!netnsAvailable)('proxies (private network namespace)', () => {
+describe('proxies (private network namespace)', { timeout: 120_000 }, () => {
   it('HTTP_PROXY carries every kind of request: create, stream, get, upload', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aoai-proxy-'));
+    const dir = tempDir('aoai-proxy-');
     const upload = join(dir, 'notes.jsonl');
     writeFileSync(upload, '{"a":1}\n');
     const env = { HTTP_PROXY: '{{PROXY}}' };
@@ -101,5 +103,31 @@ describe.skipIf(!netnsAvailable)('proxies (private network namespace)', () => {
     expect(signedIn).toMatchObject({ code: 0, stdout: 'Echo: signed in\n' });
     const targets = signedIn!.proxyLog.map((e) => `${e.method} ${new URL(e.target).pathname}`);
     expect(targets).toEqual(['GET /msi/token', 'POST /openai/v1/responses']);
+  });
+});
+
+describe('no proxy configured: proxy support is never loaded', { timeout: 120_000 }, () => {
+  it('a request runs with the proxy chunk (undici) removed from the bundle; with a proxy set it is needed', async () => {
+    const { cpSync, readdirSync, rmSync } = await import('node:fs');
+    const { spawnSync } = await import('node:child_process');
+    const { REPO_ROOT } = await import('../helpers/cli.ts');
+    const { startTestEmulator } = await import('../helpers/emulator.ts');
+    const copy = tempDir('aoai-no-proxy-');
+    for (const part of ['bin', 'dist', 'package.json']) cpSync(join(REPO_ROOT, part), join(copy, part), { recursive: true });
+    const chunks = readdirSync(join(copy, 'dist', 'chunks')).filter((name) => name.startsWith('proxy-fetch-'));
+    expect(chunks).toHaveLength(1);
+    rmSync(join(copy, 'dist', 'chunks', chunks[0]!));
+    const emulator = await startTestEmulator();
+    const box = sandbox({ AZURE_OPENAI_ENDPOINT: emulator.url, AZURE_OPENAI_API_KEY: CANARY_API_KEY });
+    try {
+      const direct = spawnSync(process.execPath, [join(copy, 'bin', 'aoai'), 'create', '-m', 'gpt-4.1', 'hi'], { env: box.env, encoding: 'utf8' });
+      expect({ code: direct.status, stdout: direct.stdout, stderr: direct.stderr }).toEqual({ code: 0, stdout: 'Echo: hi\n', stderr: '' });
+      const proxied = spawnSync('unshare', ['--net', '--', process.execPath, join(copy, 'bin', 'aoai'), 'create', '-m', 'gpt-4.1', 'hi'], { env: { ...box.env, HTTP_PROXY: 'http://127.0.0.1:9' }, encoding: 'utf8' });
+      expect(proxied.status).not.toBe(0);
+      expect(proxied.stderr).toMatch(/proxy-fetch/);
+    } finally {
+      await emulator.close();
+      box.cleanup();
+    }
   });
 });

@@ -2,11 +2,12 @@
 // emulator and a recording forward proxy started inside it: for tests of proxies, name resolution
 // and non-loopback hostnames, which must never reach the network.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, REPO_ROOT } from './cli.ts';
 import { recordCapture } from './captures.ts';
+import { tempDir } from './temp.ts';
+import { requiredTool } from './tools.ts';
 
 export interface NetnsStep {
   args: string[];
@@ -37,14 +38,10 @@ export interface NetnsSpec {
   runs: NetnsStep[];
 }
 
-/** True when this machine can make a private network namespace (root, unshare and ip present). */
-export const netnsAvailable = (() => {
-  const probe = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up'], { stdio: 'ignore' });
-  return probe.status === 0;
-})();
-
 export function runInNetns(spec: NetnsSpec): { results: NetnsResult[]; substitutions: Record<string, string> } {
-  const dir = mkdtempSync(join(tmpdir(), 'aoai-netns-'));
+  requiredTool('unshare');
+  requiredTool('ip');
+  const dir = tempDir('aoai-netns-');
   const file = join(dir, 'spec.json');
   writeFileSync(file, JSON.stringify({ ...spec, bin: BIN }));
   const runner = join(REPO_ROOT, 'test', 'helpers', 'netns-runner.mjs');
