@@ -5,15 +5,16 @@
 import ProxyAgent from 'undici/lib/dispatcher/proxy-agent.js';
 import Agent from 'undici/lib/dispatcher/agent.js';
 import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
-import dispatcherApi from 'undici/lib/api/index.js';
+import connect from 'undici/lib/api/api-connect.js';
 import { ApiError, oneLine } from './errors.ts';
 import { displayProxy, proxyFor, type Proxy, type ProxyRoutes } from './proxy.ts';
 import { describeSource } from './settings.ts';
 
 export type FetchFunction = typeof fetch;
 
-// undici's index adds request/connect/… to every dispatcher; ProxyAgent's CONNECT needs them.
-Object.assign(Dispatcher.prototype, dispatcherApi);
+// undici's index adds request/connect/… to every dispatcher; ProxyAgent's tunnel needs connect
+// (the rest would bring in undici's own fetch and body parsers, which aoai never uses).
+Object.assign(Dispatcher.prototype, { connect });
 
 export function createProxiedFetch(routes: ProxyRoutes, debug?: (line: string) => void): FetchFunction {
   const agents = new Map<string, InstanceType<typeof ProxyAgent>>();

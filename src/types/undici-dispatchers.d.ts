@@ -14,7 +14,7 @@ declare module 'undici/lib/dispatcher/dispatcher.js' {
   const DispatcherClass: { prototype: object };
   export default DispatcherClass;
 }
-declare module 'undici/lib/api/index.js' {
-  const api: Record<string, unknown>;
-  export default api;
+declare module 'undici/lib/api/api-connect.js' {
+  const connect: (...args: unknown[]) => unknown;
+  export default connect;
 }

@@ -109,7 +109,17 @@ describe('proxies (private network namespace)', { timeout: 120_000 }, () => {
 describe('no proxy configured: proxy support is never loaded', { timeout: 120_000 }, () => {
   it('a request runs with the proxy chunk (undici) removed from the bundle; with a proxy set it is needed', async () => {
     const { cpSync, readdirSync, rmSync } = await import('node:fs');
-    const { spawnSync } = await import('node:child_process');
+    const { spawn } = await import('node:child_process');
+    // Asynchronous: the emulator answering the child runs in this process.
+    const run = (command: string, args: string[], env: Record<string, string>) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
     const { REPO_ROOT } = await import('../helpers/cli.ts');
     const { startTestEmulator } = await import('../helpers/emulator.ts');
     const copy = tempDir('aoai-no-proxy-');
@@ -120,10 +130,10 @@ describe('no proxy configured: proxy support is never loaded', { timeout: 120_00
     const emulator = await startTestEmulator();
     const box = sandbox({ AZURE_OPENAI_ENDPOINT: emulator.url, AZURE_OPENAI_API_KEY: CANARY_API_KEY });
     try {
-      const direct = spawnSync(process.execPath, [join(copy, 'bin', 'aoai'), 'create', '-m', 'gpt-4.1', 'hi'], { env: box.env, encoding: 'utf8' });
-      expect({ code: direct.status, stdout: direct.stdout, stderr: direct.stderr }).toEqual({ code: 0, stdout: 'Echo: hi\n', stderr: '' });
-      const proxied = spawnSync('unshare', ['--net', '--', process.execPath, join(copy, 'bin', 'aoai'), 'create', '-m', 'gpt-4.1', 'hi'], { env: { ...box.env, HTTP_PROXY: 'http://127.0.0.1:9' }, encoding: 'utf8' });
-      expect(proxied.status).not.toBe(0);
+      const direct = await run(process.execPath, [join(copy, 'bin', 'aoai'), 'create', '-m', 'gpt-4.1', 'hi'], box.env);
+      expect(direct).toEqual({ code: 0, stdout: 'Echo: hi\n', stderr: '' });
+      const proxied = await run('unshare', ['--net', '--', process.execPath, join(copy, 'bin', 'aoai'), 'create', '-m', 'gpt-4.1', 'hi'], { ...box.env, HTTP_PROXY: 'http://127.0.0.1:9' });
+      expect(proxied.code).not.toBe(0);
       expect(proxied.stderr).toMatch(/proxy-fetch/);
     } finally {
       await emulator.close();
