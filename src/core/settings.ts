@@ -1,5 +1,6 @@
 // Settings resolve here and nowhere else, with one precedence:
 // flags > environment > named profile in the config file > defaults.
+import { configSetCommand, notInherited } from '../cli/follow-up.ts';
 import {
   AUTH_MODES,
   CREDENTIAL_KINDS,
@@ -7,6 +8,7 @@ import {
   type CredentialKind,
   normalizeEndpoint,
   oneOf,
+  parseLimitMb,
   parseNonNegativeInt,
   parsePositiveNumber,
   validateApiVersion,
@@ -19,6 +21,7 @@ import {
 import { cloudForEndpoint, type Cloud } from './cloud.ts';
 import { expandEnvReferences } from './env-expand.ts';
 import { ConfigError, UsageError } from './errors.ts';
+import { LIMIT_SETTINGS, MB, type LimitKind } from './http-limits.ts';
 import type { ProfileValues } from './config-store.ts';
 
 /** Global flags every command accepts (declared once in cli/program.ts). */
@@ -100,6 +103,8 @@ export interface Settings {
   resourceGroup: Valued<string> | undefined;
   /** The Entra credential to use wherever a token is needed (ARM always needs one). */
   entra: { credential: CredentialKind; tenantId: string | undefined };
+  /** Size caps on what aoai reads from the service (docs/security.md, Network limits). */
+  limits: { maxResponseBytes: number; maxErrorBytes: number; maxEventLineBytes: number };
 }
 
 export interface ResolveInput {
@@ -185,9 +190,10 @@ export function resolveSettings({ flags, env, profileName, profile, stdinKey, ru
     if (!apiKey) {
       throw new ConfigError(
         `--auth key needs an API key, and none is set`,
-        'set AZURE_OPENAI_API_KEY, pipe it with --api-key-stdin, or store it: aoai config set api-key',
+        `set AZURE_OPENAI_API_KEY, pipe it with --api-key-stdin, or store it: ${configSetCommand(profileName, 'api-key')}${notInherited(profileName)}`,
       );
     }
+    assertHeaderValue(apiKey.value, `the API key (from ${describeSource(apiKey.source)})`, apiKey.source.kind === 'flag' || apiKey.source.kind === 'stdin');
     auth = { mode: 'key', apiKey };
   } else {
     auth = { mode: 'entra', credential, tenantId, requested: authRaw.source };
@@ -242,6 +248,14 @@ export function resolveSettings({ flags, env, profileName, profile, stdinKey, ru
     [profile.proxy, fromProfile('proxy')],
   ]);
   const proxy = proxyRaw && { value: validated(proxyRaw, validateProxySetting), source: proxyRaw.source };
+  const limitBytes = (kind: LimitKind): number => {
+    const setting = LIMIT_SETTINGS[kind];
+    const raw = pick<string>([
+      [env[setting.env], envSource(setting.env)],
+      [profile[setting.key], fromProfile(setting.key)],
+    ]);
+    return Math.round((raw ? validated(raw, (v) => parseLimitMb(setting.key, v)) : setting.defaultMb) * MB);
+  };
 
   return {
     profile: profileName,
@@ -266,6 +280,7 @@ export function resolveSettings({ flags, env, profileName, profile, stdinKey, ru
     ]),
     resourceGroup: pick<string>([[profile['resource-group'], fromProfile('resource-group')]]),
     entra: { credential, tenantId },
+    limits: { maxResponseBytes: limitBytes('response'), maxErrorBytes: limitBytes('error'), maxEventLineBytes: limitBytes('event') },
   };
 }
 
@@ -308,9 +323,29 @@ export function parseHeaders(values: string[], env: NodeJS.ProcessEnv = {}): Rec
     if (!name || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
       throw new UsageError(`invalid header '${raw.split(':')[0]}': expected 'Name: value'`);
     }
-    headers[name.toLowerCase()] = expandEnvReferences(raw.slice(colon + 1).trim(), env, `-H ${name}`);
+    // The value as typed is checked (a control character is a usage error), then $VAR expanded.
+    const typed = raw.slice(colon + 1).trim();
+    assertHeaderValue(typed, `header '${name}'`, true);
+    headers[name.toLowerCase()] = expandEnvReferences(typed, env, `-H ${name}`);
   }
   return headers;
+}
+
+/**
+ * A header value must be bytes a request can carry: a control character (a stray newline from
+ * `$(cat key.txt)`, a CR from a Windows file) or a character beyond U+00FF would make fetch
+ * throw on every attempt, which looks like a network error retried three times. The value is
+ * never echoed: it may be a secret.
+ */
+export function assertHeaderValue(value: string, what: string, isUsage: boolean): void {
+  // eslint-disable-next-line no-control-regex -- looking for exactly these characters
+  const bad = /[\u0000-\u0008\u000a-\u001f\u007f]|[^\u0000-\u00ff]/.exec(value);
+  if (!bad) return;
+  const code = bad[0].codePointAt(0)!;
+  const character = code < 0x100 ? `control character 0x${code.toString(16).padStart(2, '0')}` : `character U+${code.toString(16).toUpperCase().padStart(4, '0')}, which a header cannot carry,`;
+  const message = `${what} contains a ${character} at position ${bad.index + 1}`;
+  const hint = 'remove it (a trailing newline from a file is a common cause)';
+  throw isUsage ? new UsageError(message, hint) : new ConfigError(message, hint);
 }
 
 /** True for a dated or preview version that uses the legacy /openai/responses?api-version= path. */

@@ -18,7 +18,7 @@ export function registerConfigGet(config: Command, ctx: CommandContext): void {
 
 export async function runConfigGet(options: { key: string }, f: Factory): Promise<void> {
   const { key, spec } = requireConfigKey(options.key);
-  const value = (f.configStore().profile(f.profileName) as Record<string, string | undefined>)[key];
+  const value = (f.configStore().storedProfile(f.profileName) as Record<string, string | undefined>)[key];
   if (value === undefined) throw new CliError(`${key} is not set in profile '${f.profileName}'`, ExitCode.ApiError);
   f.io.out(`${spec.secret ? maskSecret(value) : value}\n`);
 }
