@@ -112,6 +112,34 @@ try {
     const curl = await sample('curl', 'curl', ['-sS', '-X', 'POST', `${vars.AZURE_OPENAI_ENDPOINT}/openai/v1/responses`, '-H', `api-key: ${vars.AZURE_OPENAI_API_KEY}`, '-H', 'content-type: application/json', '-d', '{"model":"gpt-4.1","input":"hi"}'], { env });
     compare('`aoai create "hi"` vs curl', ours, curl);
   }
+  if (!only || only === 'proxy') {
+    // The same request through a recording forward proxy on loopback (absolute-form http); the
+    // direct run loads no proxy code at all (test/e2e/proxy.test.ts removes the chunk to prove it).
+    const { startForwardProxy } = await import('../test/helpers/forward-proxy.mjs');
+    const proxy = await startForwardProxy();
+    try {
+      // Alternating runs, so load from elsewhere on the machine falls on both sides alike.
+      const args = ['create', '-m', 'gpt-4.1', 'hi'];
+      const proxyEnv = { ...env, HTTP_PROXY: proxy.url };
+      await run(bin, args, { env });
+      await run(bin, args, { env: proxyEnv });
+      const times = { direct: [], proxied: [] };
+      for (let i = 0; i < RUNS; i++) {
+        times.direct.push((await run(bin, args, { env })).ms);
+        times.proxied.push((await run(bin, args, { env: proxyEnv })).ms);
+      }
+      const summary = (label, list) => {
+        const sorted = [...list].sort((a, b) => a - b);
+        return { label, median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted.at(-1) };
+      };
+      const direct = summary('same request direct', times.direct);
+      const proxied = summary('through proxy', times.proxied);
+      compare('`aoai create "hi"` through a loopback proxy', proxied, direct, 1.1);
+      extra.push(`- Proxy saw ${proxy.log.length} requests (warm-up included).`);
+    } finally {
+      await proxy.close();
+    }
+  }
   if (!only || only === 'entra') {
     // Entra through the emulator's managed-identity endpoint; the warm-up run fills the token cache,
     // so the measured runs are what every later invocation pays.

@@ -21,6 +21,9 @@ import { registerFiles } from '../commands/files/index.ts';
 import { registerMcp } from '../commands/mcp/index.ts';
 import { registerImage } from '../commands/image.ts';
 import { registerCompletion } from '../commands/completion.ts';
+import { registerModels } from '../commands/models.ts';
+import { registerDeployments } from '../commands/deployments.ts';
+import { registerAuth } from '../commands/auth/index.ts';
 
 /**
  * `factoryBuilt` hears of the factory the running command builds, so that an error thrown out of
@@ -72,6 +75,9 @@ Exit codes: 0 ok, 1 API error, 2 usage, 3 auth/config, 4 response not completed,
   registerItems(program, ctx);
   registerFiles(program, ctx);
   registerMcp(program, ctx);
+  registerModels(program, ctx);
+  registerDeployments(program, ctx);
+  registerAuth(program, ctx);
   registerConfig(program, ctx);
   registerEmulate(program, ctx);
   registerCompletion(program, ctx);
@@ -105,6 +111,7 @@ function addGlobalOptions(program: Command): void {
     .option('--timeout <seconds>', 'time limit per request attempt (default 600)')
     .option('--max-retries <n>', 'retries on 429, 5xx and dropped connections (default 2)')
     .option('-H, --header <header>', "extra request header 'Name: value' (repeatable)", collect)
+    .option('--proxy <url>', 'HTTP(S) proxy for every request (default: $HTTPS_PROXY, $HTTP_PROXY; NO_PROXY applies)')
     .option('--insecure', 'allow credentials over plain http:// to a non-loopback host')
     .option('--debug', 'log each request and response line to stderr (secrets redacted)')
     .option('--no-color', 'no colour (also: NO_COLOR=1)');

@@ -26,7 +26,7 @@ export function addToolOptions(command: Command): Command {
     .option('--mcp <label=url>', 'add a remote MCP server (repeatable)', collect)
     .addOption(new Option('--mcp-approval <mode>', "ask before MCP tool calls: never or always (default: the service's)").choices(MCP_APPROVALS))
     .option('--mcp-allowed-tools <label=tools>', 'only these tools of server LABEL: LABEL=tool1,tool2 (repeatable)', collect)
-    .option('--mcp-header <label:name=value>', "header for server LABEL; a value of $VAR is read from the environment; never printed (repeatable)", collect)
+    .option('--mcp-header <label:name=value>', "header for server LABEL; $VAR/${VAR} in the value are read from the environment; never printed (repeatable)", collect)
     .option('--code-interpreter', 'let the model run Python in a sandboxed container')
     .option('--container-file <id>', 'with --code-interpreter: make an uploaded file available in the container (repeatable)', collect)
     .option('--schema <file>', 'structured output: a JSON Schema file; stdout is then exactly one JSON document')

@@ -19,6 +19,8 @@ export function fromSdkError(error: unknown, record: RequestRecord): CliError | 
       hint: 'raise --timeout (seconds per attempt) or --max-retries, or check the network',
     });
   }
+  // Our own transport's errors (a proxy that refused) already say what went wrong.
+  if (error instanceof APIConnectionError && error.cause instanceof CliError) return error.cause;
   if (error instanceof APIConnectionError) {
     const cause = describeCause(error.cause);
     return new ApiError(`cannot reach ${endpoint}${cause ? `: ${cause}` : ''}${attemptsNote(record)}`, {
@@ -62,7 +64,7 @@ function fromApiError(error: APIError, record: RequestRecord): CliError {
     return new AuthError(line, hint);
   }
   let hint: string | undefined;
-  if (status === 404 && code === 'DeploymentNotFound') hint = 'check the deployment name given to -m/--model';
+  if (status === 404 && code === 'DeploymentNotFound') hint = 'check the deployment name given to -m/--model; list the deployments: aoai deployments';
   else if (status === 404 && /Resource not found/i.test(message)) hint = 'check the endpoint and --api-version';
   else if (status !== undefined && (status === 408 || status === 409 || status === 429 || status >= 500)) hint = retryHint(status, error.headers, record);
   const note = errorBodyNote(error.headers);

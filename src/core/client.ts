@@ -6,7 +6,7 @@ import { neutralise } from '../render/terminal-text.ts';
 import { VERSION as SDK_VERSION } from 'openai/version';
 import type { IO } from '../io/io.ts';
 import { writeAboveSpinners } from '../io/spinner.ts';
-import { ConfigError, UsageError } from './errors.ts';
+import { ConfigError } from './errors.ts';
 import { boundedFetch } from './http-limits.ts';
 import { isSecretHeader, registerSecret } from './redact.ts';
 import type { RequestRecord } from './request-record.ts';
@@ -18,9 +18,11 @@ export interface ClientDeps {
   io: IO;
   tokenProvider: TokenProvider | undefined;
   /** Extra headers for this client (e.g. the image-generation deployment). */
-  extraHeaders?: Record<string, string>;
+  extraHeaders?: Record<string, string> | undefined;
   /** Where this client records its retry policy and attempts, for the error line (the factory's). */
   record: RequestRecord;
+  /** fetch through the configured proxy (core/proxy-fetch.ts); global fetch when direct. */
+  transport?: typeof fetch | undefined;
 }
 
 export type Client = OpenAI;
@@ -35,21 +37,9 @@ export function requireEndpoint(settings: Settings): string {
   return settings.endpoint.value;
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-export function isLoopback(url: URL): boolean {
-  return LOOPBACK_HOSTS.has(url.hostname) || url.hostname.endsWith('.localhost');
-}
-
 export function createClient(settings: Settings, deps: ClientDeps): Client {
   const endpoint = requireEndpoint(settings);
-  const url = new URL(endpoint);
-  if (url.protocol === 'http:' && !isLoopback(url) && !settings.insecure) {
-    throw new UsageError(
-      `refusing to send credentials over plain http:// to ${url.host}`,
-      'use https://, or pass --insecure if this is a trusted proxy',
-    );
-  }
+  // Plain http:// is checked on the resolved address before the client is built (core/address-trust.ts).
   deps.record.maxRetries = settings.maxRetries;
   deps.record.timeoutMs = settings.timeoutMs;
   const { baseURL, query } = baseUrlFor(endpoint, settings.apiVersion.value);
@@ -137,6 +127,7 @@ function backoffMs(retry: number): number {
  */
 function instrumentedFetch(settings: Settings, deps: ClientDeps): typeof fetch {
   const { io, tokenProvider, record } = deps;
+  const fetch = deps.transport ?? globalThis.fetch;
   const debug = settings.debug;
   const notify = (line: string) => {
     if (io.stderrIsTTY || debug) writeAboveSpinners(io, `${debug ? '* ' : ''}${neutralise(line)}\n`);

@@ -63,6 +63,32 @@ export const CONFIG_KEYS = {
     description: 'Retries for rate limits, 5xx and dropped connections',
     validate: (v: string) => String(parseNonNegativeInt('max-retries', v)),
   },
+  proxy: {
+    description: 'HTTP(S) proxy for every request, e.g. http://proxy:3128 (overrides HTTPS_PROXY)',
+    env: 'AOAI_PROXY',
+    validate: (v: string) => validateProxySetting(v),
+  },
+  'api-key-command': {
+    description: 'Command whose output is the API key (a keychain, pass, az keyvault …)',
+    env: 'AOAI_API_KEY_COMMAND',
+  },
+  'token-scope': {
+    description: 'Entra token scope (default: follows the endpoint\'s cloud)',
+    env: 'AOAI_TOKEN_SCOPE',
+    validate: (v: string) => validateTokenScope(v),
+  },
+  'arm-endpoint': {
+    description: 'Azure Resource Manager endpoint (default: follows the cloud)',
+    env: 'AOAI_ARM_ENDPOINT',
+    validate: (v: string) => normalizeHttpsUrl('arm-endpoint', v),
+  },
+  subscription: {
+    description: 'Subscription id of the resource (aoai deployments; found by lookup if unset)',
+    env: 'AZURE_SUBSCRIPTION_ID',
+  },
+  'resource-group': {
+    description: 'Resource group of the resource (aoai deployments; found by lookup if unset)',
+  },
   'max-response-mb': {
     description: `Largest response body aoai reads, in MB (default ${LIMIT_SETTINGS.response.defaultMb})`,
     env: LIMIT_SETTINGS.response.env,
@@ -85,6 +111,75 @@ export const CONFIG_KEY_NAMES = Object.keys(CONFIG_KEYS) as ConfigKey[];
 
 export function isConfigKey(name: string): name is ConfigKey {
   return Object.hasOwn(CONFIG_KEYS, name);
+}
+
+/** Gateway headers stored in a profile: `header.NAME` (e.g. header.Ocp-Apim-Subscription-Key). */
+export const HEADER_KEY_PREFIX = 'header.';
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+export function headerKeyName(key: string): string | undefined {
+  if (!key.toLowerCase().startsWith(HEADER_KEY_PREFIX)) return undefined;
+  const name = key.slice(HEADER_KEY_PREFIX.length);
+  if (!HEADER_NAME.test(name)) throw new UsageError(`invalid header name in '${key}': expected header.NAME with a valid HTTP header name`);
+  return name.toLowerCase();
+}
+
+/** The spec of a settable key: a fixed key, or `header.NAME` (secret when the name looks secret). */
+export function configKeySpec(key: string, isSecretHeader: (name: string) => boolean): ConfigKeySpec | undefined {
+  if (isConfigKey(key)) return CONFIG_KEYS[key];
+  const header = headerKeyName(key);
+  if (header === undefined) return undefined;
+  return {
+    description: `gateway header ${header}`,
+    secret: isSecretHeader(header),
+    validate: (v: string) => {
+      // eslint-disable-next-line no-control-regex -- control characters are what this refuses
+      if (/[\x00-\x08\x0a-\x1f\x7f]/.test(v)) throw new UsageError(`${key}: the value contains a control character`);
+      return v;
+    },
+  };
+}
+
+export function validateProxySetting(value: string): string {
+  parseProxyText(value);
+  return value.trim();
+}
+
+/**
+ * `http://host:port`, `https://…`, or a bare `host:port` (taken as http, as curl does). Error
+ * messages never repeat credentials given in the URL.
+ */
+export function parseProxyText(value: string): URL {
+  const text = value.trim();
+  const shown = text.replace(/\/\/[^/@]*@/, '//***@');
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`);
+  } catch {
+    throw new UsageError(`invalid proxy '${shown}': expected a URL such as http://proxy.example.com:3128`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`invalid proxy '${shown}': expected an http:// or https:// proxy`);
+  if (!url.hostname) throw new UsageError(`invalid proxy '${shown}': no host`);
+  return url;
+}
+
+export function validateTokenScope(value: string): string {
+  const text = value.trim();
+  if (!/^(https?:\/\/|api:\/\/)\S+$/.test(text) && !/^[0-9a-f-]{36}\/\.default$/i.test(text)) {
+    throw new UsageError(`invalid token-scope '${text}': expected a scope such as https://cognitiveservices.azure.com/.default`);
+  }
+  return text;
+}
+
+export function normalizeHttpsUrl(what: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new UsageError(`invalid ${what} '${value}': expected a URL such as https://management.azure.com`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`invalid ${what} '${value}': expected an https:// URL`);
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
 export function oneOf<T extends string>(what: string, value: string, allowed: readonly T[]): T {

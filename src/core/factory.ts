@@ -6,10 +6,12 @@ import type { TokenProvider } from './auth/entra.ts';
 import { ConfigStore, DEFAULT_PROFILE } from './config-store.ts';
 import { INPUT_LIMITS, readStreamText } from './local-input.ts';
 import { UsageError } from './errors.ts';
+import { runKeyCommand } from './key-command.ts';
 import { newRequestRecord, type RequestRecord } from './request-record.ts';
 import { neutralise } from '../render/terminal-text.ts';
 import { cacheDir, configFile, stateDir } from './paths.ts';
 import { resolveSettings, type GlobalFlags, type Settings } from './settings.ts';
+import { resolveProxyRoutes, type ProxyRoutes } from './proxy.ts';
 
 export interface Factory {
   readonly io: IO;
@@ -18,6 +20,12 @@ export interface Factory {
   configStore(): ConfigStore;
   settings(): Promise<Settings>;
   tokenProvider(): Promise<TokenProvider | undefined>;
+  /** An Entra token provider for another scope (Resource Manager), whatever the auth mode. */
+  entraTokenProvider(scope: string): Promise<TokenProvider>;
+  /** The proxies in use (undefined: direct), from the `proxy` setting or HTTPS_PROXY and friends. */
+  proxyRoutes(): Promise<ProxyRoutes | undefined>;
+  /** fetch for every request aoai makes: through the proxy when one is configured. */
+  transport(): Promise<typeof fetch>;
   /** The client; extra headers give a separate client (e.g. image generation's deployment header). */
   client(extraHeaders?: Record<string, string>): Promise<Client>;
   debug(line: string): void;
@@ -33,6 +41,8 @@ export function createFactory(io: IO, flags: GlobalFlags): Factory {
   let store: ConfigStore | undefined;
   let settings: Promise<Settings> | undefined;
   let provider: Promise<TokenProvider | undefined> | undefined;
+  let routes: Promise<ProxyRoutes | undefined> | undefined;
+  let transport: Promise<typeof fetch> | undefined;
   const clients = new Map<string, Promise<Client>>();
 
   const factory: Factory = {
@@ -54,6 +64,7 @@ export function createFactory(io: IO, flags: GlobalFlags): Factory {
           profileName,
           profile: factory.configStore().profile(profileName),
           stdinKey,
+          runKeyCommand: (command) => runKeyCommand(command, env),
         });
       })();
       return settings;
@@ -62,16 +73,37 @@ export function createFactory(io: IO, flags: GlobalFlags): Factory {
       provider ??= (async () => {
         const s = await factory.settings();
         if (s.auth.mode !== 'entra') return undefined;
-        const { createEntraTokenProvider } = await import('./auth/entra.ts');
-        return createEntraTokenProvider({
-          credential: s.auth.credential,
-          tenantId: s.auth.tenantId,
-          env,
-          cacheDir: paths.cache,
-          debug: s.debug ? (line) => io.err(`* ${neutralise(line)}\n`) : undefined,
-        });
+        return factory.entraTokenProvider(s.tokenScope.value);
       })();
       return provider;
+    },
+    async entraTokenProvider(scope) {
+      const s = await factory.settings();
+      const { createEntraTokenProvider } = await import('./auth/entra.ts');
+      return createEntraTokenProvider({
+        credential: s.entra.credential,
+        tenantId: s.entra.tenantId,
+        env,
+        cacheDir: paths.cache,
+        scope,
+        authorityHost: s.authorityHost.value,
+        proxy: s.proxy ? (await factory.proxyRoutes())?.https?.url : undefined,
+        debug: s.debug ? (line) => io.err(`* ${neutralise(line)}\n`) : undefined,
+      });
+    },
+    proxyRoutes() {
+      routes ??= factory.settings().then((s) => resolveProxyRoutes(s.proxy, env));
+      return routes;
+    },
+    transport() {
+      transport ??= (async () => {
+        const proxies = await factory.proxyRoutes();
+        if (!proxies) return fetch;
+        const s = await factory.settings();
+        const { createProxiedFetch } = await import('./proxy-fetch.ts');
+        return createProxiedFetch(proxies, s.debug ? (line) => io.err(`* ${neutralise(line)}\n`) : undefined);
+      })();
+      return transport;
     },
     client(extraHeaders) {
       const key = JSON.stringify(extraHeaders ?? {});
@@ -79,9 +111,14 @@ export function createFactory(io: IO, flags: GlobalFlags): Factory {
       if (!client) {
         client = (async () => {
           const s = await factory.settings();
+          if (s.endpoint) {
+            const { requireTrustedTransport } = await import('./address-trust.ts');
+            await requireTrustedTransport(new URL(s.endpoint.value), s.insecure);
+          }
           const tokenProvider = await factory.tokenProvider();
+          const transport = await factory.transport();
           const { createClient } = await import('./client.ts');
-          return createClient(s, { io, tokenProvider, extraHeaders, record: factory.requests });
+          return createClient(s, { io, tokenProvider, extraHeaders, record: factory.requests, transport });
         })();
         clients.set(key, client);
       }

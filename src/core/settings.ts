@@ -13,7 +13,13 @@ import {
   parsePositiveNumber,
   validateApiVersion,
   validateResourceName,
+  validateProxySetting,
+  validateTokenScope,
+  normalizeHttpsUrl,
+  HEADER_KEY_PREFIX,
 } from './config-keys.ts';
+import { cloudForEndpoint, type Cloud } from './cloud.ts';
+import { expandEnvReferences } from './env-expand.ts';
 import { ConfigError, UsageError } from './errors.ts';
 import { LIMIT_SETTINGS, MB, type LimitKind } from './http-limits.ts';
 import type { ProfileValues } from './config-store.ts';
@@ -32,12 +38,19 @@ export interface GlobalFlags {
   debug?: boolean;
   apiKeyStdin?: boolean;
   header?: string[];
+  proxy?: string;
   insecure?: boolean;
   color?: boolean;
 }
 
 /** Where a value came from, so messages can say exactly what to change. */
-export type Source = { kind: 'flag'; name: string } | { kind: 'env'; name: string } | { kind: 'profile'; profile: string; key: string } | { kind: 'default' } | { kind: 'stdin' };
+export type Source =
+  | { kind: 'flag'; name: string }
+  | { kind: 'env'; name: string }
+  | { kind: 'profile'; profile: string; key: string }
+  | { kind: 'default'; why?: string }
+  | { kind: 'stdin' }
+  | { kind: 'command'; setting: Source };
 
 export function describeSource(source: Source): string {
   switch (source.kind) {
@@ -49,8 +62,10 @@ export function describeSource(source: Source): string {
       return `profile '${source.profile}' (${source.key})`;
     case 'stdin':
       return 'standard input (--api-key-stdin)';
+    case 'command':
+      return `the output of api-key-command (from ${describeSource(source.setting)})`;
     case 'default':
-      return 'the default';
+      return source.why ? `the default (${source.why})` : 'the default';
   }
 }
 
@@ -59,7 +74,6 @@ export interface Valued<T> {
   source: Source;
 }
 
-export const ENTRA_SCOPE = 'https://cognitiveservices.azure.com/.default';
 export const DEFAULT_TIMEOUT_SECONDS = 600;
 export const DEFAULT_MAX_RETRIES = 2;
 
@@ -75,7 +89,20 @@ export interface Settings {
   maxRetries: number;
   debug: boolean;
   insecure: boolean;
+  /** Profile `header.NAME` values, then -H flags; `$VAR` references already expanded. */
   headers: Record<string, string>;
+  /** The `proxy` setting; without it HTTPS_PROXY and friends apply (see core/proxy.ts). */
+  proxy: Valued<string> | undefined;
+  cloud: Cloud;
+  /** Entra scope for the data plane: follows the endpoint's cloud unless token-scope is set. */
+  tokenScope: Valued<string>;
+  /** Entra authority: AZURE_AUTHORITY_HOST, else the endpoint's cloud. */
+  authorityHost: Valued<string>;
+  armEndpoint: Valued<string>;
+  subscription: Valued<string> | undefined;
+  resourceGroup: Valued<string> | undefined;
+  /** The Entra credential to use wherever a token is needed (ARM always needs one). */
+  entra: { credential: CredentialKind; tenantId: string | undefined };
   /** Size caps on what aoai reads from the service (docs/security.md, Network limits). */
   limits: { maxResponseBytes: number; maxErrorBytes: number; maxEventLineBytes: number };
 }
@@ -87,6 +114,8 @@ export interface ResolveInput {
   profile: ProfileValues;
   /** The key read from stdin for --api-key-stdin, if any. */
   stdinKey?: string | undefined;
+  /** Runs api-key-command (only when no key is given directly) and returns the key it printed. */
+  runKeyCommand?: ((command: Valued<string>) => string) | undefined;
 }
 
 function pick<T>(candidates: Array<[T | undefined, Source]>): Valued<T> | undefined {
@@ -99,7 +128,7 @@ function pick<T>(candidates: Array<[T | undefined, Source]>): Valued<T> | undefi
 const flag = (name: string): Source => ({ kind: 'flag', name });
 const envSource = (name: string): Source => ({ kind: 'env', name });
 
-export function resolveSettings({ flags, env, profileName, profile, stdinKey }: ResolveInput): Settings {
+export function resolveSettings({ flags, env, profileName, profile, stdinKey, runKeyCommand }: ResolveInput): Settings {
   const fromProfile = (key: string): Source => ({ kind: 'profile', profile: profileName, key });
 
   if (flags.endpoint && flags.resource) {
@@ -128,11 +157,33 @@ export function resolveSettings({ flags, env, profileName, profile, stdinKey }: 
   ]) ?? { value: 'auto', source: { kind: 'default' } };
   const authMode = validated(authRaw, (v) => oneOf<AuthMode>('auth', v, AUTH_MODES));
 
-  const apiKey = pick<string>([
+  const keyCommand = pick<string>([
+    [env.AOAI_API_KEY_COMMAND, envSource('AOAI_API_KEY_COMMAND')],
+    [profile['api-key-command'], fromProfile('api-key-command')],
+  ]);
+  const wantsKey = authMode === 'key' || authMode === 'auto';
+  let apiKey = pick<string>([
     [stdinKey, { kind: 'stdin' }],
     [env.AZURE_OPENAI_API_KEY, envSource('AZURE_OPENAI_API_KEY')],
     [profile['api-key'], fromProfile('api-key')],
   ]);
+  if (!apiKey && keyCommand && wantsKey) {
+    if (!runKeyCommand) throw new Error('internal: api-key-command without a runner');
+    apiKey = { value: runKeyCommand(keyCommand), source: { kind: 'command', setting: keyCommand.source } };
+  }
+
+  // The Entra credential is resolved in key mode too: Resource Manager (aoai deployments) takes no key.
+  const credentialRaw = pick<string>([
+    [flags.credential, flag('--credential')],
+    [env.AOAI_CREDENTIAL, envSource('AOAI_CREDENTIAL')],
+    [profile.credential, fromProfile('credential')],
+  ]);
+  const credential = credentialRaw ? validated(credentialRaw, (v) => oneOf<CredentialKind>('credential', v, CREDENTIAL_KINDS)) : 'default';
+  const tenantId = pick<string>([
+    [flags.tenant, flag('--tenant')],
+    [env.AZURE_TENANT_ID, envSource('AZURE_TENANT_ID')],
+    [profile.tenant, fromProfile('tenant')],
+  ])?.value;
 
   let auth: Settings['auth'];
   if (authMode === 'key' || (authMode === 'auto' && apiKey)) {
@@ -145,19 +196,6 @@ export function resolveSettings({ flags, env, profileName, profile, stdinKey }: 
     assertHeaderValue(apiKey.value, `the API key (from ${describeSource(apiKey.source)})`, apiKey.source.kind === 'flag' || apiKey.source.kind === 'stdin');
     auth = { mode: 'key', apiKey };
   } else {
-    const credentialRaw = pick<string>([
-      [flags.credential, flag('--credential')],
-      [env.AOAI_CREDENTIAL, envSource('AOAI_CREDENTIAL')],
-      [profile.credential, fromProfile('credential')],
-    ]);
-    const credential = credentialRaw
-      ? validated(credentialRaw, (v) => oneOf<CredentialKind>('credential', v, CREDENTIAL_KINDS))
-      : 'default';
-    const tenantId = pick<string>([
-      [flags.tenant, flag('--tenant')],
-      [env.AZURE_TENANT_ID, envSource('AZURE_TENANT_ID')],
-      [profile.tenant, fromProfile('tenant')],
-    ])?.value;
     auth = { mode: 'entra', credential, tenantId, requested: authRaw.source };
   }
 
@@ -187,6 +225,29 @@ export function resolveSettings({ flags, env, profileName, profile, stdinKey }: 
   ]);
   const maxRetries = retriesRaw ? validated(retriesRaw, (v) => parseNonNegativeInt('max-retries', v)) : DEFAULT_MAX_RETRIES;
 
+  const cloud = cloudForEndpoint(endpoint?.value);
+  const cloudDefault = (value: string): Valued<string> => ({ value, source: { kind: 'default', why: `${cloud.name}, from the endpoint` } });
+  const scopeRaw = pick<string>([
+    [env.AOAI_TOKEN_SCOPE, envSource('AOAI_TOKEN_SCOPE')],
+    [profile['token-scope'], fromProfile('token-scope')],
+  ]);
+  const tokenScope = scopeRaw ? { value: validated(scopeRaw, validateTokenScope), source: scopeRaw.source } : cloudDefault(cloud.scope);
+  const authorityRaw = pick<string>([[env.AZURE_AUTHORITY_HOST, envSource('AZURE_AUTHORITY_HOST')]]);
+  const authorityHost = authorityRaw
+    ? { value: validated(authorityRaw, (v) => normalizeHttpsUrl('AZURE_AUTHORITY_HOST', v)), source: authorityRaw.source }
+    : cloudDefault(cloud.authorityHost);
+  const armRaw = pick<string>([
+    [env.AOAI_ARM_ENDPOINT, envSource('AOAI_ARM_ENDPOINT')],
+    [profile['arm-endpoint'], fromProfile('arm-endpoint')],
+  ]);
+  const armEndpoint = armRaw ? { value: validated(armRaw, (v) => normalizeHttpsUrl('arm-endpoint', v)), source: armRaw.source } : cloudDefault(cloud.armEndpoint);
+
+  const proxyRaw = pick<string>([
+    [flags.proxy, flag('--proxy')],
+    [env.AOAI_PROXY, envSource('AOAI_PROXY')],
+    [profile.proxy, fromProfile('proxy')],
+  ]);
+  const proxy = proxyRaw && { value: validated(proxyRaw, validateProxySetting), source: proxyRaw.source };
   const limitBytes = (kind: LimitKind): number => {
     const setting = LIMIT_SETTINGS[kind];
     const raw = pick<string>([
@@ -207,9 +268,31 @@ export function resolveSettings({ flags, env, profileName, profile, stdinKey }: 
     maxRetries,
     debug: Boolean(flags.debug) || env.AOAI_DEBUG === '1',
     insecure: Boolean(flags.insecure),
-    headers: parseHeaders(flags.header ?? []),
+    headers: { ...profileHeaders(profile, profileName, env), ...parseHeaders(flags.header ?? [], env) },
+    proxy,
+    cloud,
+    tokenScope,
+    authorityHost,
+    armEndpoint,
+    subscription: pick<string>([
+      [env.AZURE_SUBSCRIPTION_ID, envSource('AZURE_SUBSCRIPTION_ID')],
+      [profile.subscription, fromProfile('subscription')],
+    ]),
+    resourceGroup: pick<string>([[profile['resource-group'], fromProfile('resource-group')]]),
+    entra: { credential, tenantId },
     limits: { maxResponseBytes: limitBytes('response'), maxErrorBytes: limitBytes('error'), maxEventLineBytes: limitBytes('event') },
   };
+}
+
+/** `header.NAME` keys of the profile, a gateway's subscription key for instance. */
+function profileHeaders(profile: ProfileValues, profileName: string, env: NodeJS.ProcessEnv): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(profile)) {
+    if (value === undefined || !key.toLowerCase().startsWith(HEADER_KEY_PREFIX)) continue;
+    const name = key.slice(HEADER_KEY_PREFIX.length).toLowerCase();
+    headers[name] = expandEnvReferences(value, env, `header ${name} (profile '${profileName}')`);
+  }
+  return headers;
 }
 
 function resourceEndpoint(name: string): string {
@@ -231,8 +314,8 @@ function validated<T>(raw: Valued<string>, validate: (value: string) => T): T {
   }
 }
 
-/** `-H 'Name: value'`, as curl takes them. */
-export function parseHeaders(values: string[]): Record<string, string> {
+/** `-H 'Name: value'`, as curl takes them; `$VAR` / `${VAR}` in the value read the environment. */
+export function parseHeaders(values: string[], env: NodeJS.ProcessEnv = {}): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const raw of values) {
     const colon = raw.indexOf(':');
@@ -240,9 +323,10 @@ export function parseHeaders(values: string[]): Record<string, string> {
     if (!name || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
       throw new UsageError(`invalid header '${raw.split(':')[0]}': expected 'Name: value'`);
     }
-    const value = raw.slice(colon + 1).trim();
-    assertHeaderValue(value, `header '${name}'`, true);
-    headers[name.toLowerCase()] = value;
+    // The value as typed is checked (a control character is a usage error), then $VAR expanded.
+    const typed = raw.slice(colon + 1).trim();
+    assertHeaderValue(typed, `header '${name}'`, true);
+    headers[name.toLowerCase()] = expandEnvReferences(typed, env, `-H ${name}`);
   }
   return headers;
 }

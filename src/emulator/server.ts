@@ -1,4 +1,5 @@
 // The emulator's HTTP server: request log, URL forms, api-version, auth, faults, then routes.
+import { createManagementApi, modelRoutes } from './management-api.ts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -82,7 +83,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   for (const spec of options.faults ?? []) faults.add(spec);
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
-  const routes: Route[] = [...responseRoutes, ...fileRoutes];
+  const routes: Route[] = [...responseRoutes, ...fileRoutes, ...modelRoutes];
+  const management = createManagementApi(policy, settings.deployments);
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
@@ -115,6 +117,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     try {
       const rawBody = await readBody(req);
       entry.body = parseLoggedBody(rawBody);
+      if (management.handle(req, res, url, entry.method, rawBody)) return;
       if (url.pathname.startsWith('/_emulator/')) return handleAdmin(url, entry.method, rawBody, res);
       if (url.pathname === '/msi/token' && entry.method === 'GET') {
         const fault = takeFault(req, entry, false);

@@ -2,6 +2,7 @@
 // (--function, --tools), remote MCP servers (--mcp…) and the code interpreter. Files named with
 // @ are read here; everything else is a pure mapping, unit-tested directly.
 import type { Tool } from 'openai/resources/responses/responses';
+import { expandEnvReferences } from '../core/env-expand.ts';
 import { UsageError } from '../core/errors.ts';
 import { registerSecret } from '../core/redact.ts';
 import { readLocalText } from '../core/local-input.ts';
@@ -128,7 +129,7 @@ function mcpTools(flags: ToolFlags, env: NodeJS.ProcessEnv): Tool[] {
 }
 
 /**
- * `LABEL:Name=Value`, where Value may be `$VAR` (read from the environment, so the secret stays
+ * `LABEL:Name=Value`, where Value may contain `$VAR` / `${VAR}` (read from the environment, so the secret stays
  * out of shell history). The value is registered as a secret: it is scrubbed from stderr and
  * debug output, and error messages here never include it.
  */
@@ -136,15 +137,10 @@ export function parseMcpHeader(spec: string, env: NodeJS.ProcessEnv): { label: s
   const match = /^([A-Za-z0-9_-]{1,64}):([!#$%&'*+.^_`|~0-9A-Za-z-]+)=(.*)$/s.exec(spec);
   if (!match) {
     const shown = spec.includes('=') ? `${spec.slice(0, spec.indexOf('='))}=…` : spec;
-    throw new UsageError(`invalid --mcp-header '${shown}': expected LABEL:Name=Value`, 'e.g. --mcp-header github:Authorization=\'$GITHUB_AUTH\' (a $VAR value is read from the environment)');
+    throw new UsageError(`invalid --mcp-header '${shown}': expected LABEL:Name=Value`, 'e.g. --mcp-header \'github:Authorization=Bearer $GITHUB_TOKEN\' ($VAR and ${VAR} are read from the environment)');
   }
   const [, label, name, raw] = match as unknown as [string, string, string, string];
-  let value = raw;
-  if (/^\$[A-Za-z_][A-Za-z0-9_]*$/.test(raw)) {
-    const fromEnv = env[raw.slice(1)];
-    if (fromEnv === undefined || fromEnv === '') throw new UsageError(`--mcp-header ${label}:${name}: environment variable ${raw.slice(1)} is not set`);
-    value = fromEnv;
-  }
+  const value = expandEnvReferences(raw, env, `--mcp-header ${label}:${name}`);
   if (/[\r\n]/.test(value)) throw new UsageError(`--mcp-header ${label}:${name}: the value contains a line break`);
   registerSecret(value);
   return { label: label, name, value };

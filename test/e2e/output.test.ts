@@ -57,8 +57,9 @@ describe('stdout carries data only', () => {
   });
 
   it('refuses to send a key over plain http to a non-loopback host', async () => {
-    const result = await runAoai(['create', '-m', 'x', '--endpoint', 'http://example.com', 'hi'], { env: ctx.env });
+    // An address literal: no name to resolve (name resolution is tested in a private network namespace).
+    const result = await runAoai(['create', '-m', 'x', '--endpoint', 'http://192.0.2.1', 'hi'], { env: ctx.env });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/refusing to send credentials over plain http:\/\/ to example\.com/);
+    expect(result.stderr).toMatch(/refusing to send credentials over plain http:\/\/ to 192\.0\.2\.1/);
   });
 });

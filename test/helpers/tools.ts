@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const TEST_TOOLS = { tmux: 'tmux', script: 'bsdutils', jq: 'jq', bash: 'bash', unshare: 'util-linux', djpeg: 'libjpeg-turbo-progs', dwebp: 'webp' } as const;
+export const TEST_TOOLS = { tmux: 'tmux', script: 'bsdutils', jq: 'jq', bash: 'bash', unshare: 'util-linux', ip: 'iproute2', djpeg: 'libjpeg-turbo-progs', dwebp: 'webp' } as const;
 
 export function findTool(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(':')) if (dir && existsSync(join(dir, name))) return join(dir, name);

@@ -10,10 +10,11 @@ import { registerConfigPath } from './path.ts';
 
 export function registerConfig(program: Command, ctx: CommandContext): void {
   const keys = CONFIG_KEY_NAMES.map((key) => `  ${key.padEnd(17)} ${CONFIG_KEYS[key].description}`).join('\n');
+  const headerKey = `  ${'header.NAME'.padEnd(17)} gateway header sent with every request (secret-looking names are masked)`;
   const config = program
     .command('config')
     .description('read and write settings profiles (--profile NAME; default "default")')
-    .addHelpText('after', `\nKeys:\n${keys}\n\nExamples:\n  aoai config set endpoint https://myres.openai.azure.com\n  aoai config set deployment gpt-4.1 --profile work\n  printf '%s' "$KEY" | aoai config set api-key\n  aoai config list`);
+    .addHelpText('after', `\nKeys:\n${keys}\n${headerKey}\n\nExamples:\n  aoai config set endpoint https://myres.openai.azure.com\n  aoai config set deployment gpt-4.1 --profile work\n  printf '%s' "$KEY" | aoai config set api-key\n  printf '%s' "$APIM_KEY" | aoai config set header.Ocp-Apim-Subscription-Key\n  aoai config list`);
   registerConfigSet(config, ctx);
   registerConfigGet(config, ctx);
   registerConfigUnset(config, ctx);

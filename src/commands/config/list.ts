@@ -1,9 +1,9 @@
 // aoai config list: every profile's keys, secrets masked. --json for scripts.
 import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.ts';
-import { CONFIG_KEYS, isConfigKey } from '../../core/config-keys.ts';
+import { configKeySpec } from '../../core/config-keys.ts';
 import type { Factory } from '../../core/factory.ts';
-import { maskSecret } from '../../core/redact.ts';
+import { isSecretHeader, maskSecret } from '../../core/redact.ts';
 
 export function registerConfigList(config: Command, ctx: CommandContext): void {
   config
@@ -23,7 +23,13 @@ export async function runConfigList(options: { json: boolean; onlyProfile: strin
     masked[name] = {};
     for (const [key, value] of Object.entries(values)) {
       if (value === undefined) continue;
-      const secret = isConfigKey(key) && (CONFIG_KEYS[key] as { secret?: boolean }).secret;
+      let secret = true; // a key this version does not know is masked, to be safe
+      try {
+        const spec = configKeySpec(key, isSecretHeader);
+        secret = spec ? Boolean(spec.secret) : true;
+      } catch {
+        // A malformed header.NAME key in a hand-edited file: masked.
+      }
       masked[name][key] = secret ? maskSecret(value) : value;
     }
   }

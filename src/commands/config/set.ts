@@ -2,10 +2,11 @@
 // where they would land in shell history and `ps` output.
 import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.ts';
-import { CONFIG_KEYS, CONFIG_KEY_NAMES, isConfigKey, type ConfigKey } from '../../core/config-keys.ts';
+import { CONFIG_KEY_NAMES, configKeySpec, type ConfigKeySpec } from '../../core/config-keys.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { Factory } from '../../core/factory.ts';
 import { INPUT_LIMITS, readStreamText } from '../../core/local-input.ts';
+import { isSecretHeader } from '../../core/redact.ts';
 
 export interface ConfigSetOptions {
   key: string;
@@ -16,27 +17,33 @@ export function registerConfigSet(config: Command, ctx: CommandContext): void {
   config
     .command('set')
     .description('set a key in the profile (api-key: from stdin or a hidden prompt)')
-    .argument('<key>', `one of: ${CONFIG_KEY_NAMES.join(', ')}`)
+    .argument('<key>', `one of: ${CONFIG_KEY_NAMES.join(', ')}, or header.NAME (a gateway header)`)
     .argument('[value]', 'the value (omit for api-key)')
     .action(async (key: string, value: string | undefined, _values: unknown, cmd: Command) => {
       await runConfigSet({ key, value }, ctx.factory(cmd));
     });
 }
 
-export function requireConfigKey(key: string): ConfigKey {
-  if (!isConfigKey(key)) throw new UsageError(`unknown config key '${key}'`, `keys: ${CONFIG_KEY_NAMES.join(', ')}`);
-  return key;
+/** A fixed key, or `header.NAME` (its spec says whether the value is secret). */
+export function requireConfigKey(key: string): { key: string; spec: ConfigKeySpec } {
+  const spec = configKeySpec(key, isSecretHeader);
+  if (!spec) throw new UsageError(`unknown config key '${key}'`, `keys: ${CONFIG_KEY_NAMES.join(', ')}, header.NAME`);
+  // Header names are case-insensitive: store one spelling so set/unset always meet.
+  return { key: key.toLowerCase().startsWith('header.') ? `header.${key.slice('header.'.length).toLowerCase()}` : key, spec };
 }
 
+/** `$VAR` references keep the secret in the environment, so they may be given on the command line. */
+const ENV_REFERENCE = /\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)/;
+
 export async function runConfigSet(options: ConfigSetOptions, f: Factory): Promise<void> {
-  const key = requireConfigKey(options.key);
-  const spec = CONFIG_KEYS[key] as { secret?: boolean; validate?: (value: string) => string };
+  const { key, spec } = requireConfigKey(options.key);
   let value = options.value;
-  if (spec.secret) {
+  const referencesOnly = key.startsWith('header.') && value !== undefined && ENV_REFERENCE.test(value);
+  if (spec.secret && !referencesOnly) {
     if (value !== undefined) {
       throw new UsageError(
         `refusing to take ${key} on the command line (it would stay in your shell history)`,
-        `pipe it: printf '%s' "$KEY" | aoai config set ${key}   (or run it on a terminal for a hidden prompt)`,
+        `pipe it: printf '%s' "$KEY" | aoai config set ${key}   (or run it on a terminal for a hidden prompt${key.startsWith('header.') ? ", or store a reference: aoai config set " + key + " '$VAR'" : ''})`,
       );
     }
     value = await readSecret(f, key);
@@ -45,7 +52,7 @@ export async function runConfigSet(options: ConfigSetOptions, f: Factory): Promi
   const stored = spec.validate ? spec.validate(value) : value;
   const store = f.configStore();
   await store.update((data) => {
-    const profile = (data.profiles[f.profileName] ??= {});
+    const profile: Record<string, string | undefined> = (data.profiles[f.profileName] ??= {});
     profile[key] = stored;
     // endpoint and resource say the same thing; keeping both would make one silently win.
     if (key === 'endpoint') delete profile.resource;

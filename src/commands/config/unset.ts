@@ -15,11 +15,11 @@ export function registerConfigUnset(config: Command, ctx: CommandContext): void 
 }
 
 export async function runConfigUnset(options: { key: string }, f: Factory): Promise<void> {
-  const key = requireConfigKey(options.key);
+  const { key } = requireConfigKey(options.key);
   const store = f.configStore();
-  if (store.storedProfile(f.profileName)[key] === undefined) return;
+  if ((store.storedProfile(f.profileName) as Record<string, string | undefined>)[key] === undefined) return;
   await store.update((data) => {
-    const profile = data.profiles[f.profileName];
+    const profile = data.profiles[f.profileName] as Record<string, string | undefined> | undefined;
     if (!profile) return;
     delete profile[key];
     if (Object.keys(profile).length === 0) delete data.profiles[f.profileName];

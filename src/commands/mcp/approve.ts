@@ -44,7 +44,7 @@ export function registerMcpApprove(mcp: Command, ctx: CommandContext): void {
     .option('--all', 'answer every approval request of the response')
     .option('--deny', 'deny instead of approve')
     .option('--reason <text>', 'reason sent with the decision')
-    .option('--mcp-header <label:name=value>', 'send this header to server LABEL again ($VAR reads the environment; never printed) (repeatable)', collect)
+    .option('--mcp-header <label:name=value>', 'send this header to server LABEL again ($VAR/${VAR} read the environment; never printed) (repeatable)', collect)
     .option('--stream', 'print the result as it arrives');
   addStreamOptions(command)
     .option('--wait', 'if the response runs in the background: wait until it finishes')

@@ -11,14 +11,26 @@ export interface CachedToken {
   expiresOn: number;
   /** Epoch milliseconds when it was obtained. */
   obtainedAt: number;
+  /** The credential class that issued it, for `auth status`. */
+  issuedBy?: string | undefined;
 }
 
 /** Refresh this long before expiry so a token never expires mid-request. */
 const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 
-export function tokenCacheKey(parts: { credential: string; tenantId?: string | undefined; clientId?: string | undefined; scope: string }): string {
+export interface TokenCacheKeyParts {
+  credential: string;
+  tenantId?: string | undefined;
+  clientId?: string | undefined;
+  scope: string;
+  /** What identifies the signed-in account (see auth/identity.ts), so a new login never reuses an old token. */
+  identity?: string | undefined;
+  authority?: string | undefined;
+}
+
+export function tokenCacheKey(parts: TokenCacheKeyParts): string {
   return createHash('sha256')
-    .update([parts.credential, parts.tenantId ?? '', parts.clientId ?? '', parts.scope].join('\n'))
+    .update([parts.credential, parts.tenantId ?? '', parts.clientId ?? '', parts.scope, parts.identity ?? '', parts.authority ?? ''].join('\n'))
     .digest('hex')
     .slice(0, 32);
 }

@@ -1,0 +1,51 @@
+// Plain http:// with credentials is allowed only when the name resolves to loopback (all of
+// 127.0.0.0/8 and ::1), decided on the resolved address, not the name.
+import { describe, expect, it } from 'vitest';
+import { CANARY_API_KEY } from '../helpers/canaries.ts';
+import { runAoai, sandbox } from '../helpers/cli.ts';
+import { startTestEmulator } from '../helpers/emulator.ts';
+import { runInNetns } from '../helpers/netns.ts';
+
+describe('trust by resolved address', { timeout: 120_000 }, () => {
+  it('the emulator on --host 127.0.0.2 works end to end over plain http', async () => {
+    const emulator = await startTestEmulator({ host: '127.0.0.2' });
+    const box = sandbox({ AZURE_OPENAI_ENDPOINT: emulator.url, AZURE_OPENAI_API_KEY: CANARY_API_KEY });
+    try {
+      expect(emulator.url).toMatch(/^http:\/\/127\.0\.0\.2:\d+$/);
+      const result = await runAoai(['create', '-m', 'gpt-4.1', 'hi'], { env: box.env });
+      expect(result).toMatchObject({ code: 0, stdout: 'Echo: hi\n', stderr: '' });
+    } finally {
+      await emulator.close();
+      box.cleanup();
+    }
+  });
+
+  it('http://evil.localhost resolving elsewhere is refused; a name resolving to 127.0.0.2 is trusted (private network and mount namespace)', () => {
+    const box = sandbox({ AZURE_OPENAI_API_KEY: CANARY_API_KEY });
+    try {
+      const { results } = runInNetns({
+        baseEnv: box.env,
+        emulator: { key: CANARY_API_KEY, host: '127.0.0.2' },
+        hosts: '127.0.0.1 localhost\n10.9.9.9 evil.localhost\n127.0.0.2 emu.localhost\n10.9.9.10 mixed.test\n127.0.0.3 mixed.test\n',
+        runs: [
+          { args: ['create', '-m', 'gpt-4.1', 'hi'], env: { AZURE_OPENAI_ENDPOINT: 'http://evil.localhost:18080' } },
+          { args: ['create', '-m', 'gpt-4.1', 'hi'], env: { AZURE_OPENAI_ENDPOINT: 'http://emu.localhost:18080' } },
+          { args: ['create', '-m', 'gpt-4.1', 'hi'], env: { AZURE_OPENAI_ENDPOINT: 'http://mixed.test:18080' } },
+          { args: ['create', '-m', 'gpt-4.1', 'hi'], env: { AZURE_OPENAI_ENDPOINT: 'http://10.9.9.9:18080' } },
+        ],
+      });
+      const [evil, emu, mixed, literal] = results;
+      expect(evil!.code).toBe(2);
+      expect(evil!.stderr).toBe(
+        "aoai: refusing to send credentials over plain http:// to evil.localhost:18080 (evil.localhost resolves to 10.9.9.9, which is not loopback)\nhint: use https://, or pass --insecure if this is a trusted proxy\n",
+      );
+      expect(emu).toMatchObject({ code: 0, stdout: 'Echo: hi\n' });
+      expect(mixed!.code).toBe(2);
+      expect(mixed!.stderr).toMatch(/mixed\.test resolves to 10\.9\.9\.10, which is not loopback/);
+      expect(literal!.code).toBe(2);
+      expect(literal!.stderr).toMatch(/^aoai: refusing to send credentials over plain http:\/\/ to 10\.9\.9\.9:18080\n/);
+    } finally {
+      box.cleanup();
+    }
+  });
+});
