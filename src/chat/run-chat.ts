@@ -12,7 +12,7 @@ import type { CreateBody, RequestFlags } from '../request/create-params.ts';
 import { readBody, readInputItems, describeFsError } from '../request/input.ts';
 import { DEFAULT_MAX_TOOL_ROUNDS, resolveRich } from '../request/rich.ts';
 import { StreamRenderer } from '../render/stream.ts';
-import { styleFor, type Style } from '../render/style.ts';
+import { stderrStyle, type Style } from '../render/style.ts';
 import { DEFAULT_MAX_RESUMES } from '../responses/stream-command.ts';
 import { prepareRequest } from '../responses/session.ts';
 import { runStream } from '../responses/stream.ts';
@@ -76,7 +76,7 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
   // Resumed, the deployment the conversation used still serves it (even if it has to start over).
   const model = options.request.model ?? last?.model ?? settings.deployment?.value;
   if (!model) throw new UsageError('no deployment: pass -m/--model DEPLOYMENT', 'or set AZURE_OPENAI_DEPLOYMENT, or run: aoai config set deployment NAME');
-  const style = styleFor(io.colorStderr);
+  const style = stderrStyle(io);
   const notice = (text: string) => io.err(`${style.dim(text)}\n`);
   const client = await prepareRequest(f);
 
