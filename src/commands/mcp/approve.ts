@@ -108,7 +108,7 @@ async function chooseAnswers(f: Factory, options: McpApproveOptions, pending: Mc
       `aoai mcp approve ${options.responseId} ${pending.map((p) => p.id).join(' ')}`,
     );
   }
-  const { checkbox } = await import('@inquirer/prompts');
+  const { default: checkbox } = await import('@inquirer/checkbox');
   const verb = options.deny ? 'Deny' : 'Approve';
   const picked = await checkbox(
     {
