@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CANARY_API_KEY } from '../helpers/canaries.ts';
-import { recordCapture } from '../helpers/captures.ts';
 import { BIN, runAoai, sandbox, unusedPort, type Sandbox } from '../helpers/cli.ts';
 import { useEmulator } from '../helpers/emulator.ts';
+import { answerPrompt } from '../helpers/pty.ts';
 
 const ctx = useEmulator();
 let box: Sandbox;
@@ -42,29 +41,7 @@ describe('aoai config', () => {
   });
 
   it('on a terminal, asks for the API key with a masked prompt (@inquirer/password)', async () => {
-    const output = await new Promise<string>((resolve, reject) => {
-      // `script` gives aoai a terminal; the key is typed once the prompt is up (raw mode, no echo).
-      const child = spawn('script', ['-qec', `stty cols 100 rows 30; '${BIN}' config set api-key`, '/dev/null'], { env: { ...box.env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
-      let text = '';
-      let typed = false;
-      child.stdout.on('data', (chunk: Buffer) => {
-        text += chunk.toString();
-        if (!typed && text.includes('api-key:')) {
-          typed = true;
-          setTimeout(() => child.stdin.write(CANARY_API_KEY), 100);
-          setTimeout(() => child.stdin.write('\r'), 300);
-        }
-      });
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`prompt timed out: ${text}`));
-      }, 20_000);
-      child.on('close', () => {
-        clearTimeout(timer);
-        recordCapture('script aoai config set api-key', text);
-        resolve(text);
-      });
-    });
+    const output = await answerPrompt(`'${BIN}' config set api-key`, { ...box.env, NO_COLOR: '1' }, 'api-key:', [CANARY_API_KEY, '\r']);
     expect(output).toContain(`api-key: ${'*'.repeat(CANARY_API_KEY.length)}`);
     expect(output).not.toContain(CANARY_API_KEY);
     expect(readFileSync(configPath(), 'utf8')).toContain(CANARY_API_KEY);
