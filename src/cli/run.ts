@@ -26,7 +26,8 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
-async function reportError(io: IO, error: unknown, requests: RequestRecord | undefined): Promise<number> {
+/** The one place an error becomes a stderr line and an exit code (exported for its unit test). */
+export async function reportError(io: IO, error: unknown, requests: RequestRecord | undefined): Promise<number> {
   if (error instanceof CommanderError) {
     if (['commander.helpDisplayed', 'commander.version', 'commander.help', 'commander.executeSubCommandAsync'].includes(error.code)) {
       return ExitCode.Ok;
