@@ -6,13 +6,16 @@ import type { Response as ApiResponse } from 'openai/resources/responses/respons
 import type { Client } from '../core/client.ts';
 import { CliError, InterruptedError, UsageError, formatCliError, oneLine } from '../core/errors.ts';
 import type { Factory } from '../core/factory.ts';
+import { configSetCommand, followUpFor, notInherited } from '../cli/follow-up.ts';
 import type { StreamOptionValues } from '../cli/request-options.ts';
 import { interrupts } from '../io/interrupts.ts';
 import type { CreateBody, RequestFlags } from '../request/create-params.ts';
-import { readBody, readInputItems, describeFsError } from '../request/input.ts';
+import { readBody, readInputItems } from '../request/input.ts';
+import { describeFsError } from '../core/local-input.ts';
 import { DEFAULT_MAX_TOOL_ROUNDS, resolveRich } from '../request/rich.ts';
 import { StreamRenderer } from '../render/stream.ts';
 import { stderrStyle, type Style } from '../render/style.ts';
+import { neutralise } from '../render/terminal-text.ts';
 import { DEFAULT_MAX_RESUMES } from '../responses/stream-command.ts';
 import { prepareRequest } from '../responses/session.ts';
 import { runStream } from '../responses/stream.ts';
@@ -75,9 +78,12 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
   const last = options.resume ? readLastResponse(files.last) : undefined;
   // Resumed, the deployment the conversation used still serves it (even if it has to start over).
   const model = options.request.model ?? last?.model ?? settings.deployment?.value;
-  if (!model) throw new UsageError('no deployment: pass -m/--model DEPLOYMENT', 'or set AZURE_OPENAI_DEPLOYMENT, or run: aoai config set deployment NAME');
+  if (!model) {
+    throw new UsageError('no deployment: pass -m/--model DEPLOYMENT', `or set AZURE_OPENAI_DEPLOYMENT, or run: ${configSetCommand(f.profileName, 'deployment', 'NAME')}${notInherited(f.profileName)}`);
+  }
   const style = stderrStyle(io);
-  const notice = (text: string) => io.err(`${style.dim(text)}\n`);
+  // Notices name remote things (ids, file names, tool names): shown, never obeyed.
+  const notice = (text: string) => io.err(`${style.dim(neutralise(text))}\n`);
   const client = await prepareRequest(f);
 
   let previous = options.request.previous;
@@ -99,7 +105,7 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
   const slash: SlashContext = {
     conversation,
     notice,
-    data: (text) => io.out(text),
+    data: (text) => io.out(io.stdoutIsTTY ? neutralise(text) : text),
     save: (path) => {
       try {
         return saveTranscript(expandHome(path, io.env), conversation.transcript, startedAt);
@@ -122,7 +128,7 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
     client,
     reader,
     conversation,
-    answerer: new ToolAnswerer({ ask: (question) => reader.ask(question), notice, execs, run: (command, call) => execFunctionCall(command, call, { env: io.env }) }),
+    answerer: new ToolAnswerer({ ask: (question) => reader.ask(neutralise(question)), notice, execs, run: (command, call) => execFunctionCall(command, call, { env: io.env }) }),
     maxToolRounds: options.request.rich?.maxToolRounds ?? DEFAULT_MAX_TOOL_ROUNDS,
     attachments: [],
     files,
@@ -155,7 +161,7 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
     reader.close();
   }
   io.err('\n');
-  if (conversation.stored && conversation.previousId) notice(`to go on later: aoai chat --resume${f.profileName === 'default' ? '' : ` --profile ${f.profileName}`}`);
+  if (conversation.stored && conversation.previousId) notice(`to go on later: ${followUpFor(f)(['chat', '--resume'])}`);
 }
 
 async function exists(client: Client, id: string): Promise<boolean> {
@@ -238,6 +244,7 @@ async function streamResponse(session: Session, body: CreateBody): Promise<{ fin
       statusLines: io.stderrIsTTY,
       color: io.colorStderr,
       sharedTerminal: io.stdoutIsTTY && io.stderrIsTTY,
+      stdoutIsTerminal: io.stdoutIsTTY,
     },
   );
   const resume = session.reader.suspend();
@@ -258,6 +265,7 @@ async function streamResponse(session: Session, body: CreateBody): Promise<{ fin
       maxResumes: options.display.maxResumes ?? DEFAULT_MAX_RESUMES,
       usageLine: Boolean(options.display.usage) || io.stderrIsTTY,
       debug: (line) => f.debug(line),
+      followUp: followUpFor(f),
     });
   } catch (error) {
     failure = error;
@@ -368,12 +376,12 @@ async function reportTurnError(session: Session, error: unknown, abandoned: bool
     // runStream says what became of a background job: "interrupted; cancelled resp_…" or "… is still running".
     const detail = error.message.replace(/^interrupted;?\s*/, '');
     const what = detail === '' ? 'cancelled' : detail.startsWith('cancelled') ? detail : `cancelled (${detail})`;
-    io.err(`${session.style.dim(`${what}; this turn is not part of the conversation`)}\n`);
-    if (error.hint) io.err(`${session.style.dim(`hint: ${error.hint}`)}\n`);
+    io.err(`${session.style.dim(neutralise(`${what}; this turn is not part of the conversation`))}\n`);
+    if (error.hint) io.err(`${session.style.dim(neutralise(`hint: ${error.hint}`))}\n`);
     return;
   }
   const { fromSdkError } = await import('../core/api-errors.ts');
   const known = error instanceof CliError ? error : fromSdkError(error, session.f.requests);
-  io.err(known ? formatCliError(known) : `aoai: unexpected error: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
+  io.err(known ? formatCliError(known) : `aoai: unexpected error: ${neutralise(oneLine(error instanceof Error ? error.message : String(error)))}\n`);
   if (abandoned) session.notice('this turn is not part of the conversation');
 }

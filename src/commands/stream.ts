@@ -1,6 +1,7 @@
 // aoai stream [input...]: like create, with the text printed as it arrives.
 import type { Command } from 'commander';
 import type { CommandContext } from '../cli/context.ts';
+import { followUpFor } from '../cli/follow-up.ts';
 import { addModelOptions, addStreamOptions, requestFlagsFrom, type ModelOptionValues, type StreamOptionValues } from '../cli/request-options.ts';
 import type { Factory } from '../core/factory.ts';
 import { addInputOptions, addToolOptions, type ToolOptionValues } from '../cli/tool-options.ts';
@@ -45,7 +46,7 @@ export function toStreamOptions(input: string[], values: StreamValues): StreamOp
 
 export async function runStreamCommand(options: StreamOptions, f: Factory): Promise<void> {
   const { body, rich } = await buildRequest(f, options);
-  const turns = { io: f.io, rich: options.request.rich, history: rich.history, json: options.display.json };
+  const turns = { io: f.io, rich: options.request.rich, history: rich.history, json: options.display.json, followUp: followUpFor(f) };
   const [{ runTurns }, { streamToTerminal }] = await Promise.all([import('../tools/turns.ts'), import('../responses/stream-command.ts')]);
   await runTurns(body, turns, (next) => streamToTerminal(f, { kind: 'create', body: next }, options.display));
 }

@@ -1,5 +1,6 @@
 // Send a request and show its result, the way create, stream, mcp approve and the tool loop all
 // do: streamed as it arrives, or created (waiting for a background job when asked) and printed.
+import { followUpFor } from '../cli/follow-up.ts';
 import type { StreamOptionValues } from '../cli/request-options.ts';
 import type { Factory } from '../core/factory.ts';
 import { startSpinner } from '../io/spinner.ts';
@@ -32,6 +33,7 @@ export async function runRequestTurns(f: Factory, body: CreateBody, turns: TurnO
  */
 async function createAndPrint(f: Factory, options: PrintedResultOptions): Promise<TurnRunner> {
   const client = await prepareRequest(f);
+  const followUp = followUpFor(f);
   return async (body) => {
     const spinner = await startSpinner(f.io, body.background ? 'submitting background job…' : `waiting for ${body.model}…`);
     let result;
@@ -42,9 +44,9 @@ async function createAndPrint(f: Factory, options: PrintedResultOptions): Promis
     }
     if (body.store !== false) (await import('../core/recent-ids.ts')).rememberResponseId(f.paths.state, result.response.id);
     if (options.wait && result.response.background) {
-      result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: body.include ?? undefined });
+      result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: body.include ?? undefined, followUp });
     }
-    printResponse(f.io, result, { json: options.json, followHint: true });
+    printResponse(f.io, result, { json: options.json, followHint: true, followUp });
     return isTerminal(result.response.status) ? result.response : undefined;
   };
 }

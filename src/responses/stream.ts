@@ -3,6 +3,8 @@
 // The renderer skips events it has already handled, so stdout is exactly what an undisturbed
 // run prints.
 import type { Stream as SdkStream } from 'openai/streaming';
+import { plainFollowUp, type FollowUp } from '../cli/follow-up.ts';
+import { serviceId } from '../core/ids.ts';
 import type { Client } from '../core/client.ts';
 import { ApiError, InterruptedError, NotCompletedError, oneLine, type CliError } from '../core/errors.ts';
 import type { IO } from '../io/io.ts';
@@ -27,6 +29,8 @@ export interface StreamRunOptions {
   /** Print the status/usage line at the end. */
   usageLine: boolean;
   debug: (line: string) => void;
+  /** Builds the commands printed in hints (same profile and connection flags); plain `aoai …` if absent. */
+  followUp?: FollowUp | undefined;
 }
 
 class StalledError extends Error {}
@@ -45,6 +49,9 @@ export async function runStream(options: StreamRunOptions): Promise<void> {
   let failuresWithoutProgress = 0;
   if (start.kind === 'resume' && start.after !== undefined) state.lastSequence = start.after;
   const knownId = start.kind === 'resume' ? start.id : undefined;
+  const aoai = options.followUp ?? plainFollowUp;
+  // The service's id goes into resume URLs and printed commands: it must look like one.
+  const responseId = () => serviceId('response', state.responseId ?? knownId, 'response id');
 
   const release = interrupts.push(() => {
     interrupted = true;
@@ -56,16 +63,19 @@ export async function runStream(options: StreamRunOptions): Promise<void> {
       const before = state.lastSequence;
       let failure: unknown;
       try {
-        const http = await openStream(options, attempt === 0 ? start : { kind: 'resume', id: (state.responseId ?? knownId)!, after: state.lastSequence >= 0 ? state.lastSequence : undefined }, controller.signal);
+        const http = await openStream(options, attempt === 0 ? start : { kind: 'resume', id: responseId(), after: state.lastSequence >= 0 ? state.lastSequence : undefined }, controller.signal);
         const stream: SdkStream<AnyStreamEvent> = Stream.fromSSEResponse<AnyStreamEvent>(http, controller, client, false, 'events');
         const idle = setTimeout(() => controller.abort(new StalledError()), options.idleTimeoutMs);
+        const order = new SequenceCheck(state.lastSequence);
         try {
           for await (const event of stream) {
             idle.refresh();
+            order.check(event, state);
             renderer.handle(event);
             if (!announced && state.responseId && state.background) {
               announced = true;
-              io.err(`${state.responseId} is running in the background; if the connection drops, aoai resumes it (by hand: aoai get ${state.responseId} --stream)\n`);
+              const id = responseId();
+              io.err(`${id} is running in the background; if the connection drops, aoai resumes it (by hand: ${aoai(['get', id, '--stream'])})\n`);
             }
             if (renderer.terminal) break;
           }
@@ -82,7 +92,11 @@ export async function runStream(options: StreamRunOptions): Promise<void> {
       // Nothing arrived at all (refused, unreachable, timed out before the first byte): the
       // SDK's error names the cause better than "the stream ended early".
       if (attempt === 0 && start.kind === 'create' && state.eventCount === 0 && failure instanceof APIError) throw failure;
-      if (failure instanceof ApiError) throw failure;
+      if (failure instanceof ApiError) {
+        // A cap, the deadline or an out-of-order event: the text so far stays, ended cleanly.
+        renderer.finish();
+        throw failure;
+      }
       if (failure instanceof SyntaxError) {
         renderer.finish();
         throw new ApiError(`malformed event stream after ${state.eventCount} events: received an event whose data is not JSON`, {
@@ -93,19 +107,19 @@ export async function runStream(options: StreamRunOptions): Promise<void> {
 
       // The connection dropped, stalled, or ended before a terminal event.
       const reason = describeDrop(failure);
-      const id = state.responseId ?? knownId;
-      if (!id || !state.background) {
+      if (!(state.responseId ?? knownId) || !state.background) {
         renderer.finish();
         throw new ApiError(
           `the stream ended early after ${state.eventCount} events (${reason}); a response that is not a background job cannot be resumed`,
           { hint: 'for long outputs use --background: aoai resumes a background stream by itself' },
         );
       }
+      const id = responseId();
       failuresWithoutProgress = state.lastSequence > before ? 0 : failuresWithoutProgress + 1;
       if (failuresWithoutProgress > options.maxResumes) {
         renderer.finish();
         throw new ApiError(`the stream of ${id} dropped ${failuresWithoutProgress} times in a row (${reason}); giving up`, {
-          hint: `resume by hand: aoai get ${id} --stream --after ${state.lastSequence}`,
+          hint: `resume by hand: ${aoai(['get', id, '--stream', '--after', String(state.lastSequence)])}`,
         });
       }
       if (failuresWithoutProgress > 0 && (await endedWithoutStream(options, id))) break;
@@ -119,6 +133,35 @@ export async function runStream(options: StreamRunOptions): Promise<void> {
     release();
   }
   finish(options);
+}
+
+/**
+ * Sequence numbers within one connection count up by one. The first event of a connection may
+ * repeat events already handled (a resumed stream replays; the renderer skips them) but must not
+ * leave a hole; later ones must follow on exactly. A jump means lost events, a step back a
+ * confused server: either way the output would be wrong, so it is an error that says exactly what
+ * arrived.
+ */
+class SequenceCheck {
+  private previous: number | undefined;
+  constructor(private readonly handledBefore: number) {}
+
+  check(event: AnyStreamEvent, state: { responseId: string | undefined; background: boolean; lastSequence: number }): void {
+    const sequence = event.sequence_number;
+    if (typeof sequence !== 'number') return;
+    const expected = (this.previous ?? this.handledBefore) + 1;
+    const fine = this.previous === undefined ? sequence <= expected : sequence === expected;
+    if (!fine) {
+      const what = sequence > expected ? 'skipped ahead' : 'went backwards';
+      const resumable = state.background && state.responseId;
+      throw new ApiError(`the event stream ${what}: expected sequence_number ${expected}, got ${sequence} (${String(event.type)}); the output above is incomplete`, {
+        hint: resumable
+          ? `fetch the rest again: aoai get ${state.responseId} --stream --after ${state.lastSequence}`
+          : 'something between aoai and the service may be dropping or reordering events; --debug shows the response headers',
+      });
+    }
+    this.previous = sequence;
+  }
 }
 
 /** POST a new streamed response, or GET a stored one's stream after a sequence number. */
@@ -177,18 +220,19 @@ function finish(options: StreamRunOptions): void {
 async function onInterrupt(options: StreamRunOptions): Promise<never> {
   const { renderer, io, client } = options;
   renderer.finish();
-  const id = renderer.state.responseId;
-  if (id && renderer.state.background && !renderer.terminal) {
+  const aoai = options.followUp ?? plainFollowUp;
+  if (renderer.state.responseId && renderer.state.background && !renderer.terminal) {
+    const id = serviceId('response', renderer.state.responseId, 'response id');
     if (options.cancelOnInterrupt) {
       try {
         await client.responses.cancel(id);
         throw new InterruptedError(`interrupted; cancelled ${id}`);
       } catch (error) {
         if (error instanceof InterruptedError) throw error;
-        throw new InterruptedError(`interrupted; could not cancel ${id}`, `cancel it: aoai cancel ${id}`);
+        throw new InterruptedError(`interrupted; could not cancel ${id}`, `cancel it: ${aoai(['cancel', id])}`);
       }
     }
-    throw new InterruptedError(`interrupted; ${id} is still running`, `resume: aoai get ${id} --stream --after ${renderer.state.lastSequence}   (or stop it: aoai cancel ${id})`);
+    throw new InterruptedError(`interrupted; ${id} is still running`, `resume: ${aoai(['get', id, '--stream', '--after', String(renderer.state.lastSequence)])}   (or stop it: ${aoai(['cancel', id])})`);
   }
   await io.flush();
   throw new InterruptedError();
