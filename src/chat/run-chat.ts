@@ -12,6 +12,7 @@ import { interrupts } from '../io/interrupts.ts';
 import type { CreateBody, RequestFlags } from '../request/create-params.ts';
 import { readBody, readInputItems } from '../request/input.ts';
 import { describeFsError } from '../core/local-input.ts';
+import { FileWriteError } from '../core/atomic-write.ts';
 import { DEFAULT_MAX_TOOL_ROUNDS, resolveRich } from '../request/rich.ts';
 import { StreamRenderer } from '../render/stream.ts';
 import { stderrStyle, type Style } from '../render/style.ts';
@@ -110,8 +111,8 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
       try {
         return saveTranscript(expandHome(path, io.env), conversation.transcript, startedAt);
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        throw new UsageError(code === 'EEXIST' ? `${path} exists; /save never overwrites, choose another name` : `cannot write ${path}: ${describeFsError(error)}`);
+        if (error instanceof FileWriteError && error.errno === 'EEXIST') throw new UsageError(`${path} exists; /save never overwrites, choose another name`);
+        throw new UsageError(error instanceof FileWriteError ? error.message : `cannot write ${path}: ${describeFsError(error)}`);
       }
     },
   };

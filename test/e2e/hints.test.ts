@@ -3,17 +3,18 @@
 // through `bash -c` (with `aoai` on PATH) against the emulator. Placeholders a person must fill in
 // (`JSON` for a function's result) are sent as they are: the service accepts any string there.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, runAoai } from '../helpers/cli.ts';
 import { CANARY_API_KEY } from '../helpers/canaries.ts';
 import { recordCapture } from '../helpers/captures.ts';
 import { useEmulator } from '../helpers/emulator.ts';
+import { runOnPty } from '../helpers/pty.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const ctx = useEmulator();
-const dir = mkdtempSync(join(tmpdir(), 'aoai-hints-'));
+const dir = tempDir('aoai-hints-');
 const binDir = join(dir, 'bin');
 mkdirSync(binDir);
 symlinkSync(BIN, join(binDir, 'aoai'));
@@ -71,18 +72,9 @@ function runPrinted(command: string, env: Record<string, string> = ctx.env): Pro
   });
 }
 
-/** stderr on a terminal (util-linux `script`), for the hints shown only there. */
-function runOnTty(args: string[], env: Record<string, string> = ctx.env): Promise<string> {
-  const quoted = [BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  return new Promise((resolve) => {
-    const child = spawn('script', ['-qec', `stty cols 200 rows 50; exec ${quoted}`, '/dev/null'], { env: { ...env, TERM: 'dumb', NO_COLOR: '1', CI: '1' }, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.on('close', () => {
-      recordCapture(`tty: aoai ${args.join(' ')}`, output);
-      resolve(output.replace(/\r\n/g, '\n'));
-    });
-  });
+/** stderr on a terminal, for the hints shown only there (no colour, no spinner). */
+async function runOnTty(args: string[], env: Record<string, string> = ctx.env): Promise<string> {
+  return (await runOnPty(args, { env: { ...env, TERM: 'dumb', NO_COLOR: '1', CI: '1' }, cwd: dir })).output;
 }
 
 describe('printedCommands', () => {

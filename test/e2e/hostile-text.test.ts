@@ -2,14 +2,13 @@
 // Remote text never drives the terminal, a pipe still gets the exact bytes, rows cannot be forged,
 // and ids with shell metacharacters never reach a URL or a printed command. Against a server whose
 // every string is hostile (test/helpers/hostile-text.ts), on a pseudo-terminal and on a pipe.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, runAoai, sandbox, type Sandbox } from '../helpers/cli.ts';
+import { runAoai, sandbox, type Sandbox } from '../helpers/cli.ts';
 import { CANARY_API_KEY } from '../helpers/canaries.ts';
-import { recordCapture } from '../helpers/captures.ts';
 import { EVIL, EVIL_RESPONSE_ID, startHostileTextServer, type HostileTextServer } from '../helpers/hostile-text.ts';
+import { runOnPty } from '../helpers/pty.ts';
 
 /** Anything a terminal acts on, once the pty's own CRLF line ends are taken out. */
 const LIVE = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
@@ -29,20 +28,7 @@ afterAll(async () => {
 
 const run = (args: string[]) => runAoai(args, { env: box.env, cwd: box.home });
 
-/** Run aoai under a pseudo-terminal (util-linux `script`): stdout and stderr are one terminal. */
-function runOnTty(args: string[]): Promise<{ code: number | null; output: string }> {
-  const quoted = [BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  return new Promise((resolve) => {
-    const child = spawn('script', ['-qec', `stty cols 200 rows 50; exec ${quoted}`, '/dev/null'], { env: box.env, cwd: box.home, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('close', (code) => {
-      recordCapture(`tty: aoai ${args.join(' ')}`, output);
-      resolve({ code, output: output.replace(/\r\n/g, '\n') });
-    });
-  });
-}
+const runOnTty = (args: string[]) => runOnPty(args, { env: box.env, cwd: box.home });
 
 function expectQuiet(output: string): void {
   const live = LIVE.exec(output);
