@@ -3,9 +3,14 @@
 // written as it arrives with inline emphasis and code styled. Only the few characters that cannot
 // be decided yet (a `*` that may start `**`, a `-` that may start `---`) are held back, so text
 // still appears token by token. Pure: text in, terminal bytes out.
+//
+// Styles are chalk's (the escape codes of a style are what chalk wraps a string in), switched as
+// the text streams: a style opens where emphasis starts and closes where it ends, however the text
+// is split into pieces, so the bytes do not depend on how the tokens arrived.
+import { styleFor, type Style } from '../render/style.ts';
 
 export interface MarkdownOptions {
-  /** ANSI styling; without it the structure (bullets, rules, code indentation) still renders. */
+  /** Colour on stdout, as the IO decided; without it the structure (bullets, rules, code indentation) still renders. */
   color: boolean;
   /** Width of horizontal rules. */
   columns: number;
@@ -19,7 +24,8 @@ interface Inline {
   code: boolean;
 }
 
-const SGR = { bold: '1', dim: '2', italic: '3', underline: '4', cyan: '36', magenta: '35' };
+type StyleName = 'bold' | 'dim' | 'italic' | 'underline' | 'cyan' | 'magenta';
+const STYLE = { bold: 'bold', dim: 'dim', italic: 'italic', underline: 'underline', cyan: 'cyan', magenta: 'magenta' } satisfies Record<StyleName, StyleName>;
 const CODE_INDENT = '    ';
 
 export class MarkdownStream {
@@ -30,11 +36,16 @@ export class MarkdownStream {
   private headingLevel = 0;
   private inFence: { marker: string; indent: number } | undefined;
   private inline: Inline = { bold: false, italic: '', code: false };
-  /** The SGR sequence currently in effect ('' = none). */
+  /** The style currently in effect: chalk style names joined by ';' ('' = none). */
   private activeStyle = '';
   private previousChar = '\n';
+  private readonly chalk: Style;
+  /** Each style's opening and closing escape codes, as chalk writes them. */
+  private readonly codes = new Map<string, { open: string; close: string }>();
 
-  constructor(private readonly options: MarkdownOptions) {}
+  constructor(private readonly options: MarkdownOptions) {
+    this.chalk = styleFor(options.color, 'stdout');
+  }
 
   /** Feed a piece of text; returns what can be written now. */
   write(text: string): string {
@@ -89,14 +100,14 @@ export class MarkdownStream {
       this.consumeLine(newline);
       this.inFence = { marker: fence[2]!, indent: fence[1]!.length };
       const label = fence[3] ? ` ${fence[3]} ` : '';
-      return `${this.styled(SGR.dim, `──${label}${'─'.repeat(Math.max(3, 24 - label.length))}`)}\n`;
+      return `${this.styled(STYLE.dim, `──${label}${'─'.repeat(Math.max(3, 24 - label.length))}`)}\n`;
     }
     if (!complete && /^ {0,3}(`{1,2}|~{1,2})$/.test(line)) return undefined;
 
     const rule = /^ {0,3}([-*_])( *\1){2,} *$/.test(line);
     if (rule && complete) {
       this.consumeLine(newline);
-      return `${this.styled(SGR.dim, '─'.repeat(Math.max(3, Math.min(this.options.columns, 80) - 1)))}\n`;
+      return `${this.styled(STYLE.dim, '─'.repeat(Math.max(3, Math.min(this.options.columns, 80) - 1)))}\n`;
     }
     // `-`, `--`, `* *`: a rule, a list item or emphasis; the next character decides.
     if (!complete && /^ *[-*_+]( *[-*_])* *$/.test(line)) return undefined;
@@ -113,13 +124,13 @@ export class MarkdownStream {
     if (bullet) {
       this.buffer = this.buffer.slice(bullet[0].length);
       const depth = Math.floor(bullet[1]!.length / 2);
-      return this.beginLine('text', `${'  '.repeat(depth)}${this.styled(SGR.cyan, depth % 2 ? '◦' : '•')} `);
+      return this.beginLine('text', `${'  '.repeat(depth)}${this.styled(STYLE.cyan, depth % 2 ? '◦' : '•')} `);
     }
     const ordered = /^( *)(\d{1,9})([.)]) +(?=\S)/.exec(line);
     if (ordered) {
       this.buffer = this.buffer.slice(ordered[0].length);
       const depth = Math.floor(ordered[1]!.length / 2);
-      return this.beginLine('text', `${'  '.repeat(depth)}${this.styled(SGR.cyan, `${ordered[2]}.`)} `);
+      return this.beginLine('text', `${'  '.repeat(depth)}${this.styled(STYLE.cyan, `${ordered[2]}.`)} `);
     }
     if (!complete && /^ *\d{1,9}[.)]? *$/.test(line)) return undefined;
 
@@ -127,7 +138,7 @@ export class MarkdownStream {
     if (quote) {
       if (!complete && quote[0].length === line.length && !quote[0].endsWith(' ')) return undefined;
       this.buffer = this.buffer.slice(quote[0].length);
-      return this.beginLine('quote', this.styled(SGR.dim, '│ '));
+      return this.beginLine('quote', this.styled(STYLE.dim, '│ '));
     }
     if (!complete && /^ *$/.test(line)) return undefined;
     return this.beginLine('text', '');
@@ -144,7 +155,7 @@ export class MarkdownStream {
       if (!complete) return undefined;
       this.consumeLine(newline);
       this.inFence = undefined;
-      return `${this.styled(SGR.dim, '─'.repeat(27))}\n`;
+      return `${this.styled(STYLE.dim, '─'.repeat(27))}\n`;
     }
     const trimmed = line.replace(/^ +/, '');
     const couldClose = /^(`+|~+)$/.test(trimmed) && trimmed[0] === fence.marker[0];
@@ -153,7 +164,7 @@ export class MarkdownStream {
     const indent = Math.min(fence.indent, line.length - trimmed.length);
     this.buffer = this.buffer.slice(indent);
     this.lineStart = false;
-    return CODE_INDENT + this.setStyle(SGR.cyan);
+    return CODE_INDENT + this.setStyle(STYLE.cyan);
   }
 
   private consumeLine(newline: number): void {
@@ -242,8 +253,8 @@ export class MarkdownStream {
         if (link) {
           take(link[0].length);
           const [, label, url] = link;
-          out += this.setStyle(joinCodes(this.currentStyle(), SGR.underline)) + label + this.setStyle(this.currentStyle());
-          if (url && url !== label) out += this.options.color ? `${this.setStyle(SGR.dim)} (${url})${this.setStyle(this.currentStyle())}` : ` (${url})`;
+          out += this.setStyle(joinCodes(this.currentStyle(), STYLE.underline)) + label + this.setStyle(this.currentStyle());
+          if (url && url !== label) out += this.options.color ? `${this.setStyle(STYLE.dim)} (${url})${this.setStyle(this.currentStyle())}` : ` (${url})`;
           this.previousChar = ')';
           continue;
         }
@@ -304,24 +315,35 @@ export class MarkdownStream {
   private currentStyle(): string {
     const codes: string[] = [];
     if (this.lineKind === 'heading') {
-      codes.push(SGR.bold);
-      if (this.headingLevel === 1) codes.push(SGR.underline);
-      if (this.headingLevel <= 2) codes.push(SGR.magenta);
+      codes.push(STYLE.bold);
+      if (this.headingLevel === 1) codes.push(STYLE.underline);
+      if (this.headingLevel <= 2) codes.push(STYLE.magenta);
     }
-    if (this.lineKind === 'quote') codes.push(SGR.italic);
-    if (this.inline.code) return [...codes.filter((c) => c === SGR.bold), SGR.cyan].join(';');
-    if (this.inline.bold && !codes.includes(SGR.bold)) codes.push(SGR.bold);
-    if (this.inline.italic && !codes.includes(SGR.italic)) codes.push(SGR.italic);
+    if (this.lineKind === 'quote') codes.push(STYLE.italic);
+    if (this.inline.code) return [...codes.filter((c) => c === STYLE.bold), STYLE.cyan].join(';');
+    if (this.inline.bold && !codes.includes(STYLE.bold)) codes.push(STYLE.bold);
+    if (this.inline.italic && !codes.includes(STYLE.italic)) codes.push(STYLE.italic);
     return codes.join(';');
   }
 
-  /** Switch to a style (a list of SGR codes); returns the escape sequence, if any. */
-  private setStyle(codes: string): string {
-    if (!this.options.color || codes === this.activeStyle) return '';
+  /** Switch to a style (chalk style names joined by ';'); returns the escape codes, if any. */
+  private setStyle(style: string): string {
+    if (!this.options.color || style === this.activeStyle) return '';
     const previous = this.activeStyle;
-    this.activeStyle = codes;
-    if (codes === '') return '\u001b[0m';
-    return `${previous ? '\u001b[0m' : ''}\u001b[${codes}m`;
+    this.activeStyle = style;
+    return (previous ? this.codesOf(previous).close : '') + (style ? this.codesOf(style).open : '');
+  }
+
+  private codesOf(style: string): { open: string; close: string } {
+    let codes = this.codes.get(style);
+    if (!codes) {
+      const styled = style.split(';').reduce((chalk, name) => chalk[name as StyleName], this.chalk);
+      // chalk writes open + text + close; a marker character in place of the text splits them.
+      const [open = '', close = ''] = styled('\u0000').split('\u0000');
+      codes = { open, close };
+      this.codes.set(style, codes);
+    }
+    return codes;
   }
 
   private styled(codes: string, text: string): string {

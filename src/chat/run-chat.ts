@@ -15,7 +15,7 @@ import { describeFsError } from '../core/local-input.ts';
 import { FileWriteError } from '../core/atomic-write.ts';
 import { DEFAULT_MAX_TOOL_ROUNDS, resolveRich } from '../request/rich.ts';
 import { StreamRenderer } from '../render/stream.ts';
-import { styleFor, type Style } from '../render/style.ts';
+import { stderrStyle, type Style } from '../render/style.ts';
 import { neutralise } from '../render/terminal-text.ts';
 import { DEFAULT_MAX_RESUMES } from '../responses/stream-command.ts';
 import { prepareRequest } from '../responses/session.ts';
@@ -82,7 +82,7 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
   if (!model) {
     throw new UsageError('no deployment: pass -m/--model DEPLOYMENT', `or set AZURE_OPENAI_DEPLOYMENT, or run: ${configSetCommand(f.profileName, 'deployment', 'NAME')}${notInherited(f.profileName)}`);
   }
-  const style = styleFor(io.colorStderr);
+  const style = stderrStyle(io);
   // Notices name remote things (ids, file names, tool names): shown, never obeyed.
   const notice = (text: string) => io.err(`${style.dim(neutralise(text))}\n`);
   const client = await prepareRequest(f);

@@ -7,7 +7,7 @@ import { addInputOptions, addToolOptions, type ToolOptionValues } from '../cli/t
 import { positiveNumber } from '../cli/parse.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Factory } from '../core/factory.ts';
-import { runRequestTurns, type StreamDisplay } from '../responses/create.ts';
+import type { StreamDisplay } from '../responses/create.ts';
 import { buildRequest, type RequestInput } from '../responses/request.ts';
 import { DEFAULT_POLL_SECONDS } from '../responses/wait.ts';
 
@@ -68,5 +68,6 @@ export function toCreateOptions(input: string[], values: CreateValues): CreateOp
 export async function runCreate(options: CreateOptions, f: Factory): Promise<void> {
   const { body, rich } = await buildRequest(f, options);
   const turns = { io: f.io, rich: options.request.rich, history: rich.history, json: options.stream?.json ?? options.json, followUp: followUpFor(f) };
+  const { runRequestTurns } = await import('../responses/create.ts');
   await runRequestTurns(f, body, turns, options);
 }

@@ -5,11 +5,9 @@ import { followUpFor } from '../cli/follow-up.ts';
 import { collectList, intInRange, positiveNumber, responseId } from '../cli/parse.ts';
 import { addStreamOptions, type StreamOptionValues } from '../cli/request-options.ts';
 import { UsageError } from '../core/errors.ts';
-import { streamToTerminal } from '../responses/stream-command.ts';
 import type { Factory } from '../core/factory.ts';
 import { validateIncludes } from '../request/create-params.ts';
 import { DEFAULT_POLL_SECONDS, fetchRaw, waitForTerminal } from '../responses/wait.ts';
-import { printResponse } from '../responses/print.ts';
 import { prepareRequest } from '../responses/session.ts';
 
 export interface GetOptions {
@@ -66,6 +64,7 @@ export function toGetOptions(id: string, values: GetValues): GetOptions {
 
 export async function runGet(options: GetOptions, f: Factory): Promise<void> {
   if (options.stream) {
+    const { streamToTerminal } = await import('../responses/stream-command.ts');
     await streamToTerminal(f, { kind: 'resume', id: options.id, after: options.stream.after }, options.stream);
     return;
   }
@@ -75,5 +74,6 @@ export async function runGet(options: GetOptions, f: Factory): Promise<void> {
   if (options.wait) {
     result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: options.include, followUp: followUpFor(f) });
   }
+  const { printResponse } = await import('../responses/print.ts');
   printResponse(f.io, result, { json: options.json, followHint: !options.wait, followUp: followUpFor(f) });
 }

@@ -5,9 +5,7 @@ import { followUpFor } from '../cli/follow-up.ts';
 import { addModelOptions, addStreamOptions, requestFlagsFrom, type ModelOptionValues, type StreamOptionValues } from '../cli/request-options.ts';
 import type { Factory } from '../core/factory.ts';
 import { addInputOptions, addToolOptions, type ToolOptionValues } from '../cli/tool-options.ts';
-import { streamToTerminal } from '../responses/stream-command.ts';
 import { buildRequest, type RequestInput } from '../responses/request.ts';
-import { runTurns } from '../tools/turns.ts';
 
 export type StreamValues = ModelOptionValues & ToolOptionValues & StreamOptionValues & { json?: boolean };
 
@@ -49,5 +47,6 @@ export function toStreamOptions(input: string[], values: StreamValues): StreamOp
 export async function runStreamCommand(options: StreamOptions, f: Factory): Promise<void> {
   const { body, rich } = await buildRequest(f, options);
   const turns = { io: f.io, rich: options.request.rich, history: rich.history, json: options.display.json, followUp: followUpFor(f) };
+  const [{ runTurns }, { streamToTerminal }] = await Promise.all([import('../tools/turns.ts'), import('../responses/stream-command.ts')]);
   await runTurns(body, turns, (next) => streamToTerminal(f, { kind: 'create', body: next }, options.display));
 }

@@ -12,7 +12,10 @@ export interface IO {
   readonly stdinKind?: StdinKind;
   readonly stdoutIsTTY: boolean;
   readonly stderrIsTTY: boolean;
-  /** Colour on stdout: only on a TTY, never with NO_COLOR or --no-color. */
+  /**
+   * Colour on stdout: on a TTY or with FORCE_COLOR, never with NO_COLOR (non-empty) or --no-color.
+   * The chalk instance for each stream is built from this decision (render/style.ts).
+   */
   readonly colorStdout: boolean;
   /** Colour and decoration on stderr: spinners, dim summaries, ✓ lines. */
   readonly colorStderr: boolean;

@@ -23,8 +23,9 @@ export async function startSpinner(io: IO, text: string): Promise<Spinner> {
   // A terminal that reports no width (some pseudo-terminals in CI) makes ora erase lines forever.
   if (!io.stderrIsTTY || io.env.CI || !(io.stderr as { columns?: number }).columns) return noop;
   const { default: ora } = await import('ora');
-  const spinner = ora({ text, stream: io.stderr as NodeJS.WritableStream, color: 'cyan', isEnabled: true, discardStdin: false }) as unknown as OraLike;
-  if (!io.colorStderr) (spinner as unknown as { color: string }).color = 'white';
+  // Without colour on stderr the spinner has none either (ora's `false`; 'white' would still write escape codes).
+  const color = io.colorStderr ? 'cyan' : false;
+  const spinner = ora({ text, stream: io.stderr as NodeJS.WritableStream, color, isEnabled: true, discardStdin: false }) as unknown as OraLike;
   spinner.start();
   active.add(spinner);
   return {

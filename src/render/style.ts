@@ -1,39 +1,30 @@
-// Terminal decoration for stderr notices. Plain text when colour is off (pipe, NO_COLOR,
-// --no-color); ANSI only when the stream is a terminal that wants it.
-export interface Style {
-  dim(text: string): string;
-  bold(text: string): string;
-  italic(text: string): string;
-  green(text: string): string;
-  red(text: string): string;
-  yellow(text: string): string;
-  cyan(text: string): string;
+// Terminal styling: chalk, the one way aoai styles a string. One chalk instance per output stream,
+// at the level the IO allows there: the IO decides whether a stream gets colour at all (a
+// terminal, NO_COLOR set and non-empty, FORCE_COLOR, --no-color), and chalk's own detection
+// decides how many colours (TERM, COLORTERM, CI), at least the basic 16. Off, every style returns
+// its text unchanged.
+import { Chalk, supportsColor, supportsColorStderr, type ChalkInstance, type ColorSupportLevel } from 'chalk';
+import type { IO } from '../io/io.ts';
+
+export type Style = ChalkInstance;
+
+export type OutputStream = 'stdout' | 'stderr';
+
+const byLevel = new Map<ColorSupportLevel, Style>();
+
+/** chalk for one stream: `color` is the IO's decision for it (io.colorStdout / io.colorStderr). */
+export function styleFor(color: boolean, stream: OutputStream = 'stderr'): Style {
+  const detected = (stream === 'stdout' ? supportsColor : supportsColorStderr) || undefined;
+  const level: ColorSupportLevel = color ? (Math.max(1, detected?.level ?? 0) as ColorSupportLevel) : 0;
+  let style = byLevel.get(level);
+  if (!style) {
+    style = new Chalk({ level });
+    byLevel.set(level, style);
+  }
+  return style;
 }
 
-const plain: Style = {
-  dim: (t) => t,
-  bold: (t) => t,
-  italic: (t) => t,
-  green: (t) => t,
-  red: (t) => t,
-  yellow: (t) => t,
-  cyan: (t) => t,
-};
-
-const wrap = (open: number, close: number) => (text: string) => `\u001b[${open}m${text}\u001b[${close}m`;
-
-// Seven SGR codes do not justify loading chalk on the streaming hot path; chalk is used where
-// richer styling is needed (markdown rendering in chat).
-const ansi: Style = {
-  dim: wrap(2, 22),
-  bold: wrap(1, 22),
-  italic: wrap(3, 23),
-  green: wrap(32, 39),
-  red: wrap(31, 39),
-  yellow: wrap(33, 39),
-  cyan: wrap(36, 39),
-};
-
-export function styleFor(color: boolean): Style {
-  return color ? ansi : plain;
+/** Styling for notices, summaries and ✓ lines on stderr. */
+export function stderrStyle(io: Pick<IO, 'colorStderr'>): Style {
+  return styleFor(io.colorStderr, 'stderr');
 }

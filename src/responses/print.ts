@@ -5,7 +5,7 @@ import { serviceId } from '../core/ids.ts';
 import type { IO } from '../io/io.ts';
 import { printJson } from '../render/json.ts';
 import { isTerminal, notCompletedError, outputText, refusals, withTrailingNewline } from '../render/response.ts';
-import { styleFor } from '../render/style.ts';
+import { stderrStyle } from '../render/style.ts';
 import { neutralise } from '../render/terminal-text.ts';
 import { containerFileLines, containerFiles, toolItemBlock } from '../render/tools.ts';
 import type { RawResponse } from './wait.ts';
@@ -30,7 +30,7 @@ export function printResponse(io: IO, { raw, response }: RawResponse, options: P
     return;
   }
   if (!options.json) {
-    const style = styleFor(io.colorStderr);
+    const style = stderrStyle(io);
     for (const item of response.output ?? []) {
       const block = toolItemBlock(item as unknown as Record<string, unknown>, style);
       if (block) io.err(block);

@@ -11,7 +11,7 @@ import { appendConversation, asInputItems } from '../request/conversation.ts';
 import { withRefetchHint } from '../responses/refetch.ts';
 import { DEFAULT_MAX_TOOL_ROUNDS, type RichFlags } from '../request/rich.ts';
 import { functionCalls } from '../render/tools.ts';
-import { styleFor } from '../render/style.ts';
+import { stderrStyle } from '../render/style.ts';
 import { neutralise } from '../render/terminal-text.ts';
 import { execFunctionCall, parseExecSpecs } from './exec.ts';
 import { answerHint, throwIfActionRequired } from './pending.ts';
@@ -34,7 +34,7 @@ export async function runTurns(body: CreateBody, options: TurnOptions, round: Tu
   const commands = parseExecSpecs(rich?.exec ?? []);
   const maxRounds = rich?.maxToolRounds ?? DEFAULT_MAX_TOOL_ROUNDS;
   const conversation = rich?.conversation;
-  const style = styleFor(io.colorStderr);
+  const style = stderrStyle(io);
   const known = new Set<unknown>(options.history);
   let newInput = inputItems(body.input).filter((item) => !known.has(item));
   for (let rounds = 0; ; rounds++) {

@@ -2,8 +2,9 @@ import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CANARY_API_KEY } from '../helpers/canaries.ts';
-import { runAoai, sandbox, unusedPort, type Sandbox } from '../helpers/cli.ts';
+import { BIN, runAoai, sandbox, unusedPort, type Sandbox } from '../helpers/cli.ts';
 import { useEmulator } from '../helpers/emulator.ts';
+import { answerPrompt } from '../helpers/pty.ts';
 
 const ctx = useEmulator();
 let box: Sandbox;
@@ -36,6 +37,13 @@ describe('aoai config', () => {
     const json = await run(['config', 'list', '--json']);
     expect(JSON.parse(json.stdout)).toEqual({ profiles: { default: { 'api-key': `****${CANARY_API_KEY.slice(-4)}` } } });
     expect((await run(['config', 'get', 'api-key'])).stdout).toBe(`****${CANARY_API_KEY.slice(-4)}\n`);
+    expect(readFileSync(configPath(), 'utf8')).toContain(CANARY_API_KEY);
+  });
+
+  it('on a terminal, asks for the API key with a masked prompt (@inquirer/password)', async () => {
+    const output = await answerPrompt(`'${BIN}' config set api-key`, { ...box.env, NO_COLOR: '1' }, 'api-key:', [CANARY_API_KEY, '\r']);
+    expect(output).toContain(`api-key: ${'*'.repeat(CANARY_API_KEY.length)}`);
+    expect(output).not.toContain(CANARY_API_KEY);
     expect(readFileSync(configPath(), 'utf8')).toContain(CANARY_API_KEY);
   });
 

@@ -56,7 +56,7 @@ describe('aoai files', () => {
     const gone = await run(['files', 'get', id]);
     expect(gone.code).toBe(1);
     expect(gone.stderr).toContain(`No such File object: ${id}`);
-  });
+  }, 120_000); // thirteen aoai runs in a row: on a loaded 2-core machine that alone can pass 30 s
 
   it('checks every path before uploading any', async () => {
     const good = join(dir, 'good.pdf');

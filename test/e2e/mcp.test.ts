@@ -1,12 +1,11 @@
 // Remote MCP: tool flags, approval requests listed with the exact command, aoai mcp approve
 // (ids, --all, --deny, the prompt on a terminal and the refusal without one), readable
 // mcp_list_tools / mcp_call rendering, and header values that never appear in any output.
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { BIN, runAoai } from '../helpers/cli.ts';
-import { recordCapture } from '../helpers/captures.ts';
 import { CANARY_MCP_HEADER } from '../helpers/canaries.ts';
 import { useEmulator } from '../helpers/emulator.ts';
+import { answerPrompt } from '../helpers/pty.ts';
 
 const ctx = useEmulator({}, { MCP_TOKEN: CANARY_MCP_HEADER });
 const run = (args: string[], options: Parameters<typeof runAoai>[1] = {}) => runAoai(args, { env: ctx.env, ...options });
@@ -161,31 +160,8 @@ describe('approvals', () => {
 
   it('on a terminal it asks which calls to approve (the others are denied)', async () => {
     const { id, requests } = await pendingResponse();
-    // `script` gives aoai a terminal; a space selects the first choice, Enter confirms.
-    const output = await new Promise<string>((resolve, reject) => {
-      // A pty from `script` has no size; give it one, as a real terminal has.
-      const command = `stty cols 100 rows 30; ${BIN} mcp approve ${id}`;
-      const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...ctx.env, TERM: 'dumb', NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
-      let text = '';
-      let answered = false;
-      child.stdout.on('data', (chunk: Buffer) => {
-        text += chunk.toString();
-        if (!answered && text.includes('Approve which MCP tool calls?')) {
-          answered = true;
-          setTimeout(() => child.stdin.write(' '), 100);
-          setTimeout(() => child.stdin.write('\r'), 300);
-        }
-      });
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`prompt timed out: ${text}`));
-      }, 20_000);
-      child.on('close', () => {
-        clearTimeout(timer);
-        recordCapture(`script aoai mcp approve ${id}`, text);
-        resolve(text);
-      });
-    });
+    // A space selects the first choice, Enter confirms.
+    const output = await answerPrompt(`${BIN} mcp approve ${id}`, { ...ctx.env, TERM: 'dumb', NO_COLOR: '1' }, 'Approve which MCP tool calls?', [' ', '\r']);
     expect(output).toContain('Approve which MCP tool calls? (the others are denied)');
     expect(output).toContain('The echo tool on calc returned: 3');
     expect(lastBody().input).toEqual([

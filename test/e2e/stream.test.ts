@@ -67,6 +67,21 @@ describe('aoai stream', () => {
     expect(hidden.stderr).toBe('');
   });
 
+  it('colour on a pipe: FORCE_COLOR turns it on; NO_COLOR (set and non-empty) or --no-color turn it off; an empty NO_COLOR does not', async () => {
+    const summary = (env: Record<string, string>, extra: string[] = []) =>
+      run(['stream', '-m', 'o4-mini', '--reasoning-summary', 'auto', ...extra, 'colours'], { env: { ...ctx.env, ...env } });
+    const dim = '\u001b[2m\u001b[3mreasoning summary\u001b[23m\u001b[22m\n';
+    const forced = await summary({ FORCE_COLOR: '1' });
+    expect(forced.stderr.startsWith(dim)).toBe(true);
+    expect(forced.stdout).toBe('Echo: colours\n'); // data on stdout stays plain, whatever the colour
+    expect((await summary({ FORCE_COLOR: '1', NO_COLOR: '' })).stderr.startsWith(dim)).toBe(true);
+    expect((await summary({ FORCE_COLOR: '3', NO_COLOR: '' })).stderr.startsWith(dim)).toBe(true);
+    for (const off of [await summary({ FORCE_COLOR: '1', NO_COLOR: '1' }), await summary({ FORCE_COLOR: '1' }, ['--no-color']), await summary({})]) {
+      expect(off.stderr).toMatch(/^reasoning summary\n/);
+      expect(off.stderr).not.toContain('\u001b');
+    }
+  });
+
   it('--usage prints status, id and token usage at the end', async () => {
     const result = await run(['stream', '-m', 'o4-mini', '--usage', 'hi']);
     expect(result.stderr).toMatch(/^✓ completed · resp_\w+ · input \d+ · output \d+ \(reasoning \d+\) tokens\n$/);

@@ -24,3 +24,32 @@ export function runOnPty(args: string[], { env, cwd, columns = 200 }: PtyOptions
     });
   });
 }
+
+/**
+ * Answer an interactive prompt on a pty: once `prompt` shows, each keystroke is typed in turn
+ * (after the prompt has put the terminal in raw mode, so nothing is echoed by the pty itself).
+ */
+export function answerPrompt(command: string, env: Record<string, string>, prompt: string, keystrokes: string[]): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    // A pty from `script` has no size; give it one, as a real terminal has.
+    const child = spawn('script', ['-qec', `stty cols 100 rows 30; ${command}`, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let text = '';
+    let answered = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (!answered && text.includes(prompt)) {
+        answered = true;
+        keystrokes.forEach((keys, i) => setTimeout(() => child.stdin.write(keys), 100 + 200 * i));
+      }
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`prompt timed out: ${text}`));
+    }, 20_000);
+    child.on('close', () => {
+      clearTimeout(timer);
+      recordCapture(`script ${command}`, text);
+      resolve(text);
+    });
+  });
+}

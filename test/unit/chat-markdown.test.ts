@@ -65,10 +65,10 @@ describe('MarkdownStream', () => {
     for (const size of [1, 2, 3, 5, 7]) expect(render(SAMPLE, { color: true, size })).toBe(whole);
   });
 
-  it('styles with SGR codes on a colour terminal and resets at each line end', () => {
+  it("styles with chalk's codes on a colour terminal and closes them at each line end", () => {
     const out = render('A **b** *i* `c`\n', { color: true });
-    expect(out).toBe(`A ${ESC}[1mb${ESC}[0m ${ESC}[3mi${ESC}[0m ${ESC}[36mc${ESC}[0m\n`);
-    expect(render('# H\n', { color: true })).toBe(`${ESC}[1;4;35mH${ESC}[0m\n`);
+    expect(out).toBe(`A ${ESC}[1mb${ESC}[22m ${ESC}[3mi${ESC}[23m ${ESC}[36mc${ESC}[39m\n`);
+    expect(render('# H\n', { color: true })).toBe(`${ESC}[1m${ESC}[4m${ESC}[35mH${ESC}[39m${ESC}[24m${ESC}[22m\n`);
   });
 
   it('writes text as it arrives, holding back only what is undecided', () => {
@@ -82,14 +82,14 @@ describe('MarkdownStream', () => {
   });
 
   it('ends an unterminated line, emphasis or code block cleanly', () => {
-    expect(render('**open bold', { color: true })).toBe(`${ESC}[1mopen bold${ESC}[0m`);
+    expect(render('**open bold', { color: true })).toBe(`${ESC}[1mopen bold${ESC}[22m`);
     expect(render('```\ncode', { color: false })).toBe(`──${'─'.repeat(24)}\n    code`);
     expect(render('-', { color: false })).toBe('-');
   });
 
   it('shows links as their text with the address after it', () => {
     expect(render('see [the docs](https://example.com/d) and [https://x.io](https://x.io).\n')).toBe('see the docs (https://example.com/d) and https://x.io.\n');
-    expect(render('[go](https://a.b)\n', { color: true })).toBe(`${ESC}[4mgo${ESC}[0m${ESC}[2m (https://a.b)${ESC}[0m\n`);
+    expect(render('[go](https://a.b)\n', { color: true })).toBe(`${ESC}[4mgo${ESC}[24m${ESC}[2m (https://a.b)${ESC}[22m\n`);
     expect(render('- [ ] task and [1] note\n')).toBe('• [ ] task and [1] note\n');
     const md = new MarkdownStream({ color: false, columns: 40 });
     expect(md.write('a [lin')).toBe('a ');

@@ -1,15 +1,13 @@
 // Each factory keeps its own request record (retry policy, attempts, endpoint): the error line of
 // one command never reports another client's figures.
 import { createServer } from 'node:net';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { fromSdkError } from '../../src/core/api-errors.ts';
 import { createFactory } from '../../src/core/factory.ts';
 import type { IO } from '../../src/io/io.ts';
 import { prepareRequest } from '../../src/responses/session.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -41,7 +39,7 @@ function quietIO(env: NodeJS.ProcessEnv): IO {
 
 describe('request record', () => {
   it('belongs to one factory: retries and attempts of one client do not show in another', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'aoai-record-'));
+    const home = tempDir('aoai-record-');
     const port = await closedPort();
     const env = { HOME: home, XDG_CONFIG_HOME: home, AZURE_OPENAI_ENDPOINT: `http://127.0.0.1:${port}`, AZURE_OPENAI_API_KEY: 'k' };
     const failing = createFactory(quietIO(env), { maxRetries: '1', timeout: '30' });

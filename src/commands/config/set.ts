@@ -64,7 +64,7 @@ export async function runConfigSet(options: ConfigSetOptions, f: Factory): Promi
 async function readSecret(f: Factory, key: string): Promise<string> {
   if (f.io.stdinIsTTY) {
     if (!f.io.canPrompt()) throw new UsageError(`config set ${key}: pipe the value on stdin`);
-    const { password } = await import('@inquirer/prompts');
+    const { default: password } = await import('@inquirer/password');
     return (await password({ message: `${key}:`, mask: true }, { input: f.io.stdin, output: f.io.stderr })).trim();
   }
   const text = (await readStreamText(f.io.stdin, `config set ${key}: stdin`, INPUT_LIMITS.secret)).trim();

@@ -15,7 +15,7 @@ import { approvalResponses, pendingApprovals, type McpApprovalRequest } from '..
 import type { CreateBody } from '../../request/create-params.ts';
 import { parseMcpHeader } from '../../request/tools.ts';
 import { compactJson } from '../../render/tools.ts';
-import { runRequestTurns, type StreamDisplay } from '../../responses/create.ts';
+import type { StreamDisplay } from '../../responses/create.ts';
 import { prepareRequest } from '../../responses/session.ts';
 import { DEFAULT_POLL_SECONDS } from '../../responses/wait.ts';
 
@@ -90,6 +90,7 @@ export async function runMcpApprove(options: McpApproveOptions, f: Factory): Pro
   const input = await chooseAnswers(f, options, pending);
   const body = followUp(response, input, options.mcpHeaders, f.io.env);
   const turns = { io: f.io, rich: undefined, history: [], json: options.stream?.json ?? options.json, followUp: followUpFor(f) };
+  const { runRequestTurns } = await import('../../responses/create.ts');
   await runRequestTurns(f, body, turns, options);
 }
 
@@ -110,7 +111,7 @@ async function chooseAnswers(f: Factory, options: McpApproveOptions, pending: Mc
       followUpFor(f)(['mcp', 'approve', options.responseId, ...pending.map((p) => serviceId('approvalRequest', p.id, 'approval request id'))]),
     );
   }
-  const { checkbox } = await import('@inquirer/prompts');
+  const { default: checkbox } = await import('@inquirer/checkbox');
   const verb = options.deny ? 'Deny' : 'Approve';
   const picked = await checkbox(
     {
