@@ -1,28 +1,13 @@
 // aoai emulate as a script uses it: export lines on stdout, and an env file that exists only once
 // it is complete, so "wait for the file, then source it" has no race.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, runAoai, sandbox } from '../helpers/cli.ts';
-import { recordCapture } from '../helpers/captures.ts';
+import { runScript, type ScriptResult } from '../helpers/shell.ts';
 
-function sh(script: string, env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', script], { cwd, env: { ...env, PATH: `${join(REPO_ROOT, 'bin')}:${env.PATH}` } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      recordCapture(`sh -c ${script} (stdout)`, stdout);
-      recordCapture(`sh -c ${script} (stderr)`, stderr);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function sh(script: string, env: Record<string, string>, cwd: string): Promise<ScriptResult> {
+  return runScript('sh', script, { env: { ...env, PATH: `${join(REPO_ROOT, 'bin')}:${env.PATH}` }, cwd, timeoutMs: 25_000 });
 }
 
 describe('aoai emulate', () => {
