@@ -3,6 +3,7 @@
 // the commands. Response ids come from the local recent-ids list through the hidden
 // `aoai __complete-ids`, the only part that runs aoai on TAB.
 import { Argument, type Command, type Option } from 'commander';
+import { usesGlobalOptions } from '../cli/help.ts';
 import type { CommandContext } from '../cli/program.ts';
 import { CONFIG_KEY_NAMES } from '../core/config-keys.ts';
 import type { Factory } from '../core/factory.ts';
@@ -11,8 +12,9 @@ export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
 
 export function registerCompletion(program: Command, ctx: CommandContext): void {
-  program
-    .command('completion')
+  const completion = program.command('completion');
+  usesGlobalOptions(completion, []);
+  completion
     .description('print a shell completion script (bash, zsh or fish)')
     .addArgument(new Argument('<shell>', 'the shell').choices(SHELLS))
     .addHelpText(

@@ -3,6 +3,7 @@
 // them to a file (atomically, before it reports ready) so a script can wait for that file.
 import { unlinkSync } from 'node:fs';
 import type { Command } from 'commander';
+import { usesGlobalOptions } from '../cli/help.ts';
 import type { CommandContext } from '../cli/program.ts';
 import { collect, intInRange } from '../cli/parse.ts';
 import { writeFileAtomic } from '../core/atomic-write.ts';
@@ -35,8 +36,10 @@ interface EmulateValues {
 }
 
 export function registerEmulate(program: Command, ctx: CommandContext): void {
-  program
-    .command('emulate')
+  const emulate = program.command('emulate');
+  // It serves requests rather than sending them: endpoint, auth and request flags mean nothing here.
+  usesGlobalOptions(emulate, []);
+  emulate
     .description('run a local emulator of the Azure OpenAI Responses API (loopback only)')
     .option('-p, --port <port>', 'port to listen on (default: a free one)', intInRange(0, 65535))
     .option('--host <address>', 'loopback address to bind (default 127.0.0.1)')
@@ -54,7 +57,7 @@ export function registerEmulate(program: Command, ctx: CommandContext): void {
 Stdout gets export lines; paste them into another shell (or eval them):
   export AZURE_OPENAI_ENDPOINT=http://127.0.0.1:PORT
   export AZURE_OPENAI_API_KEY=emu-…
-  export IDENTITY_ENDPOINT=… IDENTITY_HEADER=…   (a managed-identity endpoint for Entra sign-in)
+  export IDENTITY_ENDPOINT=…  export IDENTITY_HEADER=…   (managed identity, for Entra sign-in)
 In a script, start it in the background and wait for the file, which appears whole:
   rm -f emu.env; aoai emulate --quiet --write-env emu.env &
   until [ -s emu.env ]; do sleep 0.1; done; . ./emu.env
