@@ -63,7 +63,8 @@ export async function runStream(options: StreamRunOptions): Promise<void> {
           for await (const event of stream) {
             idle.refresh();
             renderer.handle(event);
-            if (!announced && state.responseId && state.background) {
+            // Decoration: only for a person at a terminal (a script gets the id from --json).
+            if (!announced && state.responseId && state.background && io.stderrIsTTY) {
               announced = true;
               io.err(`${state.responseId} is running in the background; if the connection drops, aoai resumes it (by hand: aoai get ${state.responseId} --stream)\n`);
             }
