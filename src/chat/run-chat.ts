@@ -23,6 +23,7 @@ import { Conversation } from './conversation.ts';
 import { chatFiles, readLastResponse, writeLastResponse, type ChatFiles } from './history.ts';
 import { LineReader } from './line-reader.ts';
 import { MarkdownStream } from './markdown.ts';
+import { softWrappedSink } from '../render/columns.ts';
 import { ToolAnswerer } from './tool-answers.ts';
 import { saveTranscript } from './transcript.ts';
 
@@ -100,6 +101,7 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
     conversation,
     notice,
     data: (text) => io.out(text),
+    columns: io.columns,
     save: (path) => {
       try {
         return saveTranscript(expandHome(path, io.env), conversation.transcript, startedAt);
@@ -221,15 +223,17 @@ async function streamResponse(session: Session, body: CreateBody): Promise<{ fin
   // A waiting line until the first thing is written (a reasoning model can think for a while).
   // Static, not an animated spinner: nothing redraws the terminal while the reply streams.
   const spinner = waitingLine(session, `waiting for ${String(body.model)}…`);
+  // Break lines between words (measured in columns), after markdown has styled them.
+  const terminal = io.stdoutIsTTY ? softWrappedSink({ out: (text) => io.out(text), err: (text) => io.err(text) }, io.columns) : { out: (text: string) => io.out(text), err: (text: string) => io.err(text), end: () => undefined };
   const renderer = new StreamRenderer(
     {
       out: (chunk) => {
         spinner.stop();
-        io.out(markdown ? markdown.write(chunk) : chunk);
+        terminal.out(markdown ? markdown.write(chunk) : chunk);
       },
       err: (chunk) => {
         spinner.stop();
-        io.err(chunk);
+        terminal.err(chunk);
       },
     },
     {
@@ -264,7 +268,8 @@ async function streamResponse(session: Session, body: CreateBody): Promise<{ fin
   } finally {
     spinner.stop();
     release();
-    if (markdown) io.out(markdown.end());
+    if (markdown) terminal.out(markdown.end());
+    terminal.end();
     resume();
   }
   if (failure === undefined && cancelledEarly) failure = new InterruptedError();

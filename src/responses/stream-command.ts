@@ -17,14 +17,17 @@ export async function streamToTerminal(f: Factory, start: StreamStart, values: S
   const settings = await f.settings();
   const { io } = f;
   const stdout = coalescingWriter((text) => io.out(text));
-  const renderer = new StreamRenderer(
-    {
-      out: (text) => stdout.write(text),
-      err: (text) => {
-        stdout.flush(); // keep stdout and stderr in order on a shared terminal
-        io.err(text);
-      },
+  const sinks = {
+    out: (text: string) => stdout.write(text),
+    err: (text: string) => {
+      stdout.flush(); // keep stdout and stderr in order on a shared terminal
+      io.err(text);
     },
+  };
+  // On a terminal, text breaks between words, not where the terminal's edge happens to fall.
+  const wrapped = io.stdoutIsTTY && !values.json ? (await import('../render/columns.ts')).softWrappedSink(sinks, io.columns) : undefined;
+  const renderer = new StreamRenderer(
+    wrapped ?? sinks,
     {
       json: Boolean(values.json),
       reasoning: values.reasoning ?? 'show',
@@ -46,6 +49,7 @@ export async function streamToTerminal(f: Factory, start: StreamStart, values: S
       debug: (line) => f.debug(line),
     });
   } finally {
+    wrapped?.end();
     stdout.flush();
     // For `aoai get <TAB>`: ids of stored responses this stream created (even one cut short).
     if (start.kind === 'create' && start.body.store !== false) (await import('../core/recent-ids.ts')).rememberResponseId(f.paths.state, renderer.state.responseId);

@@ -84,6 +84,22 @@ describe('aoai stream', () => {
   });
 });
 
+describe('on a terminal', () => {
+  it('streamed text breaks between words within the width (the screen, joined, has no longer line)', async () => {
+    const plain = (await run(['stream', '-m', 'gpt-4.1', 'Write 80 words'])).stdout;
+    const pane = tmux.aoai(['stream', '-m', 'gpt-4.1', 'Write 80 words'], { env: ctx.env, width: 40 });
+    try {
+      expect(await pane.exitCode()).toBe(0);
+      // capture-pane -J joins lines the terminal folded: a mid-word fold shows as a line over 40.
+      const text = pane.screen().split('\n').filter((line) => !line.startsWith('[exit') && !line.startsWith('✓') && line !== '');
+      for (const line of text) expect(line.length).toBeLessThanOrEqual(40);
+      expect(text.join(' ').split(/\s+/)).toEqual(plain.trim().split(/\s+/));
+    } finally {
+      pane.close();
+    }
+  });
+});
+
 describe('background streams', () => {
   it('on a pipe, say nothing on stderr (the notice is decoration; --json carries the id)', async () => {
     const result = await run(['stream', '-m', 'o3', '--background', 'Write 20 words']);
