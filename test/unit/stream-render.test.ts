@@ -39,11 +39,14 @@ describe('rendering the recorded real streams', () => {
     it(`${recording.name}: reasoning summaries go to stderr only`, () => {
       const parts = recording.events.filter((e) => e.type === 'response.reasoning_summary_text.done').map((e) => String(e.text));
       const shown = render(recording.events);
+      // A recording with no summary shows no reasoning block at all (and one with summaries does).
+      expect(shown.err.includes('reasoning summary')).toBe(parts.length > 0);
       for (const part of parts) {
         expect(shown.err).toContain(part);
         expect(shown.out).not.toContain(part);
       }
       const hidden = render(recording.events, { reasoning: 'hide' });
+      expect(hidden.err).not.toContain('reasoning summary');
       for (const part of parts) expect(hidden.err).not.toContain(part);
     });
   }
