@@ -2,6 +2,7 @@
 // prompt history and the id of the last response, for --resume.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { appendLines, readLastLines } from '../core/append-lines.ts';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 
 export interface ChatFiles {
@@ -18,16 +19,16 @@ export function chatFiles(stateDir: string, profile: string): ChatFiles {
 
 /** One entry per line, oldest first on disk; readline wants newest first. */
 export function loadHistory(path: string, size: number): string[] {
-  try {
-    return readFileSync(path, 'utf8').split('\n').filter(Boolean).slice(-size).reverse();
-  } catch {
-    return [];
-  }
+  return readLastLines(path, size).reverse();
 }
 
-export function saveHistory(path: string, newestFirst: readonly string[]): void {
+/**
+ * Add entries to the file (appended under a lock, never rewritten whole: two chat sessions on one
+ * profile keep each other's lines).
+ */
+export function appendHistory(path: string, entries: readonly string[], size: number): void {
   try {
-    writePrivate(path, `${[...newestFirst].reverse().join('\n')}\n`);
+    appendLines(path, entries, { keep: size });
   } catch {
     // History is a convenience: a read-only state directory must not break the chat.
   }

@@ -497,6 +497,22 @@ describe('aoai chat', { timeout: 60_000 }, () => {
     expect(ctx.emulator.requests.length).toBe(before);
   });
 
+  it("two sessions on one profile keep each other's history lines", async () => {
+    const first = chat(['-m', 'gpt-4.1']);
+    const second = chat(['-m', 'gpt-4.1'], first.box);
+    await first.pane.waitFor(PROMPT);
+    await second.pane.waitFor(PROMPT);
+    await turn(first.pane, 'from the first', 1);
+    await turn(second.pane, 'from the second', 1);
+    await turn(first.pane, 'first again', 2);
+    first.pane.press('C-d');
+    expect(await first.pane.exitCode()).toBe(0);
+    second.pane.press('C-d');
+    expect(await second.pane.exitCode()).toBe(0);
+    const state = `${first.box.home}/.local/state/aoai`;
+    expect(readFileSync(chatFiles(state, 'default').history, 'utf8')).toBe('from the first\nfrom the second\nfirst again\n');
+  });
+
   it('refuses a non-interactive stdin with a hint (exit 2), before any request', async () => {
     const before = ctx.emulator.requests.length;
     const piped = await runAoai(['chat', '-m', 'gpt-4.1'], { env: ctx.env, input: 'hello\n' });
