@@ -97,8 +97,9 @@ export function coreCommands(): SlashCommand[] {
       help: 'print the id of the response the conversation continues from',
       run(ctx) {
         const id = ctx.conversation.previousId;
-        if (id) ctx.data(`${id}\n`);
-        else ctx.notice('no response yet');
+        if (!id) return ctx.notice('no response yet');
+        ctx.data(`${id}\n`);
+        if (!ctx.conversation.stored) ctx.notice('not stored (--no-store): aoai get and --previous cannot fetch it; the chat keeps the conversation itself');
       },
     },
     { name: 'exit', usage: '/exit', help: 'end the session (or Ctrl-D)', run: () => 'exit' },

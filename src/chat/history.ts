@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendLines, readLastLines } from '../core/append-lines.ts';
 import { writeFileAtomic } from '../core/atomic-write.ts';
+import { REASONING_EFFORTS, REASONING_SUMMARIES, type RequestFlags } from '../request/create-params.ts';
 
 export interface ChatFiles {
   history: string;
@@ -37,12 +38,22 @@ export function appendHistory(path: string, entries: readonly string[], size: nu
 export interface LastResponse {
   id: string;
   model: string;
+  /** The conversation's /summary and /effort settings, which a stored response does not keep. */
+  reasoningSummary?: RequestFlags['reasoningSummary'];
+  reasoningEffort?: RequestFlags['reasoningEffort'];
 }
 
 export function readLastResponse(path: string): LastResponse | undefined {
   try {
     const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<LastResponse>;
-    if (typeof value.id === 'string' && typeof value.model === 'string') return { id: value.id, model: value.model };
+    if (typeof value.id === 'string' && typeof value.model === 'string') {
+      return {
+        id: value.id,
+        model: value.model,
+        reasoningSummary: (REASONING_SUMMARIES as readonly unknown[]).includes(value.reasoningSummary) ? value.reasoningSummary : undefined,
+        reasoningEffort: (REASONING_EFFORTS as readonly unknown[]).includes(value.reasoningEffort) ? value.reasoningEffort : undefined,
+      };
+    }
   } catch {
     // Missing or unreadable: nothing to resume.
   }

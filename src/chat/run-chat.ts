@@ -4,14 +4,16 @@
 // one line and leaves the conversation as it was before it.
 import type { Response as ApiResponse } from 'openai/resources/responses/responses';
 import type { Client } from '../core/client.ts';
-import { CliError, InterruptedError, UsageError, formatCliError, oneLine } from '../core/errors.ts';
+import { CliError, ConfigError, InterruptedError, UsageError, formatCliError, oneLine } from '../core/errors.ts';
 import type { Factory } from '../core/factory.ts';
 import type { StreamOptionValues } from '../cli/request-options.ts';
 import { interrupts } from '../io/interrupts.ts';
 import type { CreateBody, RequestFlags } from '../request/create-params.ts';
 import { readBody, readInputItems, describeFsError } from '../request/input.ts';
 import { DEFAULT_MAX_TOOL_ROUNDS, resolveRich } from '../request/rich.ts';
+import { pendingApprovals } from '../mcp/approvals.ts';
 import { StreamRenderer } from '../render/stream.ts';
+import { functionCalls } from '../render/tools.ts';
 import { styleFor, type Style } from '../render/style.ts';
 import { DEFAULT_MAX_RESUMES } from '../responses/stream-command.ts';
 import { prepareRequest } from '../responses/session.ts';
@@ -54,6 +56,8 @@ interface Session {
   style: Style;
   notice(text: string): void;
   idleTimeoutMs: number;
+  /** For /image: --image-deployment, then /image-deployment NAME (default: env or profile). */
+  imageDeployment: string | undefined;
 }
 
 export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
@@ -95,7 +99,10 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
     throw new UsageError(`--previous ${previous}: no such stored response (deleted, expired, or created with --no-store)`);
   }
 
-  const conversation = new Conversation({ flags: { ...options.request, rich: undefined, model, previous }, initialItems, body, fields: rich.fields });
+  // Resumed, the /summary and /effort settings come back too, unless a flag says otherwise.
+  const reasoningSummary = options.request.reasoningSummary ?? (previous === last?.id ? last?.reasoningSummary : undefined);
+  const reasoningEffort = options.request.reasoningEffort ?? (previous === last?.id ? last?.reasoningEffort : undefined);
+  const conversation = new Conversation({ flags: { ...options.request, rich: undefined, model, previous, reasoningSummary, reasoningEffort }, initialItems, body, fields: rich.fields });
   const startedAt = new Date();
   const slash: SlashContext = {
     conversation,
@@ -132,10 +139,11 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
     style,
     notice,
     idleTimeoutMs: settings.timeoutMs,
+    imageDeployment: options.imageDeployment,
   };
   const core = coreCommands();
   // /exit stays last in /help.
-  const commands: SlashCommand[] = [...core.slice(0, -1), attachCommand(session), imageCommand(session), ...core.slice(-1)];
+  const commands: SlashCommand[] = [...core.slice(0, -1), attachCommand(session), imageCommand(session), imageDeploymentCommand(session, settings.imageDeployment?.value), ...core.slice(-1)];
   notice(`aoai chat · ${model}${conversation.stored ? '' : ' · not stored'} · /help for commands, Ctrl-D to exit`);
   try {
     for (;;) {
@@ -260,7 +268,9 @@ async function streamResponse(session: Session, body: CreateBody): Promise<{ fin
       cancelOnInterrupt: Boolean(options.display.cancelOnInterrupt),
       idleTimeoutMs: session.idleTimeoutMs,
       maxResumes: options.display.maxResumes ?? DEFAULT_MAX_RESUMES,
-      usageLine: Boolean(options.display.usage) || io.stderrIsTTY,
+      // Written below: not for a response that waits for approvals or function output, whose
+      // "✓ completed" would make the turn look finished while the question is still to come.
+      usageLine: false,
       debug: (line) => f.debug(line),
     });
   } catch (error) {
@@ -270,6 +280,8 @@ async function streamResponse(session: Session, body: CreateBody): Promise<{ fin
     release();
     if (markdown) terminal.out(markdown.end());
     terminal.end();
+    const final = renderer.state.final;
+    if ((options.display.usage || io.stderrIsTTY) && final && !waitsForAnswers(final)) renderer.writeErr(renderer.summaryLine());
     resume();
   }
   if (failure === undefined && cancelledEarly) failure = new InterruptedError();
@@ -328,7 +340,7 @@ function imageCommand(session: Session): SlashCommand {
           {
             prompt: [prompt],
             model: conversation.flags.model,
-            imageDeployment: session.options.imageDeployment,
+            imageDeployment: session.imageDeployment,
             previous: conversation.stored ? conversation.previousId : undefined,
             tool: {},
             edits: [],
@@ -345,11 +357,38 @@ function imageCommand(session: Session): SlashCommand {
         conversation.recordImage(prompt, result.response, result.saved.map((image) => image.path));
         if (conversation.stored) saveLast(session, result.response);
       } catch (error) {
+        // Inside the chat, the flag named by the hint can no longer be passed: name the command.
+        if (error instanceof ConfigError && error.message.startsWith('no image deployment')) {
+          return ctx.notice('no image deployment: set one with /image-deployment NAME (or start chat with --image-deployment NAME)');
+        }
         await reportTurnError(session, error, false);
       } finally {
         release();
         resume();
       }
+    },
+  };
+}
+
+/** The model asked for MCP approvals or function output: the turn goes on after the answers. */
+function waitsForAnswers(response: ApiResponse): boolean {
+  return response.status === 'completed' && (functionCalls(response).length > 0 || pendingApprovals(response).length > 0);
+}
+
+/** /image-deployment NAME: the image model deployment /image uses from now on. */
+function imageDeploymentCommand(session: Session, configured: string | undefined): SlashCommand {
+  return {
+    name: 'image-deployment',
+    usage: '/image-deployment NAME',
+    help: 'the image model deployment /image uses',
+    run(ctx, name) {
+      if (!name) {
+        const current = session.imageDeployment ?? configured;
+        return ctx.notice(current ? `image deployment: ${current}` : 'no image deployment yet; usage: /image-deployment NAME');
+      }
+      if (/\s/.test(name)) return ctx.notice('usage: /image-deployment NAME (a deployment name has no spaces)');
+      session.imageDeployment = name;
+      ctx.notice(`image deployment: ${name}`);
     },
   };
 }
@@ -361,7 +400,8 @@ function continuesFrom(response: ApiResponse): boolean {
 
 function saveLast(session: Session, response: ApiResponse): void {
   try {
-    writeLastResponse(session.files.last, { id: response.id, model: session.conversation.flags.model });
+    const { flags } = session.conversation;
+    writeLastResponse(session.files.last, { id: response.id, model: flags.model, reasoningSummary: flags.reasoningSummary, reasoningEffort: flags.reasoningEffort });
   } catch (error) {
     session.f.debug(`could not record the last response for --resume: ${describeFsError(error)}`);
   }
