@@ -10,6 +10,7 @@ import { validateIncludes } from '../request/create-params.ts';
 import { fetchRaw, waitForTerminal } from '../responses/wait.ts';
 import { printResponse } from '../responses/print.ts';
 import { prepareRequest } from '../responses/session.ts';
+import { throwIfActionRequired } from '../tools/pending.ts';
 import { DEFAULT_POLL_SECONDS } from './create.ts';
 
 export interface GetOptions {
@@ -65,8 +66,11 @@ export function toGetOptions(id: string, values: GetValues): GetOptions {
 }
 
 export async function runGet(options: GetOptions, f: Factory): Promise<void> {
+  // A response waiting for function output or MCP approvals prints the calls and exits 5, as
+  // create and stream do for the same response.
   if (options.stream) {
-    await streamToTerminal(f, { kind: 'resume', id: options.id, after: options.stream.after }, options.stream);
+    const final = await streamToTerminal(f, { kind: 'resume', id: options.id, after: options.stream.after }, options.stream);
+    if (final) throwIfActionRequired(f.io, final, { json: options.stream.json });
     return;
   }
   const client = await prepareRequest(f);
@@ -76,4 +80,5 @@ export async function runGet(options: GetOptions, f: Factory): Promise<void> {
     result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: options.include });
   }
   printResponse(f.io, result, { json: options.json, followHint: !options.wait });
+  throwIfActionRequired(f.io, result.response, { json: options.json });
 }
