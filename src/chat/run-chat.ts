@@ -418,7 +418,7 @@ async function reportTurnError(session: Session, error: unknown, abandoned: bool
     return;
   }
   const { fromSdkError } = await import('../core/api-errors.ts');
-  const known = error instanceof CliError ? error : fromSdkError(error);
+  const known = error instanceof CliError ? error : fromSdkError(error, session.f.requests);
   io.err(known ? formatCliError(known) : `aoai: unexpected error: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
   if (abandoned) session.notice('this turn is not part of the conversation');
 }

@@ -7,6 +7,7 @@ import type { GlobalFlags } from '../core/settings.ts';
 import { VERSION } from '../core/version.ts';
 import type { IO } from '../io/io.ts';
 import { addHelpCommand, helpOnStdoutWhenBare, helpSettings } from './help.ts';
+import type { CommandContext } from './context.ts';
 import { collect } from './parse.ts';
 import { registerCreate } from '../commands/create.ts';
 import { registerStream } from '../commands/stream.ts';
@@ -22,13 +23,11 @@ import { registerMcp } from '../commands/mcp/index.ts';
 import { registerImage } from '../commands/image.ts';
 import { registerCompletion } from '../commands/completion.ts';
 
-export interface CommandContext {
-  io: IO;
-  /** The factory for a command, built from the global flags as parsed for it. */
-  factory(command: Command): Factory;
-}
-
-export function buildProgram(io: IO): Command {
+/**
+ * `factoryBuilt` hears of the factory the running command builds, so that an error thrown out of
+ * the command is reported with that factory's request record (endpoint, credential, attempts).
+ */
+export function buildProgram(io: IO, factoryBuilt: (factory: Factory) => void = () => undefined): Command {
   const program = new Command('aoai')
     .description('Azure OpenAI Responses API from the command line')
     .version(VERSION, '-V, --version', 'print the version')
@@ -58,7 +57,9 @@ Exit codes: 0 ok, 1 API error, 2 usage, 3 auth/config, 4 response not completed,
   const ctx: CommandContext = {
     io,
     factory(command) {
-      return createFactory(io, command.optsWithGlobals<GlobalFlags>());
+      const factory = createFactory(io, command.optsWithGlobals<GlobalFlags>());
+      factoryBuilt(factory);
+      return factory;
     },
   };
 

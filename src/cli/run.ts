@@ -2,6 +2,7 @@
 import { CommanderError } from 'commander';
 import { CliError, ExitCode, UsageError, formatCliError, oneLine } from '../core/errors.ts';
 import { removePendingTemporaryFiles } from '../core/atomic-write.ts';
+import { newRequestRecord, type RequestRecord } from '../core/request-record.ts';
 import { processIO, type IO } from '../io/io.ts';
 import { stopAllSpinners } from '../io/spinner.ts';
 import { buildProgram } from './program.ts';
@@ -10,21 +11,22 @@ import { interrupts } from '../io/interrupts.ts';
 export async function runCli(argv: string[]): Promise<number> {
   const io = processIO({ noColor: argv.includes('--no-color') });
   interrupts.install(io);
+  let requests: RequestRecord | undefined;
   try {
-    const program = buildProgram(io);
+    const program = buildProgram(io, (factory) => (requests = factory.requests));
     await program.parseAsync(argv, { from: 'user' });
     await io.flush();
     return ExitCode.Ok;
   } catch (error) {
     stopAllSpinners();
     removePendingTemporaryFiles();
-    const code = await reportError(io, error);
+    const code = await reportError(io, error, requests);
     await io.flush();
     return code;
   }
 }
 
-async function reportError(io: IO, error: unknown): Promise<number> {
+async function reportError(io: IO, error: unknown, requests: RequestRecord | undefined): Promise<number> {
   if (error instanceof CommanderError) {
     if (['commander.helpDisplayed', 'commander.version', 'commander.help', 'commander.executeSubCommandAsync'].includes(error.code)) {
       return ExitCode.Ok;
@@ -38,7 +40,8 @@ async function reportError(io: IO, error: unknown): Promise<number> {
     return error.exitCode;
   }
   const { fromSdkError } = await import('../core/api-errors.ts');
-  const mapped = fromSdkError(error);
+  // Before any command built its factory there was no request: an empty record.
+  const mapped = fromSdkError(error, requests ?? newRequestRecord());
   if (mapped) {
     io.err(formatCliError(mapped));
     return mapped.exitCode;

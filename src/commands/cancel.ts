@@ -1,6 +1,6 @@
 // aoai cancel ID: stop a background response. Idempotent: cancelling a finished job is not an error.
 import type { Command } from 'commander';
-import type { CommandContext } from '../cli/program.ts';
+import type { CommandContext } from '../cli/context.ts';
 import { responseId } from '../cli/parse.ts';
 import type { Factory } from '../core/factory.ts';
 import { printJson } from '../render/json.ts';

@@ -1,6 +1,6 @@
 // aoai chat: an interactive conversation in the terminal (src/chat/ holds the session).
 import { Command } from 'commander';
-import type { CommandContext } from '../cli/program.ts';
+import type { CommandContext } from '../cli/context.ts';
 import { addModelOptions, addStreamOptions, requestFlagsFrom, type ModelOptionValues, type StreamOptionValues } from '../cli/request-options.ts';
 import { addToolOptions, type ToolOptionValues } from '../cli/tool-options.ts';
 import type { Factory } from '../core/factory.ts';

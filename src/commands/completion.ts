@@ -4,7 +4,7 @@
 // `aoai __complete-ids`, the only part that runs aoai on TAB.
 import { Argument, type Command, type Option } from 'commander';
 import { usesGlobalOptions } from '../cli/help.ts';
-import type { CommandContext } from '../cli/program.ts';
+import type { CommandContext } from '../cli/context.ts';
 import { CONFIG_KEY_NAMES } from '../core/config-keys.ts';
 import type { Factory } from '../core/factory.ts';
 

@@ -1,37 +1,24 @@
 // aoai create [input...]: one Responses API request; prints the output text (or --json).
 import type { Command } from 'commander';
-import type { CommandContext } from '../cli/program.ts';
+import type { CommandContext } from '../cli/context.ts';
 import { addModelOptions, addStreamOptions, requestFlagsFrom, type ModelOptionValues, type StreamOptionValues } from '../cli/request-options.ts';
 import { addInputOptions, addToolOptions, type ToolOptionValues } from '../cli/tool-options.ts';
 import { positiveNumber } from '../cli/parse.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Factory } from '../core/factory.ts';
-import { buildCreateBody, type CreateBody, type RequestFlags } from '../request/create-params.ts';
-import { readBody, readInputItems, readInputText } from '../request/input.ts';
-import { startSpinner } from '../io/spinner.ts';
-import { fetchRaw, waitForTerminal } from '../responses/wait.ts';
-import { printResponse } from '../responses/print.ts';
-import { isTerminal } from '../render/response.ts';
-import { prepareRequest } from '../responses/session.ts';
-import { streamToTerminal } from '../responses/stream-command.ts';
-import { resolveRich, type ResolvedRich } from '../request/rich.ts';
-import { runTurns, type TurnRunner } from '../tools/turns.ts';
+import { runRequestTurns, type StreamDisplay } from '../responses/create.ts';
+import { buildRequest, type RequestInput } from '../responses/request.ts';
+import { DEFAULT_POLL_SECONDS } from '../responses/wait.ts';
 
-export interface CreateOptions {
-  input: string[];
-  request: RequestFlags;
-  inputItems: string | undefined;
-  body: string | undefined;
+export interface CreateOptions extends RequestInput {
   wait: boolean;
   pollIntervalMs: number;
   json: boolean;
   /** --stream: print the text as it arrives (as `aoai stream` does). */
-  stream: (StreamOptionValues & { json: boolean }) | undefined;
+  stream: StreamDisplay | undefined;
 }
 
 type CreateValues = ModelOptionValues & ToolOptionValues & StreamOptionValues & { wait?: boolean; pollInterval?: number; json?: boolean; stream?: boolean };
-
-export const DEFAULT_POLL_SECONDS = 2;
 
 export function registerCreate(program: Command, ctx: CommandContext): void {
   const command = program
@@ -77,61 +64,8 @@ export function toCreateOptions(input: string[], values: CreateValues): CreateOp
   };
 }
 
-/** Read the input (args, stdin, --input-items, --body, attachments, tools) and build the request body. */
-export async function buildRequestBody(f: Factory, options: Pick<CreateOptions, 'input' | 'request' | 'inputItems' | 'body'>): Promise<CreateBody> {
-  return (await buildRequest(f, options)).body;
-}
-
-/** The request body, and what the rich flags resolved to (the turn loop needs the history). */
-export async function buildRequest(f: Factory, options: Pick<CreateOptions, 'input' | 'request' | 'inputItems' | 'body'>): Promise<{ body: CreateBody; rich: ResolvedRich }> {
-  const { request } = options;
-  // Attachments and tool files are checked before stdin is read or anything is sent.
-  const rich = await resolveRich(request.rich, { env: f.io.env, previous: request.previous, store: request.store, include: request.include });
-  const settings = await f.settings();
-  const items = await readInputItems(f.io, options.inputItems);
-  const text = await readInputText(f.io, options.input, {
-    stdinTaken: Boolean(f.flags.apiKeyStdin) || options.inputItems === '-',
-    allowEmpty: items.length + rich.items.length + rich.attachments.length > 0,
-  });
-  const body = buildCreateBody({
-    flags: options.request,
-    defaultDeployment: settings.deployment?.value,
-    items: [...items, ...rich.items],
-    text,
-    body: readBody(f.io, options.body),
-    attachments: rich.attachments,
-    fields: rich.fields,
-  });
-  return { body, rich };
-}
-
 export async function runCreate(options: CreateOptions, f: Factory): Promise<void> {
   const { body, rich } = await buildRequest(f, options);
   const turns = { io: f.io, rich: options.request.rich, history: rich.history, json: options.stream?.json ?? options.json };
-  const stream = options.stream;
-  if (stream) return runTurns(body, turns, (next) => streamToTerminal(f, { kind: 'create', body: next }, stream));
-  await runTurns(body, turns, await createAndPrint(f, options));
-}
-
-/**
- * One non-streamed turn: create, wait for a background job when asked, print. Returns the
- * Response once it is final (undefined while a background job still runs).
- */
-export async function createAndPrint(f: Factory, options: Pick<CreateOptions, 'wait' | 'pollIntervalMs' | 'json'>): Promise<TurnRunner> {
-  const client = await prepareRequest(f);
-  return async (body) => {
-    const spinner = await startSpinner(f.io, body.background ? 'submitting background job…' : `waiting for ${body.model}…`);
-    let result;
-    try {
-      result = await fetchRaw(client.responses.create({ ...body, stream: false }));
-    } finally {
-      spinner.stop();
-    }
-    if (body.store !== false) (await import('../core/recent-ids.ts')).rememberResponseId(f.paths.state, result.response.id);
-    if (options.wait && result.response.background) {
-      result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: body.include ?? undefined });
-    }
-    printResponse(f.io, result, { json: options.json, followHint: true });
-    return isTerminal(result.response.status) ? result.response : undefined;
-  };
+  await runRequestTurns(f, body, turns, options);
 }

@@ -1,7 +1,7 @@
 // aoai delete ID...: delete stored responses; prints each deleted id. Carries on past failures
 // and exits with the first failure's code, as `rm a b c` does.
 import type { Command } from 'commander';
-import type { CommandContext } from '../cli/program.ts';
+import type { CommandContext } from '../cli/context.ts';
 import { responseId } from '../cli/parse.ts';
 import { forEachId } from '../cli/each-id.ts';
 import type { Factory } from '../core/factory.ts';
@@ -28,7 +28,7 @@ export function registerDelete(program: Command, ctx: CommandContext): void {
 export async function runDelete(options: DeleteOptions, f: Factory): Promise<void> {
   const client = await prepareRequest(f);
   await forEachId(
-    f.io,
+    f,
     options.ids,
     async (id) => {
       const raw = await (await client.responses.delete(id).asResponse()).text();

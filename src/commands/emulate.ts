@@ -4,7 +4,7 @@
 import { unlinkSync } from 'node:fs';
 import type { Command } from 'commander';
 import { usesGlobalOptions } from '../cli/help.ts';
-import type { CommandContext } from '../cli/program.ts';
+import type { CommandContext } from '../cli/context.ts';
 import { collect, intInRange } from '../cli/parse.ts';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import { UsageError } from '../core/errors.ts';

@@ -1,17 +1,16 @@
 // aoai get ID: retrieve a stored response; --wait follows a background job to its end.
 import type { Command } from 'commander';
-import type { CommandContext } from '../cli/program.ts';
+import type { CommandContext } from '../cli/context.ts';
 import { collectList, intInRange, positiveNumber, responseId } from '../cli/parse.ts';
 import { addStreamOptions, type StreamOptionValues } from '../cli/request-options.ts';
 import { UsageError } from '../core/errors.ts';
 import { streamToTerminal } from '../responses/stream-command.ts';
 import type { Factory } from '../core/factory.ts';
 import { validateIncludes } from '../request/create-params.ts';
-import { fetchRaw, waitForTerminal } from '../responses/wait.ts';
+import { DEFAULT_POLL_SECONDS, fetchRaw, waitForTerminal } from '../responses/wait.ts';
 import { printResponse } from '../responses/print.ts';
 import { prepareRequest } from '../responses/session.ts';
 import { throwIfActionRequired } from '../tools/pending.ts';
-import { DEFAULT_POLL_SECONDS } from './create.ts';
 
 export interface GetOptions {
   id: string;

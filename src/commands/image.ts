@@ -1,7 +1,7 @@
 // aoai image PROMPT: generate (or edit) an image through the Responses API's image_generation tool;
 // saves it and prints the saved path(s).
 import { Option, type Command } from 'commander';
-import type { CommandContext } from '../cli/program.ts';
+import type { CommandContext } from '../cli/context.ts';
 import { collect, intInRange, responseId } from '../cli/parse.ts';
 import { UsageError } from '../core/errors.ts';
 import type { ImageOptions } from '../image/run-image.ts';

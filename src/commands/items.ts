@@ -1,7 +1,7 @@
 // aoai items ID: the input items of a stored response, one page or (--all) every page.
 import { Option, type Command } from 'commander';
 import type { ResponseItem } from 'openai/resources/responses/responses';
-import type { CommandContext } from '../cli/program.ts';
+import type { CommandContext } from '../cli/context.ts';
 import { intInRange, responseId } from '../cli/parse.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Factory } from '../core/factory.ts';

@@ -1,16 +1,16 @@
 // aoai stream [input...]: like create, with the text printed as it arrives.
 import type { Command } from 'commander';
-import type { CommandContext } from '../cli/program.ts';
+import type { CommandContext } from '../cli/context.ts';
 import { addModelOptions, addStreamOptions, requestFlagsFrom, type ModelOptionValues, type StreamOptionValues } from '../cli/request-options.ts';
 import type { Factory } from '../core/factory.ts';
 import { addInputOptions, addToolOptions, type ToolOptionValues } from '../cli/tool-options.ts';
 import { streamToTerminal } from '../responses/stream-command.ts';
+import { buildRequest, type RequestInput } from '../responses/request.ts';
 import { runTurns } from '../tools/turns.ts';
-import { buildRequest, type CreateOptions } from './create.ts';
 
 export type StreamValues = ModelOptionValues & ToolOptionValues & StreamOptionValues & { json?: boolean };
 
-export interface StreamOptions extends Pick<CreateOptions, 'input' | 'request' | 'inputItems' | 'body'> {
+export interface StreamOptions extends RequestInput {
   display: StreamOptionValues & { json: boolean };
 }
 

@@ -2,41 +2,29 @@
 // Loaded only after a request failed, by which time the SDK is already in memory.
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAIError } from 'openai';
 import { ApiError, AuthError, CliError, ExitCode, InterruptedError, describeReceived, oneLine } from './errors.ts';
-import { lastRequestAttempts, MAX_RETRY_AFTER_SECONDS, requestedWaitMs, retryPolicy } from './client.ts';
-
-export interface ErrorContext {
-  /** Which credential was used (never its value), for 401/403 hints. */
-  credential?: string | undefined;
-  endpoint?: string | undefined;
-}
-
-let context: ErrorContext = {};
-
-/** Commands record where they were talking to, so errors can name it. */
-export function setErrorContext(next: ErrorContext): void {
-  context = next;
-}
+import { MAX_RETRY_AFTER_SECONDS, requestedWaitMs } from './client.ts';
+import type { RequestRecord } from './request-record.ts';
 
 export function requestIdOf(headers: Headers | undefined): string | undefined {
   return headers?.get('apim-request-id') ?? headers?.get('x-request-id') ?? undefined;
 }
 
-export function fromSdkError(error: unknown): CliError | undefined {
+/** The CLI error for what the SDK threw; `record` is the factory's (where the request went, how often it was tried). */
+export function fromSdkError(error: unknown, record: RequestRecord): CliError | undefined {
   if (error instanceof APIUserAbortError) return new InterruptedError();
-  const endpoint = context.endpoint ?? 'the endpoint';
+  const endpoint = record.endpoint ?? 'the endpoint';
   if (error instanceof APIConnectionTimeoutError) {
-    const { timeoutMs } = retryPolicy();
-    return new ApiError(`no answer from ${endpoint} within ${timeoutMs / 1000} s${attemptsNote()}`, {
+    return new ApiError(`no answer from ${endpoint} within ${record.timeoutMs / 1000} s${attemptsNote(record)}`, {
       hint: 'raise --timeout (seconds per attempt) or --max-retries, or check the network',
     });
   }
   if (error instanceof APIConnectionError) {
     const cause = describeCause(error.cause);
-    return new ApiError(`cannot reach ${endpoint}${cause ? `: ${cause}` : ''}${attemptsNote()}`, {
+    return new ApiError(`cannot reach ${endpoint}${cause ? `: ${cause}` : ''}${attemptsNote(record)}`, {
       hint: 'check the endpoint (AZURE_OPENAI_ENDPOINT, --endpoint) and your network',
     });
   }
-  if (error instanceof APIError) return fromApiError(error);
+  if (error instanceof APIError) return fromApiError(error, record);
   // The SDK wraps what our token provider throws ("Failed to get token from 'apiKey' function");
   // our own error already says what went wrong and what to do.
   const cause = (error as { cause?: unknown } | undefined)?.cause;
@@ -46,12 +34,11 @@ export function fromSdkError(error: unknown): CliError | undefined {
 }
 
 /** " (3 attempts)" after retries, so a final failure says how hard aoai tried. */
-function attemptsNote(): string {
-  const attempts = lastRequestAttempts();
+function attemptsNote({ attempts }: RequestRecord): string {
   return attempts > 1 ? ` (${attempts} attempts)` : '';
 }
 
-function fromApiError(error: APIError): CliError {
+function fromApiError(error: APIError, record: RequestRecord): CliError {
   const status = error.status;
   const body = (error.error ?? {}) as Record<string, unknown>;
   const received = error.error === undefined ? nonJsonBody(error) : undefined;
@@ -65,11 +52,11 @@ function fromApiError(error: APIError): CliError {
   if (requestId) line += ` [request id ${requestId}]`;
 
   if (status === 401 || status === 403) {
-    const used = context.credential ? `authenticated with ${context.credential}` : 'authentication failed';
-    const withKey = context.credential?.startsWith('API key') ?? false;
+    const used = record.credential ? `authenticated with ${record.credential}` : 'authentication failed';
+    const withKey = record.credential?.startsWith('API key') ?? false;
     const hint =
       status === 401
-        ? `${used}; check that it belongs to ${context.endpoint ?? 'this endpoint'}${withKey ? '' : ' (and the tenant, --tenant)'}`
+        ? `${used}; check that it belongs to ${record.endpoint ?? 'this endpoint'}${withKey ? '' : ' (and the tenant, --tenant)'}`
         : withKey
           ? `${used}; the key was accepted but access is denied: check the resource's network rules (firewall, private endpoint)`
           : `${used}; the identity needs a role such as "Cognitive Services OpenAI User" on the resource`;
@@ -78,21 +65,20 @@ function fromApiError(error: APIError): CliError {
   let hint: string | undefined;
   if (status === 404 && code === 'DeploymentNotFound') hint = 'check the deployment name given to -m/--model';
   else if (status === 404 && /Resource not found/i.test(message)) hint = 'check the endpoint and --api-version';
-  else if (status !== undefined && (status === 408 || status === 409 || status === 429 || status >= 500)) hint = retryHint(status, error.headers);
+  else if (status !== undefined && (status === 408 || status === 409 || status === 429 || status >= 500)) hint = retryHint(status, error.headers, record);
   if (received && /text\/html/.test(received)) hint = 'an HTML page usually comes from a proxy or gateway in front of the service; check the endpoint';
   return new ApiError(line, { status, code, requestId, hint, exitCode: ExitCode.ApiError });
 }
 
 /** What gave up: the service's own wait hint (too long to sleep through), or our retry budget. */
-function retryHint(status: number, headers: Headers | undefined): string {
+function retryHint(status: number, headers: Headers | undefined, { attempts, maxRetries }: RequestRecord): string {
   const asked = headers ? requestedWaitMs(headers) : undefined;
   const header = headers?.get('retry-after-ms') ? 'retry-after-ms' : 'retry-after';
   const what = status === 429 ? 'rate limited' : 'the service failed';
   if (asked !== undefined && asked > MAX_RETRY_AFTER_SECONDS * 1000) {
     return `${what}; the service asks to wait ${Math.round(asked / 1000)} s (${header}), longer than aoai waits by itself (${MAX_RETRY_AFTER_SECONDS} s): try again later`;
   }
-  const attempts = lastRequestAttempts();
-  const tried = `gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} (--max-retries ${retryPolicy().maxRetries})`;
+  const tried = `gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} (--max-retries ${maxRetries})`;
   const wait = asked !== undefined ? `; the service asks to wait ${formatWait(asked)} (${header})` : '';
   return `${what}${wait}; ${tried}`;
 }

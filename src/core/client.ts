@@ -6,6 +6,7 @@ import type { IO } from '../io/io.ts';
 import { writeAboveSpinners } from '../io/spinner.ts';
 import { ConfigError, UsageError } from './errors.ts';
 import { isSecretHeader, registerSecret } from './redact.ts';
+import type { RequestRecord } from './request-record.ts';
 import { baseUrlFor, describeSource, type Settings } from './settings.ts';
 import type { TokenProvider } from './auth/entra.ts';
 import { VERSION } from './version.ts';
@@ -15,6 +16,8 @@ export interface ClientDeps {
   tokenProvider: TokenProvider | undefined;
   /** Extra headers for this client (e.g. the image-generation deployment). */
   extraHeaders?: Record<string, string>;
+  /** Where this client records its retry policy and attempts, for the error line (the factory's). */
+  record: RequestRecord;
 }
 
 export type Client = OpenAI;
@@ -44,7 +47,8 @@ export function createClient(settings: Settings, deps: ClientDeps): Client {
       'use https://, or pass --insecure if this is a trusted proxy',
     );
   }
-  policy = { maxRetries: settings.maxRetries, timeoutMs: settings.timeoutMs };
+  deps.record.maxRetries = settings.maxRetries;
+  deps.record.timeoutMs = settings.timeoutMs;
   const { baseURL, query } = baseUrlFor(endpoint, settings.apiVersion.value);
   const headers: Record<string, string | null> = {
     'user-agent': `aoai/${VERSION} OpenAI/JS ${SDK_VERSION}`,
@@ -117,23 +121,10 @@ function backoffMs(retry: number): number {
   return Math.min(500 * 2 ** (retry - 1), 8000) * (1 - Math.random() * 0.25);
 }
 
-let policy = { maxRetries: 2, timeoutMs: 600_000 };
-let attemptsOfLastRequest = 0;
-
-/** The retry budget and per-attempt timeout of the client in use, for error messages. */
-export function retryPolicy(): { maxRetries: number; timeoutMs: number } {
-  return policy;
-}
-
-/** Attempts made by the last request (1 + retries), so the final error can say how hard aoai tried. */
-export function lastRequestAttempts(): number {
-  return attemptsOfLastRequest;
-}
-
 /**
  * fetch, plus: --debug request/response lines (secrets redacted); one retry with a fresh Entra
- * token when the service rejects a cached one (it may have been revoked or rotated); and the
- * retry policy.
+ * token when the service rejects a cached one (it may have been revoked or rotated); the retry
+ * policy; and the attempt count in the factory's request record.
  *
  * Retries themselves stay the SDK's (it re-sends on 408/409/429/5xx and dropped connections, up
  * to maxRetries). A second retry loop around it would multiply attempts, so instead this fetch
@@ -142,7 +133,7 @@ export function lastRequestAttempts(): number {
  * `x-should-retry: false` when the service asks for a wait longer than MAX_RETRY_AFTER_SECONDS.
  */
 function instrumentedFetch(settings: Settings, deps: ClientDeps): typeof fetch {
-  const { io, tokenProvider } = deps;
+  const { io, tokenProvider, record } = deps;
   const debug = settings.debug;
   const notify = (line: string) => {
     if (io.stderrIsTTY || debug) writeAboveSpinners(io, `${debug ? '* ' : ''}${line}\n`);
@@ -154,7 +145,7 @@ function instrumentedFetch(settings: Settings, deps: ClientDeps): typeof fetch {
     const requestHeaders = new Headers(init?.headers);
     // The SDK numbers its attempts in this header: 0 on the first, n on the n-th retry.
     const retriesSoFar = Number(requestHeaders.get('x-stainless-retry-count') ?? 0) || 0;
-    attemptsOfLastRequest = retriesSoFar + 1;
+    record.attempts = retriesSoFar + 1;
     const retriesLeft = settings.maxRetries - retriesSoFar;
     if (debug) {
       io.err(`> ${method} ${target}\n`);

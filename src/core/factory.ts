@@ -5,6 +5,7 @@ import type { Client } from './client.ts';
 import type { TokenProvider } from './auth/entra.ts';
 import { ConfigStore, DEFAULT_PROFILE } from './config-store.ts';
 import { UsageError } from './errors.ts';
+import { newRequestRecord, type RequestRecord } from './request-record.ts';
 import { cacheDir, configFile, stateDir } from './paths.ts';
 import { resolveSettings, type GlobalFlags, type Settings } from './settings.ts';
 
@@ -18,6 +19,8 @@ export interface Factory {
   /** The client; extra headers give a separate client (e.g. image generation's deployment header). */
   client(extraHeaders?: Record<string, string>): Promise<Client>;
   debug(line: string): void;
+  /** This command's requests, as its error line names them (endpoint, credential, attempts). */
+  readonly requests: RequestRecord;
   readonly paths: { config: string; cache: string; state: string };
 }
 
@@ -35,6 +38,7 @@ export function createFactory(io: IO, flags: GlobalFlags): Factory {
     flags,
     profileName,
     paths,
+    requests: newRequestRecord(),
     configStore() {
       store ??= new ConfigStore(paths.config);
       return store;
@@ -75,7 +79,7 @@ export function createFactory(io: IO, flags: GlobalFlags): Factory {
           const s = await factory.settings();
           const tokenProvider = await factory.tokenProvider();
           const { createClient } = await import('./client.ts');
-          return createClient(s, { io, tokenProvider, extraHeaders });
+          return createClient(s, { io, tokenProvider, extraHeaders, record: factory.requests });
         })();
         clients.set(key, client);
       }

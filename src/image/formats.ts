@@ -1,5 +1,6 @@
 // Which image a byte string holds, and its size, read from the header alone (PNG IHDR, JPEG SOF,
-// WebP VP8/VP8L/VP8X, GIF). Used for names, previews and the "path WxH" line.
+// WebP VP8/VP8L/VP8X, GIF). Used for names, previews, the "path WxH" line and the MIME type of
+// attachments (request/attachments.ts): the one image sniffer.
 export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'gif';
 
 export interface ImageInfo {

@@ -6,6 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ResponseInputContent } from 'openai/resources/responses/responses';
 import { UsageError } from '../core/errors.ts';
+import { MIME_TYPES, sniffFormat } from '../image/formats.ts';
 import { describeFsError } from './input.ts';
 
 export type AttachmentKind = 'image' | 'file';
@@ -20,13 +21,9 @@ const URL_SCHEME = /^https?:\/\//i;
 
 /** The MIME type of an image or PDF from its first bytes; undefined for anything else. */
 export function sniffMime(bytes: Uint8Array): string | undefined {
-  const b = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 16));
-  if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
-  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
-  if (b.length >= 6 && /^GIF8[79]a$/.test(b.subarray(0, 6).toString('latin1'))) return 'image/gif';
-  if (b.length >= 12 && b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
-  if (b.length >= 5 && b.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
-  return undefined;
+  const image = sniffFormat(bytes);
+  if (image) return MIME_TYPES[image];
+  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 5)).toString('latin1') === '%PDF-' ? 'application/pdf' : undefined;
 }
 
 export function isFileId(ref: string): boolean {

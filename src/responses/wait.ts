@@ -38,6 +38,9 @@ export function parseJsonBody<T>(http: Response, raw: string): T {
   });
 }
 
+/** Seconds between status checks of a background job, unless --poll-interval says otherwise. */
+export const DEFAULT_POLL_SECONDS = 2;
+
 export interface WaitOptions {
   client: Client;
   io: IO;

@@ -1,6 +1,6 @@
 // aoai config get KEY: the stored value in the profile (secrets masked unless --show-secret).
 import type { Command } from 'commander';
-import type { CommandContext } from '../../cli/program.ts';
+import type { CommandContext } from '../../cli/context.ts';
 import { CONFIG_KEYS } from '../../core/config-keys.ts';
 import { CliError, ExitCode } from '../../core/errors.ts';
 import type { Factory } from '../../core/factory.ts';

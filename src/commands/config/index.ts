@@ -1,7 +1,7 @@
 // aoai config: profiles in the config file. This file only registers the verbs.
 import type { Command } from 'commander';
 import { usesGlobalOptions } from '../../cli/help.ts';
-import type { CommandContext } from '../../cli/program.ts';
+import type { CommandContext } from '../../cli/context.ts';
 import { CONFIG_KEYS, CONFIG_KEY_NAMES } from '../../core/config-keys.ts';
 import { registerConfigSet } from './set.ts';
 import { registerConfigGet } from './get.ts';

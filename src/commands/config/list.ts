@@ -1,6 +1,6 @@
 // aoai config list: every profile's keys, secrets masked. --json for scripts.
 import type { Command } from 'commander';
-import type { CommandContext } from '../../cli/program.ts';
+import type { CommandContext } from '../../cli/context.ts';
 import { CONFIG_KEYS, isConfigKey } from '../../core/config-keys.ts';
 import type { Factory } from '../../core/factory.ts';
 import { maskSecret } from '../../core/redact.ts';

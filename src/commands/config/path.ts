@@ -1,6 +1,6 @@
 // aoai config path: where the config file lives (it may not exist yet).
 import type { Command } from 'commander';
-import type { CommandContext } from '../../cli/program.ts';
+import type { CommandContext } from '../../cli/context.ts';
 import type { Factory } from '../../core/factory.ts';
 
 export function registerConfigPath(config: Command, ctx: CommandContext): void {

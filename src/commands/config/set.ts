@@ -1,7 +1,7 @@
 // aoai config set KEY [VALUE]: secrets are read from stdin or a hidden prompt, never from argv,
 // where they would land in shell history and `ps` output.
 import type { Command } from 'commander';
-import type { CommandContext } from '../../cli/program.ts';
+import type { CommandContext } from '../../cli/context.ts';
 import { CONFIG_KEYS, CONFIG_KEY_NAMES, isConfigKey, type ConfigKey } from '../../core/config-keys.ts';
 import { UsageError } from '../../core/errors.ts';
 import { readAll, type Factory } from '../../core/factory.ts';

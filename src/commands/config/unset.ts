@@ -1,6 +1,6 @@
 // aoai config unset KEY: remove a key from the profile (no error if it was not set).
 import type { Command } from 'commander';
-import type { CommandContext } from '../../cli/program.ts';
+import type { CommandContext } from '../../cli/context.ts';
 import type { Factory } from '../../core/factory.ts';
 import { requireConfigKey } from './set.ts';
 

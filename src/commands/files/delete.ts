@@ -1,7 +1,7 @@
 // aoai files delete ID...: delete uploaded files; prints each deleted id. Carries on past
 // failures and exits with the first failure's code, as `aoai delete` does.
 import type { Command } from 'commander';
-import type { CommandContext } from '../../cli/program.ts';
+import type { CommandContext } from '../../cli/context.ts';
 import { forEachId } from '../../cli/each-id.ts';
 import type { Factory } from '../../core/factory.ts';
 import { prepareRequest } from '../../responses/session.ts';
@@ -27,7 +27,7 @@ export function registerFilesDelete(files: Command, ctx: CommandContext): void {
 export async function runFilesDelete(options: FilesDeleteOptions, f: Factory): Promise<void> {
   const client = await prepareRequest(f);
   await forEachId(
-    f.io,
+    f,
     options.ids,
     async (id) => {
       const raw = await (await client.files.delete(id).asResponse()).text();

@@ -2,7 +2,7 @@
 // code interpreter wrote: --container CONTAINER_ID).
 import type { Command } from 'commander';
 import type { FileObject } from 'openai/resources/files';
-import type { CommandContext } from '../../cli/program.ts';
+import type { CommandContext } from '../../cli/context.ts';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { Factory } from '../../core/factory.ts';

@@ -1,7 +1,7 @@
 // aoai files: the Files API (uploads the model can read as input_file / file_id, and container
 // files the code interpreter wrote). This file only registers the verbs.
 import type { Command } from 'commander';
-import type { CommandContext } from '../../cli/program.ts';
+import type { CommandContext } from '../../cli/context.ts';
 import { registerFilesUpload } from './upload.ts';
 import { registerFilesList } from './list.ts';
 import { registerFilesGet } from './get.ts';

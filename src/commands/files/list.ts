@@ -1,7 +1,7 @@
 // aoai files list: uploaded files, newest first; --jsonl for jq.
 import type { Command } from 'commander';
 import type { FileObject } from 'openai/resources/files';
-import type { CommandContext } from '../../cli/program.ts';
+import type { CommandContext } from '../../cli/context.ts';
 import type { Factory } from '../../core/factory.ts';
 import { printJsonLine } from '../../render/json.ts';
 import { prepareRequest } from '../../responses/session.ts';

@@ -3,7 +3,7 @@
 // mcp_approval_response per request; its result streams or prints as `create` would.
 import type { Command } from 'commander';
 import type { Response as ApiResponse, ResponseInputItem } from 'openai/resources/responses/responses';
-import type { CommandContext } from '../../cli/program.ts';
+import type { CommandContext } from '../../cli/context.ts';
 import { collect, positiveNumber, responseId } from '../../cli/parse.ts';
 import { addStreamOptions, type StreamOptionValues } from '../../cli/request-options.ts';
 import { UsageError } from '../../core/errors.ts';
@@ -12,10 +12,9 @@ import { approvalResponses, pendingApprovals, type McpApprovalRequest } from '..
 import type { CreateBody } from '../../request/create-params.ts';
 import { parseMcpHeader } from '../../request/tools.ts';
 import { compactJson } from '../../render/tools.ts';
+import { runRequestTurns, type StreamDisplay } from '../../responses/create.ts';
 import { prepareRequest } from '../../responses/session.ts';
-import { streamToTerminal } from '../../responses/stream-command.ts';
-import { runTurns } from '../../tools/turns.ts';
-import { createAndPrint, DEFAULT_POLL_SECONDS } from '../create.ts';
+import { DEFAULT_POLL_SECONDS } from '../../responses/wait.ts';
 
 export interface McpApproveOptions {
   responseId: string;
@@ -28,7 +27,7 @@ export interface McpApproveOptions {
   json: boolean;
   wait: boolean;
   pollIntervalMs: number;
-  stream: (StreamOptionValues & { json: boolean }) | undefined;
+  stream: StreamDisplay | undefined;
 }
 
 type ApproveValues = StreamOptionValues & { all?: boolean; deny?: boolean; reason?: string; mcpHeader?: string[]; json?: boolean; stream?: boolean; wait?: boolean; pollInterval?: number };
@@ -88,9 +87,7 @@ export async function runMcpApprove(options: McpApproveOptions, f: Factory): Pro
   const input = await chooseAnswers(f, options, pending);
   const body = followUp(response, input, options.mcpHeaders, f.io.env);
   const turns = { io: f.io, rich: undefined, history: [], json: options.stream?.json ?? options.json };
-  const stream = options.stream;
-  if (stream) return runTurns(body, turns, (next) => streamToTerminal(f, { kind: 'create', body: next }, stream));
-  await runTurns(body, turns, await createAndPrint(f, options));
+  await runRequestTurns(f, body, turns, options);
 }
 
 async function chooseAnswers(f: Factory, options: McpApproveOptions, pending: McpApprovalRequest[]): Promise<ResponseInputItem[]> {

@@ -1,6 +1,6 @@
 // aoai mcp: remote MCP servers' approval flow. This file only registers the verbs.
 import type { Command } from 'commander';
-import type { CommandContext } from '../../cli/program.ts';
+import type { CommandContext } from '../../cli/context.ts';
 import { registerMcpApprove } from './approve.ts';
 
 export function registerMcp(program: Command, ctx: CommandContext): void {
