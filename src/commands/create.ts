@@ -6,7 +6,7 @@ import { addInputOptions, addToolOptions, type ToolOptionValues } from '../cli/t
 import { positiveNumber } from '../cli/parse.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Factory } from '../core/factory.ts';
-import { runRequestTurns, type StreamDisplay } from '../responses/create.ts';
+import { runRequestTurns, type PrintedResultOptions, type StreamDisplay } from '../responses/create.ts';
 import { buildRequest, type RequestInput } from '../responses/request.ts';
 import { DEFAULT_POLL_SECONDS } from '../responses/wait.ts';
 
@@ -14,6 +14,7 @@ export interface CreateOptions extends RequestInput {
   wait: boolean;
   pollIntervalMs: number;
   json: boolean;
+  display: PrintedResultOptions['display'];
   /** --stream: print the text as it arrives (as `aoai stream` does). */
   stream: StreamDisplay | undefined;
 }
@@ -58,6 +59,7 @@ export function toCreateOptions(input: string[], values: CreateValues): CreateOp
     wait: Boolean(values.wait),
     pollIntervalMs: (values.pollInterval ?? DEFAULT_POLL_SECONDS) * 1000,
     json: Boolean(values.json),
+    display: { reasoning: values.reasoning, usage: values.usage },
     stream: values.stream
       ? { reasoning: values.reasoning, usage: values.usage, cancelOnInterrupt: values.cancelOnInterrupt, maxResumes: values.maxResumes, json: Boolean(values.json) }
       : undefined,

@@ -18,6 +18,8 @@ export interface GetOptions {
   pollIntervalMs: number;
   include: string[];
   json: boolean;
+  /** --reasoning and --usage for the printed response. */
+  display: { reasoning: 'show' | 'hide' | undefined; usage: boolean | undefined };
   /** --stream [--after N]: replay a background response's events (resume by hand). */
   stream: (StreamOptionValues & { json: boolean; after: number | undefined }) | undefined;
 }
@@ -58,6 +60,7 @@ export function toGetOptions(id: string, values: GetValues): GetOptions {
     pollIntervalMs: (values.pollInterval ?? DEFAULT_POLL_SECONDS) * 1000,
     include: validateIncludes(values.include ?? []),
     json: Boolean(values.json),
+    display: { reasoning: values.reasoning, usage: values.usage },
     stream: values.stream
       ? { reasoning: values.reasoning, usage: values.usage, cancelOnInterrupt: values.cancelOnInterrupt, maxResumes: values.maxResumes, json: Boolean(values.json), after: values.after }
       : undefined,
@@ -78,6 +81,6 @@ export async function runGet(options: GetOptions, f: Factory): Promise<void> {
   if (options.wait) {
     result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: options.include });
   }
-  printResponse(f.io, result, { json: options.json, followHint: !options.wait });
+  printResponse(f.io, result, { json: options.json, followHint: !options.wait, ...options.display });
   throwIfActionRequired(f.io, result.response, { json: options.json });
 }

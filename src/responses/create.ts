@@ -15,6 +15,8 @@ export interface PrintedResultOptions {
   wait: boolean;
   pollIntervalMs: number;
   json: boolean;
+  /** --reasoning and --usage: shown for a printed response as a streamed one shows them. */
+  display: Pick<StreamOptionValues, 'reasoning' | 'usage'>;
 }
 
 export type StreamDisplay = StreamOptionValues & { json: boolean };
@@ -44,7 +46,7 @@ async function createAndPrint(f: Factory, options: PrintedResultOptions): Promis
     if (options.wait && result.response.background) {
       result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: body.include ?? undefined });
     }
-    printResponse(f.io, result, { json: options.json, followHint: true });
+    printResponse(f.io, result, { json: options.json, followHint: true, ...options.display });
     return isTerminal(result.response.status) ? result.response : undefined;
   };
 }

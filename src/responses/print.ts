@@ -2,7 +2,7 @@
 // mode prints the output text, and the exit code says whether the response completed.
 import type { IO } from '../io/io.ts';
 import { printJson } from '../render/json.ts';
-import { isTerminal, notCompletedError, outputText, refusals, withTrailingNewline } from '../render/response.ts';
+import { isTerminal, notCompletedError, outputText, reasoningSummaries, reasoningSummaryBlock, refusals, usageLine, withTrailingNewline } from '../render/response.ts';
 import { styleFor } from '../render/style.ts';
 import { containerFileLines, containerFiles, toolItemBlock } from '../render/tools.ts';
 import type { RawResponse } from './wait.ts';
@@ -11,6 +11,10 @@ export interface PrintOptions {
   json: boolean;
   /** What to show for a response still queued/in progress: the command that follows it. */
   followHint?: boolean;
+  /** --reasoning (default show): reasoning summaries on stderr, as stream shows them. */
+  reasoning?: 'show' | 'hide';
+  /** --usage: the status, id and usage line on stderr at the end (always on a terminal). */
+  usage?: boolean;
 }
 
 export function printResponse(io: IO, { raw, response }: RawResponse, options: PrintOptions): void {
@@ -20,9 +24,14 @@ export function printResponse(io: IO, { raw, response }: RawResponse, options: P
     if (options.followHint && io.stderrIsTTY) io.err(`Follow it with: aoai get ${response.id} --wait\n`);
     return;
   }
+  const style = styleFor(io.colorStderr);
   if (!options.json) {
-    const style = styleFor(io.colorStderr);
+    // Stderr shows what `stream` shows, in output order: reasoning summaries, then tool activity.
     for (const item of response.output ?? []) {
+      if (item.type === 'reasoning') {
+        if (options.reasoning !== 'hide') for (const text of reasoningSummaries({ output: [item] })) io.err(reasoningSummaryBlock(text, style));
+        continue;
+      }
       const block = toolItemBlock(item as unknown as Record<string, unknown>, style);
       if (block) io.err(block);
     }
@@ -30,6 +39,7 @@ export function printResponse(io: IO, { raw, response }: RawResponse, options: P
     io.err(containerFileLines(containerFiles(response)));
     for (const refusal of refusals(response)) io.err(`refusal: ${refusal}\n`);
   }
+  if (options.usage || io.stderrIsTTY) io.err(usageLine(response.status, response.id, response.usage, style));
   const error = notCompletedError(response);
   if (error) throw error;
 }

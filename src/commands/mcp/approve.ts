@@ -12,7 +12,7 @@ import { approvalResponses, pendingApprovals, type McpApprovalRequest } from '..
 import type { CreateBody } from '../../request/create-params.ts';
 import { parseMcpHeader } from '../../request/tools.ts';
 import { compactJson } from '../../render/tools.ts';
-import { runRequestTurns, type StreamDisplay } from '../../responses/create.ts';
+import { runRequestTurns, type PrintedResultOptions, type StreamDisplay } from '../../responses/create.ts';
 import { prepareRequest } from '../../responses/session.ts';
 import { DEFAULT_POLL_SECONDS } from '../../responses/wait.ts';
 
@@ -27,6 +27,7 @@ export interface McpApproveOptions {
   json: boolean;
   wait: boolean;
   pollIntervalMs: number;
+  display: PrintedResultOptions['display'];
   stream: StreamDisplay | undefined;
 }
 
@@ -75,6 +76,7 @@ export function toMcpApproveOptions(id: string, requestIds: string[], values: Ap
     json: Boolean(values.json),
     wait: Boolean(values.wait),
     pollIntervalMs: (values.pollInterval ?? DEFAULT_POLL_SECONDS) * 1000,
+    display: { reasoning: values.reasoning, usage: values.usage },
     stream: values.stream ? { reasoning: values.reasoning, usage: values.usage, cancelOnInterrupt: values.cancelOnInterrupt, maxResumes: values.maxResumes, json: Boolean(values.json) } : undefined,
   };
 }
