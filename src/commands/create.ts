@@ -15,11 +15,12 @@ export interface CreateOptions extends RequestInput {
   pollIntervalMs: number;
   json: boolean;
   display: PrintedResultOptions['display'];
+  imageDeployment: string | undefined;
   /** --stream: print the text as it arrives (as `aoai stream` does). */
   stream: StreamDisplay | undefined;
 }
 
-type CreateValues = ModelOptionValues & ToolOptionValues & StreamOptionValues & { wait?: boolean; pollInterval?: number; json?: boolean; stream?: boolean };
+type CreateValues = ModelOptionValues & ToolOptionValues & StreamOptionValues & { wait?: boolean; pollInterval?: number; json?: boolean; stream?: boolean; imageDeployment?: string };
 
 export function registerCreate(program: Command, ctx: CommandContext): void {
   const command = program
@@ -31,6 +32,7 @@ export function registerCreate(program: Command, ctx: CommandContext): void {
     .option('--wait', 'with --background: wait until the job finishes, then print it')
     .option('--poll-interval <seconds>', `seconds between status checks for --wait (default ${DEFAULT_POLL_SECONDS})`, positiveNumber)
     .option('--json', "print the API's JSON response unchanged (with --stream: every event, as NDJSON)")
+    .option('--image-deployment <name>', 'image model deployment for an image_generation tool in --tools (default: $AZURE_OPENAI_IMAGE_DEPLOYMENT or profile image-deployment); images are saved as aoai image saves them')
     .addHelpText(
       'after',
       `
@@ -60,6 +62,7 @@ export function toCreateOptions(input: string[], values: CreateValues): CreateOp
     pollIntervalMs: (values.pollInterval ?? DEFAULT_POLL_SECONDS) * 1000,
     json: Boolean(values.json),
     display: { reasoning: values.reasoning, usage: values.usage },
+    imageDeployment: values.imageDeployment,
     stream: values.stream
       ? { reasoning: values.reasoning, usage: values.usage, cancelOnInterrupt: values.cancelOnInterrupt, maxResumes: values.maxResumes, json: Boolean(values.json) }
       : undefined,

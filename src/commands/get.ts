@@ -81,6 +81,6 @@ export async function runGet(options: GetOptions, f: Factory): Promise<void> {
   if (options.wait) {
     result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: options.include });
   }
-  printResponse(f.io, result, { json: options.json, followHint: !options.wait, ...options.display });
+  await printResponse(f.io, result, { json: options.json, followHint: !options.wait, ...options.display });
   throwIfActionRequired(f.io, result.response, { json: options.json });
 }

@@ -65,6 +65,9 @@ function fromApiError(error: APIError, record: RequestRecord): CliError {
   let hint: string | undefined;
   if (status === 404 && code === 'DeploymentNotFound') hint = 'check the deployment name given to -m/--model';
   else if (status === 404 && /Resource not found/i.test(message)) hint = 'check the endpoint and --api-version';
+  else if (status === 400 && /x-ms-oai-image-generation-deployment/i.test(message)) {
+    hint = 'name the image model deployment: --image-deployment NAME (or AZURE_OPENAI_IMAGE_DEPLOYMENT, or aoai config set image-deployment NAME)';
+  }
   else if (status !== undefined && (status === 408 || status === 409 || status === 429 || status >= 500)) hint = retryHint(status, error.headers, record);
   if (received && /text\/html/.test(received)) hint = 'an HTML page usually comes from a proxy or gateway in front of the service; check the endpoint';
   return new ApiError(line, { status, code, requestId, hint, exitCode: ExitCode.ApiError });

@@ -15,9 +15,11 @@ export interface PrintOptions {
   reasoning?: 'show' | 'hide';
   /** --usage: the status, id and usage line on stderr at the end (always on a terminal). */
   usage?: boolean;
+  /** The request's prompt, to name generated images after (as `aoai image` does). */
+  prompt?: string | undefined;
 }
 
-export function printResponse(io: IO, { raw, response }: RawResponse, options: PrintOptions): void {
+export async function printResponse(io: IO, { raw, response }: RawResponse, options: PrintOptions): Promise<void> {
   if (options.json) printJson(io, raw);
   if (!isTerminal(response.status)) {
     if (!options.json) io.out(`${response.id} ${response.status}\n`);
@@ -38,6 +40,10 @@ export function printResponse(io: IO, { raw, response }: RawResponse, options: P
     io.out(withTrailingNewline(outputText(response)));
     io.err(containerFileLines(containerFiles(response)));
     for (const refusal of refusals(response)) io.err(`refusal: ${refusal}\n`);
+  }
+  if (response.output?.some((item) => item.type === 'image_generation_call')) {
+    const { saveResponseImages } = await import('../image/results.ts');
+    saveResponseImages(io, response, { prompt: options.prompt, json: options.json });
   }
   if (options.usage || io.stderrIsTTY) io.err(usageLine(response.status, response.id, response.usage, style));
   const error = notCompletedError(response);

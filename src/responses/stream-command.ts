@@ -12,8 +12,8 @@ import { runStream, type StreamStart } from './stream.ts';
 export const DEFAULT_MAX_RESUMES = 5;
 
 /** Returns the final Response (from the terminal event), for commands that continue from it. */
-export async function streamToTerminal(f: Factory, start: StreamStart, values: StreamOptionValues & { json?: boolean }): Promise<ApiResponse | undefined> {
-  const client = await prepareRequest(f);
+export async function streamToTerminal(f: Factory, start: StreamStart, values: StreamOptionValues & { json?: boolean }, headers?: Record<string, string>): Promise<ApiResponse | undefined> {
+  const client = await prepareRequest(f, headers);
   const settings = await f.settings();
   const { io } = f;
   const stdout = coalescingWriter((text) => io.out(text));
@@ -57,5 +57,10 @@ export async function streamToTerminal(f: Factory, start: StreamStart, values: S
   const final = renderer.state.final;
   // Files the model cites from its code-interpreter container, with how to fetch them.
   if (final && !values.json) io.err(containerFileLines(containerFiles(final)));
+  // Generated images are saved as `aoai image` saves them (the stream only carries the base64).
+  if (final?.output.some((item) => item.type === 'image_generation_call')) {
+    const { promptOf, saveResponseImages } = await import('../image/results.ts');
+    saveResponseImages(io, final, { prompt: start.kind === 'create' ? promptOf(start.body.input) : undefined, json: Boolean(values.json) });
+  }
   return final;
 }
