@@ -9,6 +9,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/setup.ts'],
     // A test that runs no expect() proves nothing; fail it.
     expect: { requireAssertions: true },
   },

@@ -4,8 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CANARIES } from './helpers/canaries.ts';
 import { CAPTURE_DIR_ENV } from './helpers/captures.ts';
+import { TEST_TOOLS, missingTools } from './helpers/tools.ts';
 
 export default function setup(): () => void {
+  const missing = missingTools();
+  if (missing.length) {
+    const packages = missing.map((name) => TEST_TOOLS[name as keyof typeof TEST_TOOLS]).join(' ');
+    throw new Error(`the test suite needs ${missing.join(', ')}: run scripts/install-test-tools.sh (or apt-get install ${packages})`);
+  }
   const dir = mkdtempSync(join(tmpdir(), 'aoai-captures-'));
   process.env[CAPTURE_DIR_ENV] = dir;
 

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import type { ResponseItem } from 'openai/resources/responses/responses';
 import type { CommandContext } from '../cli/context.ts';
 import { intInRange, responseId } from '../cli/parse.ts';
+import { CursorGuard } from '../core/cursor-guard.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Factory } from '../core/factory.ts';
 import { printJson, printJsonLine } from '../render/json.ts';
@@ -70,6 +71,7 @@ export async function runItems(options: ItemsOptions, f: Factory): Promise<void>
   let after = options.after;
   let first: ItemPage | undefined;
   let last: ItemPage | undefined;
+  const cursors = new CursorGuard(`the items of ${options.id}`, options.after);
   for (;;) {
     const query: Record<string, unknown> = {};
     if (options.limit !== undefined) query.limit = options.limit;
@@ -94,6 +96,7 @@ export async function runItems(options: ItemsOptions, f: Factory): Promise<void>
       }
     }
     if (!options.all || !page.has_more || !page.last_id || page.data.length === 0) break;
+    cursors.follow(page.last_id);
     after = page.last_id;
   }
   if (options.format === 'json') {

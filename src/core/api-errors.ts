@@ -1,7 +1,8 @@
 // Turn the openai SDK's error classes into one line: HTTP status, error code, message, request id.
 // Loaded only after a request failed, by which time the SDK is already in memory.
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAIError } from 'openai';
-import { ApiError, AuthError, CliError, ExitCode, InterruptedError, describeReceived, oneLine } from './errors.ts';
+import { ApiError, AuthError, CliError, ExitCode, InterruptedError, describeReceived, oneLine, truncate } from './errors.ts';
+import { errorBodyNote, formatMb, LIMIT_SETTINGS, raiseCapHint } from './http-limits.ts';
 import { MAX_RETRY_AFTER_SECONDS, requestedWaitMs } from './client.ts';
 import type { RequestRecord } from './request-record.ts';
 
@@ -40,14 +41,12 @@ function attemptsNote({ attempts }: RequestRecord): string {
 
 function fromApiError(error: APIError, record: RequestRecord): CliError {
   const status = error.status;
-  const body = (error.error ?? {}) as Record<string, unknown>;
-  const received = error.error === undefined ? nonJsonBody(error) : undefined;
-  const message = typeof body.message === 'string' && body.message ? body.message : statusText(status);
-  const code = body.code === null || body.code === undefined ? undefined : String(body.code);
+  const { message: described, code, received } = describeErrorBody(error);
+  const message = described || statusText(status);
   const requestId = requestIdOf(error.headers);
   const parts = [`HTTP ${status ?? '?'}`];
-  if (code && code !== String(status)) parts.push(`(${code})`);
-  let line = `${parts.join(' ')}: ${oneLine(message)}`;
+  if (code && code !== String(status)) parts.push(`(${truncate(oneLine(code), 80)})`);
+  let line = `${parts.join(' ')}: ${truncate(oneLine(message), MAX_MESSAGE)}`;
   if (received) line += ` (received ${received})`;
   if (requestId) line += ` [request id ${requestId}]`;
 
@@ -69,6 +68,10 @@ function fromApiError(error: APIError, record: RequestRecord): CliError {
     hint = 'name the image model deployment: --image-deployment NAME (or AZURE_OPENAI_IMAGE_DEPLOYMENT, or aoai config set image-deployment NAME)';
   }
   else if (status !== undefined && (status === 408 || status === 409 || status === 429 || status >= 500)) hint = retryHint(status, error.headers, record);
+  const note = errorBodyNote(error.headers);
+  if (note?.truncatedAt !== undefined && !described) {
+    hint = `the error body was cut at ${formatMb(note.truncatedAt)} (${LIMIT_SETTINGS.error.key}); to read more, ${raiseCapHint('error', note.truncatedAt)}`;
+  }
   if (received && /text\/html/.test(received)) hint = 'an HTML page usually comes from a proxy or gateway in front of the service; check the endpoint';
   return new ApiError(line, { status, code, requestId, hint, exitCode: ExitCode.ApiError });
 }
@@ -88,6 +91,77 @@ function retryHint(status: number, headers: Headers | undefined, { attempts, max
 
 function formatWait(ms: number): string {
   return ms < 1000 && ms > 0 ? `${Math.round(ms)} ms` : `${Math.round(ms / 1000)} s`;
+}
+
+/** The longest server message quoted in an error line. */
+const MAX_MESSAGE = 500;
+
+interface DescribedBody {
+  message: string | undefined;
+  code: string | undefined;
+  /** For a body that is not a JSON error: what it was (type, size, an excerpt). */
+  received: string | undefined;
+}
+
+/**
+ * The message and code of an error body of whatever shape the server chose: Azure's and OpenAI's
+ * `{error: {code, message}}`, but also `{error: "text"}`, `{message: {…}}`, `{statusCode, message}`
+ * from a gateway, arrays, bare numbers, or a body cut short. Never `[object Object]`.
+ */
+function describeErrorBody(error: APIError): DescribedBody {
+  const note = errorBodyNote(error.headers);
+  if (!note) {
+    // Not read by boundedFetch (cannot happen through our client; kept for safety).
+    const found = error.error === undefined ? { message: undefined, code: undefined } : errorFields(error.error);
+    return { ...found, received: error.error === undefined ? nonJsonBody(error) : undefined };
+  }
+  const type = error.headers?.get('content-type')?.split(';')[0]?.trim();
+  if (note.timedOutAfterMs !== undefined) {
+    return { message: undefined, code: undefined, received: `${describeReceived(type, note.text)}; the rest did not arrive within ${note.timedOutAfterMs / 1000} s` };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(note.text);
+  } catch {
+    const cut = note.truncatedAt !== undefined ? `, cut at ${formatMb(note.truncatedAt)}` : '';
+    return { message: undefined, code: undefined, received: note.text.trim() || cut ? `${describeReceived(type, note.text)}${cut}` : undefined };
+  }
+  const found = errorFields(parsed);
+  return { ...found, received: found.message || found.code ? undefined : `${describeReceived(type, note.text)}` };
+}
+
+/** Message and code from a parsed error body, looking into `error` (nested or not). */
+export function errorFields(value: unknown, depth = 0): { message: string | undefined; code: string | undefined } {
+  if (value === null || value === undefined) return { message: undefined, code: undefined };
+  if (typeof value === 'string') return { message: value.trim() || undefined, code: undefined };
+  if (typeof value === 'number' || typeof value === 'boolean') return { message: `the JSON value ${String(value)}`, code: undefined };
+  if (Array.isArray(value)) {
+    if (value.length === 1 && depth < 4) return errorFields(value[0], depth + 1);
+    return { message: value.length === 0 ? undefined : `a JSON array of ${value.length} items: ${jsonExcerpt(value)}`, code: undefined };
+  }
+  const object = value as Record<string, unknown>;
+  const nested = depth < 4 && object.error !== undefined ? errorFields(object.error, depth + 1) : { message: undefined, code: undefined };
+  const named = ['message', 'Message', 'error_description', 'detail', 'title', 'text'].map((key) => object[key]);
+  const ownMessage = named.find((value) => typeof value === 'string' && value.trim()) ?? named.find((value) => value !== undefined && value !== null);
+  const message = nested.message ?? textOf(ownMessage, depth);
+  const code = nested.code ?? codeOf(object.code ?? object.Code);
+  if (message || code) return { message, code };
+  return { message: Object.keys(object).length ? jsonExcerpt(object) : undefined, code: undefined };
+}
+
+function textOf(value: unknown, depth: number): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value.trim() || undefined;
+  if (typeof value === 'object' && depth < 4) return errorFields(value, depth + 1).message ?? jsonExcerpt(value);
+  return typeof value === 'object' ? jsonExcerpt(value) : String(value);
+}
+
+function codeOf(value: unknown): string | undefined {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+}
+
+function jsonExcerpt(value: unknown): string {
+  return truncate(JSON.stringify(value), 200);
 }
 
 /** An error body that is not JSON (a proxy's HTML page, plain text): say what it was. */

@@ -24,8 +24,14 @@ export function removePendingTemporaryFiles(): void {
   pendingTemporaryFiles.clear();
 }
 
+/** Have a temporary file removed if aoai is interrupted before it is renamed; returns the undo. */
+export function trackTemporaryFile(path: string): () => void {
+  pendingTemporaryFiles.add(path);
+  return () => pendingTemporaryFiles.delete(path);
+}
+
 export function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temporary = temporaryPathFor(path);
   pendingTemporaryFiles.add(temporary);
   try {
     const fd = openSync(temporary, 'wx', options.mode ?? 0o644);
@@ -35,21 +41,35 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, options
     } finally {
       closeSync(fd);
     }
-    if (options.exclusive) {
-      // link() fails if the target exists: no window in which another file could be clobbered.
-      linkSync(temporary, path);
-      unlinkSync(temporary);
-    } else {
-      renameSync(temporary, path);
-    }
+    moveIntoPlace(temporary, path, options.exclusive ?? false);
   } catch (error) {
-    try {
-      unlinkSync(temporary);
-    } catch {
-      // Nothing to clean up.
-    }
+    discardTemporary(temporary);
     throw error;
   } finally {
     pendingTemporaryFiles.delete(temporary);
+  }
+}
+
+/** A hidden, unique name beside `path` (same directory, so the final rename is atomic). */
+export function temporaryPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** Put a complete temporary file in place; `exclusive` fails with EEXIST rather than replace. */
+export function moveIntoPlace(temporary: string, path: string, exclusive: boolean): void {
+  if (exclusive) {
+    // link() fails if the target exists: no window in which another file could be clobbered.
+    linkSync(temporary, path);
+    unlinkSync(temporary);
+  } else {
+    renameSync(temporary, path);
+  }
+}
+
+export function discardTemporary(temporary: string): void {
+  try {
+    unlinkSync(temporary);
+  } catch {
+    // Never created, or already moved.
   }
 }

@@ -5,6 +5,7 @@ import { VERSION as SDK_VERSION } from 'openai/version';
 import type { IO } from '../io/io.ts';
 import { writeAboveSpinners } from '../io/spinner.ts';
 import { ConfigError, UsageError } from './errors.ts';
+import { boundedFetch } from './http-limits.ts';
 import { isSecretHeader, registerSecret } from './redact.ts';
 import type { RequestRecord } from './request-record.ts';
 import { baseUrlFor, describeSource, type Settings } from './settings.ts';
@@ -77,7 +78,7 @@ export function createClient(settings: Settings, deps: ClientDeps): Client {
     defaultHeaders: headers,
     timeout: settings.timeoutMs,
     maxRetries: settings.maxRetries,
-    fetch: instrumentedFetch(settings, deps),
+    fetch: boundedFetch(instrumentedFetch(settings, deps), { timeoutMs: settings.timeoutMs, ...settings.limits }),
     logger: stderrLogger(deps.io, settings.debug),
     // A redirect must not carry the key to another host.
     fetchOptions: { redirect: 'manual' },

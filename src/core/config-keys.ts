@@ -1,5 +1,6 @@
 // The settings a profile can hold, with validation shared by `aoai config set` and resolution.
 import { UsageError } from './errors.ts';
+import { LIMIT_SETTINGS, MAX_LIMIT_MB } from './http-limits.ts';
 
 export const AUTH_MODES = ['key', 'entra', 'auto'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
@@ -62,6 +63,21 @@ export const CONFIG_KEYS = {
     description: 'Retries for rate limits, 5xx and dropped connections',
     validate: (v: string) => String(parseNonNegativeInt('max-retries', v)),
   },
+  'max-response-mb': {
+    description: `Largest response body aoai reads, in MB (default ${LIMIT_SETTINGS.response.defaultMb})`,
+    env: LIMIT_SETTINGS.response.env,
+    validate: (v: string) => String(parseLimitMb('max-response-mb', v)),
+  },
+  'max-error-mb': {
+    description: `Largest error body aoai reads, in MB (default ${LIMIT_SETTINGS.error.defaultMb})`,
+    env: LIMIT_SETTINGS.error.env,
+    validate: (v: string) => String(parseLimitMb('max-error-mb', v)),
+  },
+  'max-event-mb': {
+    description: `Largest single event-stream line, in MB (default ${LIMIT_SETTINGS.event.defaultMb})`,
+    env: LIMIT_SETTINGS.event.env,
+    validate: (v: string) => String(parseLimitMb('max-event-mb', v)),
+  },
 } satisfies Record<string, ConfigKeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -81,6 +97,13 @@ export function parsePositiveNumber(what: string, value: string): number {
   if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
     throw new UsageError(`invalid ${what} '${value}': expected a positive number`);
   }
+  return n;
+}
+
+/** A size cap in MB: positive, fractions allowed, at most MAX_LIMIT_MB. */
+export function parseLimitMb(what: string, value: string): number {
+  const n = parsePositiveNumber(what, value);
+  if (n > MAX_LIMIT_MB) throw new UsageError(`invalid ${what} '${value}': at most ${MAX_LIMIT_MB} (a body is read into one string)`);
   return n;
 }
 

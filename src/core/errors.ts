@@ -82,16 +82,31 @@ export class InterruptedError extends CliError {
   }
 }
 
+/**
+ * The longest message or hint line printed: a server can put a megabyte in an error message, and
+ * a terminal full of it hides what went wrong.
+ */
+export const MAX_ERROR_LINE = 1000;
+
 /** Format an error as the one stderr line (plus hint) the user sees. */
 export function formatCliError(error: CliError): string {
-  const lines = [`aoai: ${oneLine(error.message)}`];
-  if (error.hint) lines.push(`hint: ${oneLine(error.hint)}`);
+  const lines = [`aoai: ${truncate(oneLine(error.message), MAX_ERROR_LINE)}`];
+  if (error.hint) lines.push(`hint: ${truncate(oneLine(error.hint), MAX_ERROR_LINE)}`);
   return `${lines.join('\n')}\n`;
 }
 
 /** Messages from servers and libraries can span lines; the contract is one line. */
 export function oneLine(text: string): string {
   return text.replace(/\s*\r?\n\s*/g, ' ').trim();
+}
+
+/** At most `max` characters, ending in '…' when cut; never splits a surrogate pair. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
 }
 
 /**

@@ -7,12 +7,14 @@ import {
   type CredentialKind,
   normalizeEndpoint,
   oneOf,
+  parseLimitMb,
   parseNonNegativeInt,
   parsePositiveNumber,
   validateApiVersion,
   validateResourceName,
 } from './config-keys.ts';
 import { ConfigError, UsageError } from './errors.ts';
+import { LIMIT_SETTINGS, MB, type LimitKind } from './http-limits.ts';
 import type { ProfileValues } from './config-store.ts';
 
 /** Global flags every command accepts (declared once in cli/program.ts). */
@@ -73,6 +75,8 @@ export interface Settings {
   debug: boolean;
   insecure: boolean;
   headers: Record<string, string>;
+  /** Size caps on what aoai reads from the service (docs/security.md, Network limits). */
+  limits: { maxResponseBytes: number; maxErrorBytes: number; maxEventLineBytes: number };
 }
 
 export interface ResolveInput {
@@ -181,6 +185,15 @@ export function resolveSettings({ flags, env, profileName, profile, stdinKey }: 
   ]);
   const maxRetries = retriesRaw ? validated(retriesRaw, (v) => parseNonNegativeInt('max-retries', v)) : DEFAULT_MAX_RETRIES;
 
+  const limitBytes = (kind: LimitKind): number => {
+    const setting = LIMIT_SETTINGS[kind];
+    const raw = pick<string>([
+      [env[setting.env], envSource(setting.env)],
+      [profile[setting.key], fromProfile(setting.key)],
+    ]);
+    return Math.round((raw ? validated(raw, (v) => parseLimitMb(setting.key, v)) : setting.defaultMb) * MB);
+  };
+
   return {
     profile: profileName,
     endpoint,
@@ -193,6 +206,7 @@ export function resolveSettings({ flags, env, profileName, profile, stdinKey }: 
     debug: Boolean(flags.debug) || env.AOAI_DEBUG === '1',
     insecure: Boolean(flags.insecure),
     headers: parseHeaders(flags.header ?? []),
+    limits: { maxResponseBytes: limitBytes('response'), maxErrorBytes: limitBytes('error'), maxEventLineBytes: limitBytes('event') },
   };
 }
 

@@ -10,7 +10,13 @@ export interface DecodedImage {
 
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
-export function decodePng(data: Uint8Array): DecodedImage {
+/**
+ * The largest image decoded (4096×4096): decoding takes about 6 bytes a pixel, so a 16000×16000
+ * PNG, a few hundred KB on the wire, would take gigabytes. The header says the size up front.
+ */
+export const MAX_DECODED_PIXELS = 4096 * 4096;
+
+export function decodePng(data: Uint8Array, maxPixels = MAX_DECODED_PIXELS): DecodedImage {
   const b = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   let pos = 8;
   let width = 0;
@@ -36,8 +42,10 @@ export function decodePng(data: Uint8Array): DecodedImage {
   }
   const channels = CHANNELS[colorType];
   if (!channels || width === 0) throw new Error('not a supported PNG');
-  const raw = inflateSync(Buffer.concat(idat));
+  if (width * height > maxPixels) throw new Error(`a ${width}×${height} PNG is larger than ${maxPixels} pixels`);
   const stride = width * channels;
+  // Never inflate more than the image can hold: the compressed data cannot balloon past it.
+  const raw = inflateSync(Buffer.concat(idat), { maxOutputLength: (stride + 1) * height });
   const pixels = Buffer.alloc(stride * height);
   for (let y = 0; y < height; y++) {
     const filter = raw[y * (stride + 1)]!;

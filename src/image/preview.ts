@@ -3,7 +3,7 @@
 // replaces the previous partial image in place. Nothing here writes unless told the terminal can
 // take it: a pipe never receives an escape code.
 import type { ImageInfo } from './formats.ts';
-import { decodePng } from './png-decode.ts';
+import { decodePng, MAX_DECODED_PIXELS } from './png-decode.ts';
 
 export type PreviewProtocol = 'kitty' | 'iterm' | 'sixel';
 export const PREVIEW_PROTOCOLS = ['kitty', 'iterm', 'sixel', 'none'] as const;
@@ -118,9 +118,14 @@ export function sixelSequence(png: Uint8Array, maxWidth = 480): string {
   return `${out}\x1b\\`;
 }
 
-/** Can this protocol show this format? kitty and our sixel encoder read PNG only. */
+/**
+ * Can this protocol show this image? kitty and our sixel encoder read PNG only; and nothing larger
+ * than the pixel budget is previewed, whoever would decode it (us for sixel, the terminal
+ * otherwise): the header's dimensions decide before any pixel is touched.
+ */
 export function canShow(protocol: PreviewProtocol, info: ImageInfo | undefined): boolean {
   if (!info) return false;
+  if (info.width * info.height > MAX_DECODED_PIXELS) return false;
   return protocol === 'iterm' || info.format === 'png';
 }
 
@@ -152,6 +157,15 @@ export class ImagePreview {
   show(data: Uint8Array, info: ImageInfo | undefined, options: { partial: boolean; name?: string }): boolean {
     if (!info || !canShow(this.protocol, info)) return false;
     if (this.protocol === 'sixel' && options.partial) return false;
+    let sixel: string | undefined;
+    if (this.protocol === 'sixel') {
+      try {
+        sixel = sixelSequence(data);
+      } catch {
+        // A PNG our decoder cannot read (or a damaged one): no preview, the image is still saved.
+        return false;
+      }
+    }
     let text = '';
     if (this.replaceable) {
       const up = this.sink.linesSinceMark() + this.extraRows;
@@ -161,7 +175,7 @@ export class ImagePreview {
     const cells = previewCells(info, this.maxColumns);
     if (this.protocol === 'kitty') text += kittySequence(data, cells) + '\n'.repeat(cells.rows);
     else if (this.protocol === 'iterm') text += `${itermSequence(data, cells, options.name)}\n`;
-    else text += `${sixelSequence(data)}\n`;
+    else text += `${sixel}\n`;
     this.sink.mark();
     this.sink.write(text);
     this.extraRows = this.protocol === 'iterm' ? cells.rows - 1 : 0;

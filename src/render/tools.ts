@@ -1,11 +1,11 @@
 // Tool items → text. Pure: function calls as lines a script can act on (stdout), and MCP and
 // code-interpreter activity as readable blocks for a person (stderr).
 import type { Response as ApiResponse } from 'openai/resources/responses/responses';
-import { oneLine } from '../core/errors.ts';
+import { oneLine, truncate } from '../core/errors.ts';
 import { compactJson } from './json.ts';
 import type { Style } from './style.ts';
 
-export { compactJson };
+export { compactJson, truncate };
 
 type Item = Record<string, unknown>;
 
@@ -115,11 +115,3 @@ function firstLine(text: string, max: number): string {
   return truncate(text.split('\n')[0] ?? '', max);
 }
 
-/** At most `max` UTF-16 units, the last an ellipsis when cut; never half of a surrogate pair. */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max - 1;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end--;
-  return `${text.slice(0, end)}…`;
-}

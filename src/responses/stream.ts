@@ -59,9 +59,11 @@ export async function runStream(options: StreamRunOptions): Promise<void> {
         const http = await openStream(options, attempt === 0 ? start : { kind: 'resume', id: (state.responseId ?? knownId)!, after: state.lastSequence >= 0 ? state.lastSequence : undefined }, controller.signal);
         const stream: SdkStream<AnyStreamEvent> = Stream.fromSSEResponse<AnyStreamEvent>(http, controller, client, false, 'events');
         const idle = setTimeout(() => controller.abort(new StalledError()), options.idleTimeoutMs);
+        const order = new SequenceCheck(state.lastSequence);
         try {
           for await (const event of stream) {
             idle.refresh();
+            order.check(event, state);
             renderer.handle(event);
             // Decoration: only for a person at a terminal (a script gets the id from --json).
             if (!announced && state.responseId && state.background && io.stderrIsTTY) {
@@ -83,7 +85,11 @@ export async function runStream(options: StreamRunOptions): Promise<void> {
       // Nothing arrived at all (refused, unreachable, timed out before the first byte): the
       // SDK's error names the cause better than "the stream ended early".
       if (attempt === 0 && start.kind === 'create' && state.eventCount === 0 && failure instanceof APIError) throw failure;
-      if (failure instanceof ApiError) throw failure;
+      if (failure instanceof ApiError) {
+        // A cap, the deadline or an out-of-order event: the text so far stays, ended cleanly.
+        renderer.finish();
+        throw failure;
+      }
       if (failure instanceof SyntaxError) {
         renderer.finish();
         throw new ApiError(`malformed event stream after ${state.eventCount} events: received an event whose data is not JSON`, {
@@ -120,6 +126,35 @@ export async function runStream(options: StreamRunOptions): Promise<void> {
     release();
   }
   finish(options);
+}
+
+/**
+ * Sequence numbers within one connection count up by one. The first event of a connection may
+ * repeat events already handled (a resumed stream replays; the renderer skips them) but must not
+ * leave a hole; later ones must follow on exactly. A jump means lost events, a step back a
+ * confused server: either way the output would be wrong, so it is an error that says exactly what
+ * arrived.
+ */
+class SequenceCheck {
+  private previous: number | undefined;
+  constructor(private readonly handledBefore: number) {}
+
+  check(event: AnyStreamEvent, state: { responseId: string | undefined; background: boolean; lastSequence: number }): void {
+    const sequence = event.sequence_number;
+    if (typeof sequence !== 'number') return;
+    const expected = (this.previous ?? this.handledBefore) + 1;
+    const fine = this.previous === undefined ? sequence <= expected : sequence === expected;
+    if (!fine) {
+      const what = sequence > expected ? 'skipped ahead' : 'went backwards';
+      const resumable = state.background && state.responseId;
+      throw new ApiError(`the event stream ${what}: expected sequence_number ${expected}, got ${sequence} (${String(event.type)}); the output above is incomplete`, {
+        hint: resumable
+          ? `fetch the rest again: aoai get ${state.responseId} --stream --after ${state.lastSequence}`
+          : 'something between aoai and the service may be dropping or reordering events; --debug shows the response headers',
+      });
+    }
+    this.previous = sequence;
+  }
 }
 
 /** POST a new streamed response, or GET a stored one's stream after a sequence number. */

@@ -82,10 +82,20 @@ describe('Microsoft Entra ID through the real DefaultAzureCredential chain', () 
 
   it('--credential cli pins the credential (no chain) and passes --tenant', async () => {
     const az = fakeAz({ token: CANARY_ENTRA_TOKEN });
-    const box = entraEnv({ PATH: `${az.dir}:${process.env.PATH}`, AZURE_TOKEN_CREDENTIALS: undefined });
+    // A managed identity is available too: the default chain tries it before the Azure CLI, so a
+    // token request to it would mean the chain ran.
+    const box = entraEnv({
+      PATH: `${az.dir}:${process.env.PATH}`,
+      AZURE_TOKEN_CREDENTIALS: undefined,
+      IDENTITY_ENDPOINT: ctx.emulator.identityEndpoint,
+      IDENTITY_HEADER: ctx.emulator.identityHeader,
+    });
+    const tokenRequestsBefore = ctx.emulator.requests.filter((r) => r.path === '/msi/token').length;
     const result = await runAoai(['create', '-m', 'gpt-4.1', '--credential', 'cli', '--tenant', '11111111-1111-1111-1111-111111111111', 'hi'], { env: box.env });
     expect(result).toMatchObject({ code: 0, stdout: 'Echo: hi\n' });
+    expect(az.argv()).toHaveLength(1);
     expect(az.argv()[0]).toContain('--tenant');
+    expect(ctx.emulator.requests.filter((r) => r.path === '/msi/token').length).toBe(tokenRequestsBefore);
     box.cleanup();
   });
 

@@ -515,7 +515,7 @@ describe('aoai chat', { timeout: 60_000 }, () => {
       [['--resume', '--previous', 'resp_abc'], 'aoai: --resume and --previous both choose where to continue; give one'],
       [['--input-items', '-', '-m', 'gpt-4.1'], 'aoai: --input-items -: chat reads the terminal, not a pipe; give a file'],
       [[], 'aoai: no deployment: pass -m/--model DEPLOYMENT'],
-      [['-m', 'gpt-4.1', '--function', '{not json'], 'aoai: '],
+      [['-m', 'gpt-4.1', '--function', '{not json'], 'aoai: --function: the value is not valid JSON'],
       [['-m', 'gpt-4.1', '--exec', 'nonsense'], "aoai: invalid --exec 'nonsense': expected NAME=COMMAND"],
     ];
     for (const [args, message] of cases) {

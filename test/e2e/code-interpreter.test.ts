@@ -1,16 +1,16 @@
 // --code-interpreter and --container-file: the tool in the request, the code and its output on
 // stderr, and files the model cites listed with the command that fetches them.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAoai } from '../helpers/cli.ts';
 import { useEmulator } from '../helpers/emulator.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const ctx = useEmulator();
 const run = (args: string[], options: Parameters<typeof runAoai>[1] = {}) => runAoai(args, { env: ctx.env, ...options });
 const lastBody = () => ctx.emulator.requests.filter((r) => r.method === 'POST').at(-1)?.body as Record<string, unknown>;
-const dir = mkdtempSync(join(tmpdir(), 'aoai-ci-'));
+const dir = tempDir('aoai-ci-');
 
 describe('--code-interpreter', () => {
   it('adds the tool (with --container-file ids) and asks for the outputs', async () => {

@@ -1,14 +1,14 @@
 // aoai completion: scripts generated from the command tree, checked by running the bash one in
 // a real bash, and the recent-ids list that completes response ids.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordCapture } from '../helpers/captures.ts';
 import { BIN, runAoai, sandbox } from '../helpers/cli.ts';
 import { keyEnv, useEmulator } from '../helpers/emulator.ts';
 import { MAX_RECENT_IDS, readRecentIds, rememberResponseId } from '../../src/core/recent-ids.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const ctx = useEmulator();
 const run = (args: string[]) => runAoai(args, { env: ctx.env });
@@ -76,7 +76,7 @@ describe('aoai completion bash', () => {
   });
 
   it('completes file names for file flags', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aoai-complete-'));
+    const dir = tempDir('aoai-complete-');
     writeFileSync(join(dir, 'body.json'), '{}');
     writeFileSync(join(dir, 'bonus.txt'), '');
     mkdirSync(join(dir, 'other'));
@@ -104,7 +104,7 @@ describe('aoai completion bash', () => {
 
 describe('recent ids', () => {
   it('keeps the last 50, newest first, without duplicates, ignoring junk lines', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aoai-recent-'));
+    const dir = tempDir('aoai-recent-');
     for (let i = 0; i < 55; i++) rememberResponseId(dir, `resp_${i}`);
     rememberResponseId(dir, 'resp_10');
     rememberResponseId(dir, 'not-an-id');

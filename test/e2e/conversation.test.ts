@@ -1,17 +1,17 @@
 // --conversation FILE.jsonl with --no-store: each turn sends the whole file (reasoning carried
 // encrypted) and appends its input and output; the service rejects a turn without the reasoning.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAoai } from '../helpers/cli.ts';
 import { useEmulator } from '../helpers/emulator.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const ctx = useEmulator();
 const run = (args: string[], options: Parameters<typeof runAoai>[1] = {}) => runAoai(args, { env: ctx.env, ...options });
 const posts = () => ctx.emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/responses'));
 const lastBody = () => posts().at(-1)?.body as { input: Array<Record<string, unknown>>; store: boolean; include: string[] };
-const dir = mkdtempSync(join(tmpdir(), 'aoai-conversation-'));
+const dir = tempDir('aoai-conversation-');
 const lines = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
 
 describe('--conversation with --no-store', () => {

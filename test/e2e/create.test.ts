@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAoai } from '../helpers/cli.ts';
 import { useEmulator } from '../helpers/emulator.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const ctx = useEmulator();
 const run = (args: string[], options: Parameters<typeof runAoai>[1] = {}) => runAoai(args, { env: ctx.env, ...options });
@@ -53,7 +53,7 @@ describe('aoai create', () => {
   });
 
   it('--instructions @FILE, --body and --input-items', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aoai-create-'));
+    const dir = tempDir('aoai-create-');
     writeFileSync(join(dir, 'instr.md'), 'From a file');
     writeFileSync(join(dir, 'body.json'), JSON.stringify({ truncation: 'auto', text: { verbosity: 'low' } }));
     writeFileSync(join(dir, 'items.json'), JSON.stringify([{ role: 'user', content: 'earlier question' }, { role: 'assistant', content: 'earlier answer' }]));

@@ -1,15 +1,15 @@
 // aoai files upload | list | get | delete against the emulator's multipart Files API, and an
 // uploaded id used as --file.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAoai } from '../helpers/cli.ts';
 import { useEmulator } from '../helpers/emulator.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const ctx = useEmulator();
 const run = (args: string[], options: Parameters<typeof runAoai>[1] = {}) => runAoai(args, { env: ctx.env, ...options });
-const dir = mkdtempSync(join(tmpdir(), 'aoai-files-'));
+const dir = tempDir('aoai-files-');
 const PDF = Buffer.from('%PDF-1.7\nfiles test\n%%EOF\n');
 
 describe('aoai files', () => {

@@ -1,17 +1,17 @@
 // Function tools: declaration flags, the function_call lines and exit code 5, --function-output
 // with --previous, and the opt-in --exec loop.
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAoai } from '../helpers/cli.ts';
 import { useEmulator } from '../helpers/emulator.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const ctx = useEmulator();
 const run = (args: string[], options: Parameters<typeof runAoai>[1] = {}) => runAoai(args, { env: ctx.env, ...options });
 const posts = () => ctx.emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/responses'));
 const lastBody = () => posts().at(-1)?.body as Record<string, unknown>;
-const dir = mkdtempSync(join(tmpdir(), 'aoai-functions-'));
+const dir = tempDir('aoai-functions-');
 
 const WEATHER = {
   name: 'get_weather',

@@ -1,18 +1,18 @@
 // --image and --file: local files become data URLs with the MIME type from their bytes, URLs and
 // file ids pass through, and bad files fail before anything is sent.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAoai } from '../helpers/cli.ts';
 import { useEmulator } from '../helpers/emulator.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const ctx = useEmulator();
 const run = (args: string[], options: Parameters<typeof runAoai>[1] = {}) => runAoai(args, { env: ctx.env, ...options });
 const posts = () => ctx.emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/responses'));
 const lastBody = () => posts().at(-1)?.body as { input: Array<{ role: string; content: Array<Record<string, string>> }> };
 
-const dir = mkdtempSync(join(tmpdir(), 'aoai-inputs-'));
+const dir = tempDir('aoai-inputs-');
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('png body')]);
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('jpeg body')]);
 const GIF = Buffer.from('GIF89a gif body');

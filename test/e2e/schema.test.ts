@@ -1,17 +1,17 @@
 // --schema: a strict json_schema text format; stdout is exactly the JSON document, ready for jq.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, runAoai } from '../helpers/cli.ts';
 import { recordCapture } from '../helpers/captures.ts';
 import { useEmulator } from '../helpers/emulator.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const ctx = useEmulator();
 const run = (args: string[], options: Parameters<typeof runAoai>[1] = {}) => runAoai(args, { env: ctx.env, ...options });
 const lastBody = () => ctx.emulator.requests.filter((r) => r.method === 'POST').at(-1)?.body as Record<string, unknown>;
-const dir = mkdtempSync(join(tmpdir(), 'aoai-schema-'));
+const dir = tempDir('aoai-schema-');
 
 const PERSON = {
   title: 'person',

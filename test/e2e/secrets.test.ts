@@ -100,13 +100,13 @@ describe('secrets never printed', () => {
 
 describe('where keys may go', () => {
   it('plain http:// to a non-loopback host is refused before any connection', async () => {
-    const result = await run(['get', 'resp_abc', '--endpoint', 'http://aoai-test-host.invalid']);
+    const result = await run(['get', 'resp_abc', '--endpoint', 'http://aoai-test-host.invalid'], { network: 'none' });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^aoai: refusing to send credentials over plain http:\/\/ to aoai-test-host\.invalid\nhint: use https:\/\/, or pass --insecure/);
   });
 
   it('--insecure lets it through (and then the host is simply unreachable)', async () => {
-    const result = await run(['get', 'resp_abc', '--insecure', '--max-retries', '0', '--endpoint', 'http://aoai-test-host.invalid']);
+    const result = await run(['get', 'resp_abc', '--insecure', '--max-retries', '0', '--endpoint', 'http://aoai-test-host.invalid'], { network: 'none' });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^aoai: cannot reach http:\/\/aoai-test-host\.invalid/);
   });

@@ -23,13 +23,27 @@ describe('aoai stream', () => {
   });
 
   it('writes deltas before the response ends (no buffering to the end)', async () => {
+    // 30 ms between events: a CLI that buffered to the end would write all 40 words at once.
+    let firstChunk: string | undefined;
     const slow = await run(['stream', '-m', 'gpt-4.1', '-H', 'x-emulator-fault: delay-ms=30', 'Write 40 words'], {
-      onStdout: (_chunk, child) => {
-        (child as unknown as { firstAt?: number }).firstAt ??= Date.now();
+      onStdout: (chunk) => {
+        firstChunk ??= chunk.toString('utf8');
       },
     });
     expect(slow.code).toBe(0);
     expect(slow.stdout.trim().split(/\s+/)).toHaveLength(40);
+    expect(firstChunk).toBeDefined();
+    expect(firstChunk!.trim().split(/\s+/).length).toBeLessThan(30);
+  });
+
+  it('--timeout is an idle limit for a stream: a live stream that outlasts it is not cut off', async () => {
+    // An event every 200 ms for several seconds, under a 1-second --timeout.
+    const started = Date.now();
+    const result = await run(['stream', '-m', 'gpt-4.1', '--timeout', '1', '-H', 'x-emulator-fault: delay-ms=200', 'Write 12 words']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim().split(/\s+/)).toHaveLength(12);
+    expect(Date.now() - started).toBeGreaterThan(1500);
   });
 
   it('keeps a character split across deltas intact', async () => {
@@ -71,8 +85,8 @@ describe('aoai stream', () => {
   it('a mid-stream error event: the text so far stays, exit code and a clear message', async () => {
     const result = await run(['stream', '-m', 'gpt-4.1', '-H', 'x-emulator-fault: error-event-after=8', 'Write 30 words']);
     expect(result.stdout.length).toBeGreaterThan(0);
-    expect([1, 4]).toContain(result.code);
-    expect(result.stderr).toMatch(/server_error/);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(/^aoai: response resp_\w+ failed: server_error: /);
     expect(result.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
   });
 

@@ -94,15 +94,20 @@ describe('streamed create', () => {
 
 describe('background responses', () => {
   it('are queued at once, then in progress with partial output, then completed', async () => {
-    const queued = await ctx.client.responses.create({ model: 'o3', input: 'Write 200 words', background: true });
+    // Paced (5 ms an event) so the polls below see the job part-way.
+    const queued = await ctx.client.responses.create({ model: 'o3', input: 'Write 200 words', background: true }, { headers: { 'x-emulator-fault': 'delay-ms=5' } });
     expect(queued).toMatchObject({ status: 'queued', background: true, output: [] });
     const seen = new Set<string>();
+    let partial = 0;
     const final = await waitFor(async () => {
       const now = await ctx.client.responses.retrieve(queued.id);
       seen.add(now.status!);
+      if (now.status === 'in_progress') partial = Math.max(partial, now.output_text.length);
       return now.status === 'completed' ? now : undefined;
-    });
+    }, 20_000);
     expect(seen.has('completed')).toBe(true);
+    expect(seen.has('in_progress')).toBe(true);
+    expect(partial).toBeGreaterThan(0);
     expect(final.output_text.trim().split(/\s+/)).toHaveLength(200);
     expect(final.completed_at).toBeGreaterThanOrEqual(final.created_at);
   });

@@ -1,10 +1,10 @@
 // Spawn the real bin/aoai (shebang and all) with an isolated home, config and cache.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { recordCapture } from './captures.ts';
+import { tempDir } from './temp.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = join(REPO_ROOT, 'bin', 'aoai');
@@ -19,6 +19,11 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Called with the child once spawned (to send signals). */
   onSpawn?: (child: ChildProcess) => void;
+  /**
+   * 'none': run inside a private network namespace (`unshare -n`) with no interface up, for tests
+   * that name a non-loopback host: not even a DNS query can leave the machine.
+   */
+  network?: 'none';
   /** Called with each stdout chunk as it arrives. */
   onStdout?: (chunk: Buffer, child: ChildProcess) => void;
 }
@@ -63,7 +68,7 @@ export interface Sandbox {
 
 /** A throwaway HOME with its own config, cache and state directories. */
 export function sandbox(extra: Record<string, string | undefined> = {}): Sandbox {
-  const home = mkdtempSync(join(tmpdir(), 'aoai-test-'));
+  const home = tempDir('aoai-test-');
   const env = cleanEnv({
     HOME: home,
     XDG_CONFIG_HOME: join(home, '.config'),
@@ -80,7 +85,8 @@ export function runAoai(args: string[], options: RunOptions = {}): Promise<RunRe
   // bin/aoai runs dist/; `npm test` builds it first.
   if (!existsSync(join(REPO_ROOT, 'dist', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (or `npm test`, which builds first)');
   return new Promise((resolve, reject) => {
-    const child = spawn(BIN, args, {
+    const [command, argv] = options.network === 'none' ? ['unshare', ['--net', '--', BIN, ...args]] : [BIN, args];
+    const child = spawn(command, argv, {
       cwd: options.cwd ?? REPO_ROOT,
       env: options.env ?? cleanEnv(),
       stdio: [options.input !== undefined || options.openStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],

@@ -1,8 +1,8 @@
 // A fake Azure CLI on PATH: answers `az account get-access-token` the way the real one does
 // (JSON with accessToken and expires_on), and counts its invocations in a file.
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './temp.ts';
 
 export interface FakeAz {
   dir: string;
@@ -14,7 +14,7 @@ export interface FakeAz {
 
 /** `tokens`: the n-th call answers tokens[n] (the last one from then on), e.g. a revoked token, then a good one. */
 export function fakeAz(options: { token?: string; tokens?: string[]; expiresInSeconds?: number; fail?: 'login' } = {}): FakeAz {
-  const dir = mkdtempSync(join(tmpdir(), 'aoai-fake-az-'));
+  const dir = tempDir('aoai-fake-az-');
   const log = join(dir, 'calls.jsonl');
   const expiresIn = options.expiresInSeconds ?? 3600;
   const script = `#!${process.execPath}

@@ -2,11 +2,11 @@
 // socket, in a temporary directory), one session per run. Keys go in with send-keys, the screen comes back with
 // capture-pane, and waits poll the screen against a deadline instead of sleeping.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordCapture } from './captures.ts';
 import { BIN, REPO_ROOT } from './cli.ts';
+import { tempDir } from './temp.ts';
 
 export interface PaneOptions {
   env: Record<string, string>;
@@ -16,7 +16,7 @@ export interface PaneOptions {
 }
 
 export class TmuxServer {
-  private readonly dir = mkdtempSync(join(tmpdir(), 'aoai-tmux-'));
+  private readonly dir = tempDir('aoai-tmux-');
   private readonly config = join(this.dir, 'tmux.conf');
   /** The server's own socket, in the temporary directory, so nothing is left behind. */
   private readonly socket = join(this.dir, 'socket');

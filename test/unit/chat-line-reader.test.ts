@@ -1,12 +1,12 @@
 // The chat prompt on a fake terminal: multi-line entries, bracketed paste, Ctrl-C, questions,
 // and the history file.
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LineReader } from '../../src/chat/line-reader.ts';
 import type { IO } from '../../src/io/io.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const open: LineReader[] = [];
 afterEach(() => {
@@ -68,7 +68,7 @@ describe('LineReader', () => {
   });
 
   it('asks questions outside the history; Ctrl-C answers null', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aoai-history-'));
+    const dir = tempDir('aoai-history-');
     const file = join(dir, 'chat', 'default.history');
     const { reader, type } = terminal(file);
     const entry = reader.read();
@@ -86,7 +86,7 @@ describe('LineReader', () => {
   });
 
   it('loads the history newest first, so Up recalls the last entry', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aoai-history-'));
+    const dir = tempDir('aoai-history-');
     const file = join(dir, 'h');
     writeFileSync(file, 'older\nnewest\n');
     const { reader, type } = terminal(file);

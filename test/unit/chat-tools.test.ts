@@ -1,12 +1,12 @@
 // Answering what the model waits for inside a chat: approvals asked inline, function calls run or
 // typed; and /attach telling an image from a PDF.
-import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Response as ApiResponse } from 'openai/resources/responses/responses';
 import { describe, expect, it } from 'vitest';
 import { chatAttachment } from '../../src/chat/attach.ts';
 import { ToolAnswerer } from '../../src/chat/tool-answers.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 function waiting(output: object[]): Pick<ApiResponse, 'output' | 'status'> {
   return { status: 'completed', output: output as ApiResponse['output'] };
@@ -81,7 +81,7 @@ describe('ToolAnswerer', () => {
 });
 
 describe('/attach', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'aoai-attach-'));
+  const dir = tempDir('aoai-attach-');
   const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(8)]);
   writeFileSync(join(dir, 'really-a-png.pdf'), png);
   writeFileSync(join(dir, 'doc'), '%PDF-1.7');

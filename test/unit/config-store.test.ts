@@ -1,13 +1,13 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigStore, parseConfig } from '../../src/core/config-store.ts';
 import { ConfigError } from '../../src/core/errors.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 describe('config file', () => {
   it('treats a missing file as empty and writes atomically with mode 0600', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aoai-config-'));
+    const dir = tempDir('aoai-config-');
     const store = new ConfigStore(join(dir, 'nested', 'config.json'));
     expect(store.read()).toEqual({ profiles: {} });
     await store.update((data) => {
@@ -20,7 +20,7 @@ describe('config file', () => {
   });
 
   it('rejects corrupt files with the path named, and never rewrites them', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aoai-config-'));
+    const dir = tempDir('aoai-config-');
     const path = join(dir, 'config.json');
     writeFileSync(path, '{"profiles": {', { mode: 0o600 });
     const store = new ConfigStore(path);

@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { drawPicture } from '../../src/emulator/image/picture.ts';
 import { encodePng } from '../../src/emulator/image/png.ts';
 import { buildImageTool, editPart, imageInput, parseSize } from '../../src/image/request.ts';
 import { toImageOptions } from '../../src/commands/image.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 describe('image flags → request', () => {
   it('maps each flag to its tool field, and nothing else', () => {
@@ -31,7 +31,7 @@ describe('image flags → request', () => {
   it('--edit: URLs and file ids pass through; local files go inline as data URLs', () => {
     expect(editPart('https://example.com/a.png')).toEqual({ type: 'input_image', detail: 'auto', image_url: 'https://example.com/a.png' });
     expect(editPart('file-abc123')).toEqual({ type: 'input_image', detail: 'auto', file_id: 'file-abc123' });
-    const dir = mkdtempSync(join(tmpdir(), 'aoai-edit-'));
+    const dir = tempDir('aoai-edit-');
     try {
       const png = encodePng(drawPicture('e', 4, 4), { alpha: false });
       writeFileSync(join(dir, 'in.png'), png);

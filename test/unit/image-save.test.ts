@@ -1,14 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { drawPicture } from '../../src/emulator/image/picture.ts';
 import { encodePng } from '../../src/emulator/image/png.ts';
 import { planOutput, saveImage, shortId, slugify, targetPath } from '../../src/image/save.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'aoai-save-'));
+  dir = tempDir('aoai-save-');
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

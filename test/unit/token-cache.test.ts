@@ -1,8 +1,8 @@
-import { mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TokenCache, isFresh, tokenCacheKey } from '../../src/core/auth/token-cache.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 describe('Entra token cache', () => {
   it('keys by credential, tenant, client and scope', () => {
@@ -24,7 +24,7 @@ describe('Entra token cache', () => {
   });
 
   it('round-trips through a 0600 file and forgets on remove', () => {
-    const cache = new TokenCache(mkdtempSync(join(tmpdir(), 'aoai-cache-')));
+    const cache = new TokenCache(tempDir('aoai-cache-'));
     const token = { token: 'abc', obtainedAt: 1, expiresOn: 2 };
     cache.write('k', token);
     expect(cache.read('k')).toEqual(token);

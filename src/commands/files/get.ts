@@ -3,8 +3,8 @@
 import type { Command } from 'commander';
 import type { FileObject } from 'openai/resources/files';
 import type { CommandContext } from '../../cli/context.ts';
-import { writeFileAtomic } from '../../core/atomic-write.ts';
-import { UsageError } from '../../core/errors.ts';
+import { saveDownload } from '../../core/download.ts';
+import { CliError, UsageError } from '../../core/errors.ts';
 import type { Factory } from '../../core/factory.ts';
 import { printJson } from '../../render/json.ts';
 import { describeFsError } from '../../request/input.ts';
@@ -59,16 +59,24 @@ export async function runFilesGet(options: FilesGetOptions, f: Factory): Promise
     return;
   }
   const http = options.container !== undefined ? await client.containers.files.content.retrieve(options.id, { container_id: options.container }) : await client.files.content(options.id);
-  const data = new Uint8Array(await http.arrayBuffer());
+  // Streamed, never whole in memory: a file can be far larger than any JSON answer.
+  const body = (http.body ?? []) as AsyncIterable<Uint8Array>;
   if (options.output === '-') {
-    f.io.out(data);
+    for await (const chunk of body) {
+      f.io.out(chunk);
+      await f.io.flush();
+    }
     return;
   }
+  let bytes: number;
   try {
-    writeFileAtomic(options.output, data, { exclusive: !options.force });
+    bytes = await saveDownload(body, options.output, { exclusive: !options.force });
   } catch (error) {
+    // The service failed mid-body (deadline, dropped connection): its own message says so.
+    if (error instanceof CliError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${options.output} already exists`, 'pass --force to replace it');
+    if (!(error as NodeJS.ErrnoException).syscall) throw error;
     throw new UsageError(`cannot write ${options.output}: ${describeFsError(error)}`);
   }
-  if (f.io.stderrIsTTY) f.io.err(`✓ wrote ${data.length} bytes to ${options.output}\n`);
+  if (f.io.stderrIsTTY) f.io.err(`✓ wrote ${bytes} bytes to ${options.output}\n`);
 }

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { FileObject } from 'openai/resources/files';
 import type { CommandContext } from '../../cli/context.ts';
+import { CursorGuard } from '../../core/cursor-guard.ts';
 import type { Factory } from '../../core/factory.ts';
 import { printJsonLine } from '../../render/json.ts';
 import { prepareRequest } from '../../responses/session.ts';
@@ -28,10 +29,17 @@ export async function runFilesList(options: FilesListOptions, f: Factory): Promi
   const client = await prepareRequest(f);
   const query = options.purpose !== undefined ? { purpose: options.purpose } : {};
   let count = 0;
-  for await (const file of client.files.list(query)) {
-    count++;
-    if (options.jsonl) printJsonLine(f.io, file);
-    else f.io.out(`${fileRow(file as FileObject, f.io.stdoutIsTTY)}\n`);
+  const cursors = new CursorGuard('files');
+  const first = await client.files.list(query);
+  for await (const page of first.iterPages()) {
+    for (const file of page.data) {
+      count++;
+      if (options.jsonl) printJsonLine(f.io, file);
+      else f.io.out(`${fileRow(file as FileObject, f.io.stdoutIsTTY)}\n`);
+    }
+    // The SDK's next page starts after the last file's id.
+    const cursor = page.data.at(-1)?.id;
+    if (page.hasNextPage() && cursor) cursors.follow(cursor);
   }
   if (count === 0 && !options.jsonl && f.io.stderrIsTTY) f.io.err('no files\n');
 }

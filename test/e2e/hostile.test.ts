@@ -1,0 +1,217 @@
+// A hostile server (test/helpers/hostile-server.ts) against the real bin/aoai: every read is
+// bounded. Each case ends in one clear line naming the bound (and how to raise it), the right exit
+// code, the text received so far kept, and a peak memory far below what the server tried to cost.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CANARY_API_KEY } from '../helpers/canaries.ts';
+import { spawn } from 'node:child_process';
+import { recordCapture } from '../helpers/captures.ts';
+import { BIN, REPO_ROOT, runAoai, sandbox, type RunResult, type Sandbox } from '../helpers/cli.ts';
+import { ODD_ERROR_BODIES, startHostileServer, type HostileMode, type HostileServer, type OddErrorShape } from '../helpers/hostile-server.ts';
+
+let server: HostileServer;
+let box: Sandbox;
+let rssDir: string;
+
+beforeAll(async () => {
+  server = await startHostileServer();
+  box = sandbox({ AZURE_OPENAI_API_KEY: CANARY_API_KEY });
+  rssDir = mkdtempSync(join(tmpdir(), 'aoai-rss-'));
+});
+afterAll(async () => {
+  await server?.close();
+  box?.cleanup();
+  rmSync(rssDir, { recursive: true, force: true });
+});
+
+interface Measured extends RunResult {
+  /** The child's peak resident set size, in MB. */
+  peakRssMb: number;
+  ms: number;
+}
+
+let runs = 0;
+/** Run aoai against one mode, measuring the child's peak RSS (preloaded bench/lib/maxrss.cjs). */
+async function against(mode: HostileMode, args: string[], env: Record<string, string> = {}, timeoutMs = 40_000): Promise<Measured> {
+  const rssFile = join(rssDir, `rss-${runs++}`);
+  writeFileSync(rssFile, '');
+  const started = Date.now();
+  const result = await runAoai(args, {
+    env: { ...box.env, AZURE_OPENAI_ENDPOINT: server.endpoint(mode), NODE_OPTIONS: `--require ${join(REPO_ROOT, 'bench/lib/maxrss.cjs')}`, AOAI_BENCH_RSS_FILE: rssFile, ...env },
+    cwd: box.home,
+    timeoutMs,
+  });
+  const peaks = readFileSync(rssFile, 'utf8').trim().split('\n').map(Number);
+  return { ...result, ms: Date.now() - started, peakRssMb: Math.max(...peaks) / 1024 };
+}
+
+/** The same, on a pseudo-terminal (script(1)): stdout and stderr come back as one stream. */
+async function onTerminal(mode: HostileMode, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string; peakRssMb: number }> {
+  const rssFile = join(rssDir, `rss-${runs++}`);
+  writeFileSync(rssFile, '');
+  const command = `stty cols 100 rows 40; exec ${[BIN, ...args].map((arg) => `'${arg.replace(/'/g, "'\\''")}'`).join(' ')}`;
+  const childEnv = { ...box.env, AZURE_OPENAI_ENDPOINT: server.endpoint(mode), NODE_OPTIONS: `--require ${join(REPO_ROOT, 'bench/lib/maxrss.cjs')}`, AOAI_BENCH_RSS_FILE: rssFile, ...env };
+  const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+    const child = spawn('script', ['-qefc', command, '/dev/null'], { cwd: box.home, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.on('error', reject);
+    child.on('close', (exit) => resolve({ code: exit, output: Buffer.concat(chunks).toString('utf8') }));
+  });
+  recordCapture(`script aoai ${args.join(' ')}`, output);
+  const peaks = readFileSync(rssFile, 'utf8').trim().split('\n').map(Number);
+  return { code, output, peakRssMb: Math.max(...peaks) / 1024 };
+}
+
+/** One `aoai: …` line and at most one `hint: …`, nothing else on stderr. */
+function expectOneLine(result: RunResult, code: number, line: RegExp, hint?: RegExp): void {
+  expect(result.code, result.stderr).toBe(code);
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines.length, result.stderr).toBeLessThanOrEqual(2);
+  expect(lines[0]).toMatch(line);
+  if (hint) expect(lines[1]).toMatch(hint);
+  expect(result.stderr).not.toMatch(/unexpected error|\[object Object\]|\n\s+at /);
+}
+
+const create = ['create', '-m', 'gpt-4.1', '--max-retries', '0', 'hello'];
+const stream = ['stream', '-m', 'gpt-4.1', '--max-retries', '0', 'hello'];
+
+describe('whole-response timeout', () => {
+  it('a body arriving at 1 byte/s fails at --timeout with one clear line', async () => {
+    const result = await against('slow-body', [...create, '--timeout', '2']);
+    expectOneLine(result, 1, /^aoai: the response from 127\.0\.0\.1:\d+ did not finish within 2 s \(\d+ bytes received\)$/, /^hint: raise --timeout/);
+    expect(result.stdout).toBe('');
+    expect(result.ms).toBeLessThan(15_000);
+  });
+
+  it('a live stream longer than --timeout that keeps sending is not cut', async () => {
+    const result = await against('slow-live-stream', [...stream, '--timeout', '1']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(`${Array.from({ length: 12 }, (_, i) => `tick${i + 1} `).join('')}\n`);
+    expect(result.ms).toBeGreaterThan(2500);
+  });
+});
+
+describe('size caps', () => {
+  it('a 100 MB JSON body stops at the 64 MB default, naming the cap and how to raise it', async () => {
+    const result = await against('huge-json', create);
+    expectOneLine(result, 1, /^aoai: the response from 127\.0\.0\.1:\d+ is larger than 64 MB \(max-response-mb\); stopped reading it$/, /^hint: raise the cap for one run with AOAI_MAX_RESPONSE_MB=256, or keep it: aoai config set max-response-mb 256$/);
+    expect(result.peakRssMb).toBeLessThan(400);
+  });
+
+  it('the cap is a setting: a lower AOAI_MAX_RESPONSE_MB stops an endless body sooner', async () => {
+    const result = await against('endless-body', ['get', 'resp_1', '--max-retries', '0'], { AOAI_MAX_RESPONSE_MB: '2' });
+    expectOneLine(result, 1, /is larger than 2 MB \(max-response-mb\)/, /AOAI_MAX_RESPONSE_MB=8\b/);
+    expect(result.peakRssMb).toBeLessThan(200);
+  });
+
+  it('a gzip bomb (1 MB on the wire, 1 GB decoded) stops at the cap on decoded bytes', async () => {
+    const result = await against('gzip-bomb', create);
+    expectOneLine(result, 1, /is larger than 64 MB \(max-response-mb\)/);
+    expect(result.peakRssMb).toBeLessThan(400);
+  });
+
+  it('an endless event-stream line stops at 16 MB; the events before it were handled', async () => {
+    const result = await against('huge-sse-line', stream);
+    expectOneLine(result, 1, /^aoai: the event-stream line from 127\.0\.0\.1:\d+ is larger than 16 MB \(max-event-mb\)/, /AOAI_MAX_EVENT_MB=64, .*aoai config set max-event-mb 64$/);
+    expect(result.stdout).toBe('Before the flood\n');
+    expect(result.peakRssMb).toBeLessThan(300);
+  });
+
+  it('a JSON answer carrying a 420 MB image is refused cleanly: no crash, nothing written', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'aoai-img-'));
+    try {
+      const result = await against('huge-image', ['image', '-m', 'gpt-4.1', '--image-deployment', 'gpt-image-1', '--max-retries', '0', '-o', `${out}/`, 'a cat']);
+      expectOneLine(result, 1, /is larger than 64 MB \(max-response-mb\)/);
+      expect(readdirSync(out)).toEqual([]);
+      expect(result.peakRssMb).toBeLessThan(400);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('previews', () => {
+  it('a 16000×16000 PNG is saved but not previewed: its header says no, before any pixel is decoded', async () => {
+    const result = await onTerminal('huge-png', ['image', '-m', 'gpt-4.1', '--image-deployment', 'gpt-image-1', '--max-retries', '0', '-o', 'huge.png', 'a huge picture'], { AOAI_IMAGE_PROTOCOL: 'sixel' });
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain('huge.png (16000×16000 png,');
+    expect(result.output).not.toContain('\x1bPq');
+    expect(statSync(join(box.home, 'huge.png')).size).toBeGreaterThan(100_000);
+    expect(result.peakRssMb).toBeLessThan(300);
+    rmSync(join(box.home, 'huge.png'));
+  });
+});
+
+describe('downloads', () => {
+  it('a 300 MB file is streamed to disk, never held whole', async () => {
+    const out = join(box.home, 'big.bin');
+    const result = await against('huge-download', ['files', 'get', 'file-abc', '--output', out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(statSync(out).size).toBe(300 * 1024 * 1024);
+    expect(readdirSync(box.home).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    expect(result.peakRssMb).toBeLessThan(200);
+    rmSync(out);
+  });
+});
+
+describe('error bodies', () => {
+  const expected: Record<OddErrorShape, RegExp> = {
+    array: /^aoai: HTTP 400: a JSON array of 2 items: \[\{"code":"A1"/,
+    number: /^aoai: HTTP 400: the JSON value 42 \[request id req_hostile\]$/,
+    string: /^aoai: HTTP 400: quota exhausted for this key \[request id req_hostile\]$/,
+    'message-object': /^aoai: HTTP 400: nested text \[request id req_hostile\]$/,
+    nested: /^aoai: HTTP 400 \(Inner\): deep message \[request id req_hostile\]$/,
+    'error-message-object': /^aoai: HTTP 400 \(Odd\): \{"reason":"an object instead of text"\} \[request id req_hostile\]$/,
+    gateway: /^aoai: HTTP 400: Rate limit is exceeded\. Try again in 1 seconds\. \[request id req_hostile\]$/,
+    empty: /^aoai: HTTP 400: Bad Request \(received application\/json, 2 bytes: "\{\}"\) \[request id req_hostile\]$/,
+    null: /^aoai: HTTP 400: Bad Request \(received application\/json, 4 bytes: "null"\) \[request id req_hostile\]$/,
+  };
+  for (const shape of Object.keys(ODD_ERROR_BODIES) as OddErrorShape[]) {
+    it(`${shape}: ${ODD_ERROR_BODIES[shape]} is described`, async () => {
+      const result = await against(`odd-error-${shape}`, ['get', 'resp_1']);
+      expectOneLine(result, 1, expected[shape]);
+    });
+  }
+
+  it('a 50 MB error body is read up to 1 MB, and the line says so', async () => {
+    const result = await against('huge-error', ['get', 'resp_1']);
+    expectOneLine(result, 1, /^aoai: HTTP 500: Internal Server Error \(received application\/json, 1048576 bytes: "\{\\"error\\":\{\\"message\\":\\"eeee.*, cut at 1 MB\)$/, /^hint: the error body was cut at 1 MB \(max-error-mb\); to read more, raise the cap for one run with AOAI_MAX_ERROR_MB=4, or keep it: aoai config set max-error-mb 4$/);
+    expect(result.peakRssMb).toBeLessThan(250);
+  });
+
+  it('a 100 KB error message prints as one bounded line', async () => {
+    const result = await against('long-error-message', ['get', 'resp_1']);
+    expectOneLine(result, 1, /^aoai: HTTP 400 \(TooLong\): blah blah .*…$/);
+    expect(result.stderr.length).toBeLessThan(1100);
+  });
+});
+
+describe('event order', () => {
+  it('a sequence number that jumps is reported exactly; the text so far is kept', async () => {
+    const result = await against('sequence-jump', stream);
+    expectOneLine(result, 1, /^aoai: the event stream skipped ahead: expected sequence_number 3, got 7 \(response\.output_text\.delta\)/);
+    expect(result.stdout).toBe('Hello, world\n');
+  });
+
+  it('a sequence number that goes backwards is reported exactly; the text so far is kept', async () => {
+    const result = await against('sequence-backwards', stream);
+    expectOneLine(result, 1, /^aoai: the event stream went backwards: expected sequence_number 3, got 1/);
+    expect(result.stdout).toBe('Hello, world\n');
+  });
+});
+
+describe('pagers', () => {
+  it('items --all stops when a cursor repeats', async () => {
+    const result = await against('repeating-cursor', ['items', 'resp_1', '--all', '--jsonl'], {}, 20_000);
+    expectOneLine(result, 1, /^aoai: the service sent the cursor "msg_same" again after 2 pages of the items of resp_1; stopped listing/);
+    expect(result.stdout.trim().split('\n')).toHaveLength(2);
+  });
+
+  it('files list stops when a cursor repeats', async () => {
+    const result = await against('repeating-cursor', ['files', 'list', '--jsonl'], {}, 20_000);
+    expectOneLine(result, 1, /^aoai: the service sent the cursor "file-same" again after 2 pages of files; stopped listing/);
+  });
+});
