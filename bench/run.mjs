@@ -109,6 +109,12 @@ try {
     const sdk = await sample('SDK for-await loop', node, [join(root, 'bench/lib/sdk-stream.mjs'), prompt], { env }, STREAM_RUNS);
     const ours = await sample('aoai stream', bin, ['stream', '-m', 'gpt-4.1', prompt], { env }, STREAM_RUNS);
     compare('`aoai stream` 100,000 deltas to a pipe', ours, sdk, 1.1);
+    // The same stream to a pseudo-terminal (util-linux `script`), where remote text is neutralised
+    // before it reaches the screen; the baseline is the SDK loop under the same pty.
+    const inPty = (argv) => ['-qec', argv.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' '), '/dev/null'];
+    const sdkPty = await sample('SDK loop in a pty', 'script', inPty([node, join(root, 'bench/lib/sdk-stream.mjs'), prompt]), { env }, STREAM_RUNS);
+    const oursPty = await sample('aoai stream in a pty', 'script', inPty([bin, 'stream', '-m', 'gpt-4.1', prompt]), { env }, STREAM_RUNS);
+    compare('`aoai stream` 100,000 deltas to a pseudo-terminal', oursPty, sdkPty, 1.1);
     // 100,000 words arrive as about 110,000 delta events (full stops and paragraph breaks are deltas too).
     const words = 100_000;
     extra.push(`- Streaming throughput: aoai ${Math.round(words / (ours.median / 1000)).toLocaleString('en')} words/s, SDK loop ${Math.round(words / (sdk.median / 1000)).toLocaleString('en')} words/s (about 1.1 delta events per word).`);

@@ -2,7 +2,7 @@
 // Bundles src/ into dist/ as ESM chunks that run on Node 20.19+.
 // Why a bundle: the dependencies' own files cost more to resolve and load than to parse, so one
 // bundle starts faster; why chunks: every `await import()` in src/ stays a separate file, so
-// `aoai --version` and `--help` never load openai, @azure/identity, conf, ora or inquirer.
+// `aoai --version` and `--help` never load openai, @azure/identity, ora or inquirer.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -8,5 +8,5 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   writeLine(VERSION);
 } else {
   const { runCli } = await import('./cli/run.ts');
-  exitProcess(await runCli(argv));
+  await exitProcess(await runCli(argv));
 }

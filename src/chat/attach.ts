@@ -1,6 +1,6 @@
 // /attach PATH|URL|FILE_ID: an image or a PDF for the next message. The kind comes from the file's
 // first bytes (or a URL's extension), and the checks are those of --image and --file.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { ResponseInputContent } from 'openai/resources/responses/responses';
 import { UsageError } from '../core/errors.ts';
@@ -40,7 +40,8 @@ function kindOf(ref: string): AttachmentKind {
 function readHead(path: string): Buffer | undefined {
   let fd: number | undefined;
   try {
-    fd = openSync(path, 'r');
+    // Non-blocking: a FIFO nobody writes must not stall the chat (attachmentPart refuses it).
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const head = Buffer.alloc(16);
     return head.subarray(0, readSync(fd, head, 0, 16, 0));
   } catch {

@@ -6,15 +6,19 @@ import type { Response as ApiResponse } from 'openai/resources/responses/respons
 import type { Client } from '../core/client.ts';
 import { CliError, ConfigError, InterruptedError, UsageError, formatCliError, oneLine } from '../core/errors.ts';
 import type { Factory } from '../core/factory.ts';
+import { configSetCommand, followUpFor, notInherited } from '../cli/follow-up.ts';
 import type { StreamOptionValues } from '../cli/request-options.ts';
 import { interrupts } from '../io/interrupts.ts';
 import type { CreateBody, RequestFlags } from '../request/create-params.ts';
-import { readBody, readInputItems, describeFsError } from '../request/input.ts';
+import { readBody, readInputItems } from '../request/input.ts';
+import { describeFsError } from '../core/local-input.ts';
+import { FileWriteError } from '../core/atomic-write.ts';
 import { DEFAULT_MAX_TOOL_ROUNDS, resolveRich } from '../request/rich.ts';
 import { pendingApprovals } from '../mcp/approvals.ts';
 import { StreamRenderer } from '../render/stream.ts';
 import { functionCalls } from '../render/tools.ts';
 import { styleFor, type Style } from '../render/style.ts';
+import { neutralise } from '../render/terminal-text.ts';
 import { DEFAULT_MAX_RESUMES } from '../responses/stream-command.ts';
 import { prepareRequest } from '../responses/session.ts';
 import { runStream } from '../responses/stream.ts';
@@ -80,9 +84,12 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
   const last = options.resume ? readLastResponse(files.last) : undefined;
   // Resumed, the deployment the conversation used still serves it (even if it has to start over).
   const model = options.request.model ?? last?.model ?? settings.deployment?.value;
-  if (!model) throw new UsageError('no deployment: pass -m/--model DEPLOYMENT', 'or set AZURE_OPENAI_DEPLOYMENT, or run: aoai config set deployment NAME');
+  if (!model) {
+    throw new UsageError('no deployment: pass -m/--model DEPLOYMENT', `or set AZURE_OPENAI_DEPLOYMENT, or run: ${configSetCommand(f.profileName, 'deployment', 'NAME')}${notInherited(f.profileName)}`);
+  }
   const style = styleFor(io.colorStderr);
-  const notice = (text: string) => io.err(`${style.dim(text)}\n`);
+  // Notices name remote things (ids, file names, tool names): shown, never obeyed.
+  const notice = (text: string) => io.err(`${style.dim(neutralise(text))}\n`);
   const client = await prepareRequest(f);
 
   let previous = options.request.previous;
@@ -107,14 +114,14 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
   const slash: SlashContext = {
     conversation,
     notice,
-    data: (text) => io.out(text),
+    data: (text) => io.out(io.stdoutIsTTY ? neutralise(text) : text),
     columns: io.columns,
     save: (path) => {
       try {
         return saveTranscript(expandHome(path, io.env), conversation.transcript, startedAt);
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        throw new UsageError(code === 'EEXIST' ? `${path} exists; /save never overwrites, choose another name` : `cannot write ${path}: ${describeFsError(error)}`);
+        if (error instanceof FileWriteError && error.errno === 'EEXIST') throw new UsageError(`${path} exists; /save never overwrites, choose another name`);
+        throw new UsageError(error instanceof FileWriteError ? error.message : `cannot write ${path}: ${describeFsError(error)}`);
       }
     },
   };
@@ -131,7 +138,7 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
     client,
     reader,
     conversation,
-    answerer: new ToolAnswerer({ ask: (question) => reader.ask(question), notice, execs, run: (command, call) => execFunctionCall(command, call, { env: io.env }) }),
+    answerer: new ToolAnswerer({ ask: (question) => reader.ask(neutralise(question)), notice, execs, run: (command, call) => execFunctionCall(command, call, { env: io.env }) }),
     maxToolRounds: options.request.rich?.maxToolRounds ?? DEFAULT_MAX_TOOL_ROUNDS,
     attachments: [],
     files,
@@ -165,7 +172,7 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
     reader.close();
   }
   io.err('\n');
-  if (conversation.stored && conversation.previousId) notice(`to go on later: aoai chat --resume${f.profileName === 'default' ? '' : ` --profile ${f.profileName}`}`);
+  if (conversation.stored && conversation.previousId) notice(`to go on later: ${followUpFor(f)(['chat', '--resume'])}`);
 }
 
 async function exists(client: Client, id: string): Promise<boolean> {
@@ -250,6 +257,7 @@ async function streamResponse(session: Session, body: CreateBody): Promise<{ fin
       statusLines: io.stderrIsTTY,
       color: io.colorStderr,
       sharedTerminal: io.stdoutIsTTY && io.stderrIsTTY,
+      stdoutIsTerminal: io.stdoutIsTTY,
     },
   );
   const resume = session.reader.suspend();
@@ -272,6 +280,7 @@ async function streamResponse(session: Session, body: CreateBody): Promise<{ fin
       // "✓ completed" would make the turn look finished while the question is still to come.
       usageLine: false,
       debug: (line) => f.debug(line),
+      followUp: followUpFor(f),
     });
   } catch (error) {
     failure = error;
@@ -413,12 +422,12 @@ async function reportTurnError(session: Session, error: unknown, abandoned: bool
     // runStream says what became of a background job: "interrupted; cancelled resp_…" or "… is still running".
     const detail = error.message.replace(/^interrupted;?\s*/, '');
     const what = detail === '' ? 'cancelled' : detail.startsWith('cancelled') ? detail : `cancelled (${detail})`;
-    io.err(`${session.style.dim(`${what}; this turn is not part of the conversation`)}\n`);
-    if (error.hint) io.err(`${session.style.dim(`hint: ${error.hint}`)}\n`);
+    io.err(`${session.style.dim(neutralise(`${what}; this turn is not part of the conversation`))}\n`);
+    if (error.hint) io.err(`${session.style.dim(neutralise(`hint: ${error.hint}`))}\n`);
     return;
   }
   const { fromSdkError } = await import('../core/api-errors.ts');
   const known = error instanceof CliError ? error : fromSdkError(error, session.f.requests);
-  io.err(known ? formatCliError(known) : `aoai: unexpected error: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
+  io.err(known ? formatCliError(known) : `aoai: unexpected error: ${neutralise(oneLine(error instanceof Error ? error.message : String(error)))}\n`);
   if (abandoned) session.notice('this turn is not part of the conversation');
 }

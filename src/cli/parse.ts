@@ -1,5 +1,6 @@
 // Option parsers shared by command declarations. They throw UsageError with the flag's name.
 import { InvalidArgumentError } from 'commander';
+import { ID_SHAPES, isId, type IdKind } from '../core/ids.ts';
 
 /** Repeatable option: `--metadata a=1 --metadata b=2`. */
 export function collect(value: string, previous: string[] = []): string[] {
@@ -41,10 +42,16 @@ export function positiveInt(value: string): number {
   return Number(value);
 }
 
-/** Response ids look like resp_…; catching a typo locally beats a 404 round trip. */
-export function responseId(value: string): string {
-  if (!/^resp_[A-Za-z0-9_-]+$/.test(value)) {
-    throw new InvalidArgumentError(`'${value}' is not a response id (expected resp_…).`);
-  }
-  return value;
+/** An argument parser that holds an id to the service's shape: a typo or `resp_$(…)` never reaches a URL. */
+function idOf(kind: IdKind, what: string) {
+  return (value: string): string => {
+    if (!isId(kind, value)) throw new InvalidArgumentError(`'${value}' is not ${what} (expected ${ID_SHAPES[kind].looksLike}).`);
+    return value;
+  };
 }
+
+/** Response ids look like resp_…; catching a typo locally beats a 404 round trip. */
+export const responseId = idOf('response', 'a response id');
+export const fileId = idOf('file', 'a file id');
+export const containerId = idOf('container', 'a container id');
+export const approvalRequestId = idOf('approvalRequest', 'an approval request id');

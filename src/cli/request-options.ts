@@ -1,9 +1,7 @@
 // The model and input flags shared by create, stream (and later image, chat): declared once so
 // they read the same everywhere, mapped once to RequestFlags.
 import { Option, type Command } from 'commander';
-import { readFileSync } from 'node:fs';
-import { UsageError } from '../core/errors.ts';
-import { describeFsError } from '../request/input.ts';
+import { readLocalText } from '../core/local-input.ts';
 import { REASONING_EFFORTS, REASONING_SUMMARIES, type RequestFlags } from '../request/create-params.ts';
 import { collect, collectList, intInRange, numberInRange, responseId } from './parse.ts';
 import { richFlagsFrom, type ToolOptionValues } from './tool-options.ts';
@@ -66,12 +64,7 @@ export function requestFlagsFrom(values: ModelOptionValues & ToolOptionValues): 
 function readAtFile(value: string, flag: string): string {
   if (value.startsWith('@@')) return value.slice(1);
   if (!value.startsWith('@')) return value;
-  const path = value.slice(1);
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`${flag}: cannot read ${path}: ${describeFsError(error)}`);
-  }
+  return readLocalText(value.slice(1), flag);
 }
 
 /** How a stream is shown: shared by stream, create --stream and get --stream. */

@@ -6,6 +6,7 @@ import { newRequestRecord, type RequestRecord } from '../core/request-record.ts'
 import { processIO, type IO } from '../io/io.ts';
 import { stopAllSpinners } from '../io/spinner.ts';
 import { buildProgram } from './program.ts';
+import { neutralise } from '../render/terminal-text.ts';
 import { interrupts } from '../io/interrupts.ts';
 
 export async function runCli(argv: string[]): Promise<number> {
@@ -20,6 +21,9 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (error) {
     stopAllSpinners();
     removePendingTemporaryFiles();
+    // The error line comes after everything already printed, also on a shared pipe (2>&1) whose
+    // reader is slow: stdout's queue goes first.
+    await io.flush();
     const code = await reportError(io, error, requests);
     await io.flush();
     return code;
@@ -50,7 +54,7 @@ export async function reportError(io: IO, error: unknown, requests: RequestRecor
   // A bug, not a user error: still one line, plus where to look, never a raw stack trace
   // (set AOAI_DEBUG=1 for the trace).
   const detail = error instanceof Error ? error.message : String(error);
-  io.err(`aoai: unexpected error: ${truncate(oneLine(detail), MAX_ERROR_LINE)}\n`);
-  if (io.env.AOAI_DEBUG === '1' && error instanceof Error && error.stack) io.err(`${error.stack}\n`);
+  io.err(`aoai: unexpected error: ${neutralise(truncate(oneLine(detail), MAX_ERROR_LINE))}\n`);
+  if (io.env.AOAI_DEBUG === '1' && error instanceof Error && error.stack) io.err(`${neutralise(error.stack)}\n`);
   return ExitCode.ApiError;
 }

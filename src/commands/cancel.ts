@@ -1,6 +1,7 @@
 // aoai cancel ID: stop a background response. Idempotent: cancelling a finished job is not an error.
 import type { Command } from 'commander';
 import type { CommandContext } from '../cli/context.ts';
+import { neutralise } from '../render/terminal-text.ts';
 import { responseId } from '../cli/parse.ts';
 import type { Factory } from '../core/factory.ts';
 import { printJson } from '../render/json.ts';
@@ -28,8 +29,9 @@ export async function runCancel(options: CancelOptions, f: Factory): Promise<voi
   const client = await prepareRequest(f);
   const { raw, response } = await fetchRaw(client.responses.cancel(options.id));
   if (options.json) printJson(f.io, raw);
-  else f.io.out(`${response.id} ${response.status}\n`);
+  // The service's words: exact on a pipe, shown-not-obeyed on a terminal (and always on stderr).
+  else f.io.out(`${f.io.stdoutIsTTY ? neutralise(`${response.id} ${response.status}`) : `${response.id} ${response.status}`}\n`);
   if (response.status !== 'cancelled' && f.io.stderrIsTTY) {
-    f.io.err(`${response.id} had already ended (${response.status}); nothing to cancel\n`);
+    f.io.err(`${neutralise(`${response.id} had already ended (${response.status})`)}; nothing to cancel\n`);
   }
 }

@@ -1,6 +1,7 @@
 // aoai create [input...]: one Responses API request; prints the output text (or --json).
 import type { Command } from 'commander';
 import type { CommandContext } from '../cli/context.ts';
+import { followUpFor } from '../cli/follow-up.ts';
 import { addModelOptions, addStreamOptions, requestFlagsFrom, type ModelOptionValues, type StreamOptionValues } from '../cli/request-options.ts';
 import { addInputOptions, addToolOptions, type ToolOptionValues } from '../cli/tool-options.ts';
 import { positiveNumber } from '../cli/parse.ts';
@@ -71,6 +72,6 @@ export function toCreateOptions(input: string[], values: CreateValues): CreateOp
 
 export async function runCreate(options: CreateOptions, f: Factory): Promise<void> {
   const { body, rich } = await buildRequest(f, options);
-  const turns = { io: f.io, rich: options.request.rich, history: rich.history, json: options.stream?.json ?? options.json };
+  const turns = { io: f.io, rich: options.request.rich, history: rich.history, json: options.stream?.json ?? options.json, followUp: followUpFor(f) };
   await runRequestTurns(f, body, turns, options);
 }

@@ -1,6 +1,7 @@
 // aoai get ID: retrieve a stored response; --wait follows a background job to its end.
 import type { Command } from 'commander';
 import type { CommandContext } from '../cli/context.ts';
+import { followUpFor } from '../cli/follow-up.ts';
 import { collectList, intInRange, positiveNumber, responseId } from '../cli/parse.ts';
 import { addStreamOptions, type StreamOptionValues } from '../cli/request-options.ts';
 import { UsageError } from '../core/errors.ts';
@@ -79,8 +80,8 @@ export async function runGet(options: GetOptions, f: Factory): Promise<void> {
   const query = options.include.length ? { include: options.include as never } : {};
   let result = await fetchRaw(client.responses.retrieve(options.id, query));
   if (options.wait) {
-    result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: options.include });
+    result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: options.include, followUp: followUpFor(f) });
   }
-  await printResponse(f.io, result, { json: options.json, followHint: !options.wait, ...options.display });
+  await printResponse(f.io, result, { json: options.json, followHint: !options.wait, followUp: followUpFor(f), ...options.display });
   throwIfActionRequired(f.io, result.response, { json: options.json });
 }

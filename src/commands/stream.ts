@@ -1,6 +1,7 @@
 // aoai stream [input...]: like create, with the text printed as it arrives.
 import type { Command } from 'commander';
 import type { CommandContext } from '../cli/context.ts';
+import { followUpFor } from '../cli/follow-up.ts';
 import { addModelOptions, addStreamOptions, requestFlagsFrom, type ModelOptionValues, type StreamOptionValues } from '../cli/request-options.ts';
 import type { Factory } from '../core/factory.ts';
 import { addInputOptions, addToolOptions, type ToolOptionValues } from '../cli/tool-options.ts';
@@ -50,7 +51,7 @@ export function toStreamOptions(input: string[], values: StreamValues): StreamOp
 
 export async function runStreamCommand(options: StreamOptions, f: Factory): Promise<void> {
   const { body, rich } = await buildRequest(f, options);
-  const turns = { io: f.io, rich: options.request.rich, history: rich.history, json: options.display.json };
+  const turns = { io: f.io, rich: options.request.rich, history: rich.history, json: options.display.json, followUp: followUpFor(f) };
   const { imageDeploymentHeaders } = await import('../image/results.ts');
   const headers = await imageDeploymentHeaders(f, body.tools, options.imageDeployment);
   await runTurns(body, turns, (next) => streamToTerminal(f, { kind: 'create', body: next }, options.display, headers));

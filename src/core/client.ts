@@ -1,6 +1,8 @@
 // The one place an `openai` client is built: endpoint + API version → base URL, and either an
 // API key (sent as `api-key`) or an Entra token provider (sent as `Authorization: Bearer`).
+import { configSetCommand, notInherited } from '../cli/follow-up.ts';
 import OpenAI from 'openai';
+import { neutralise } from '../render/terminal-text.ts';
 import { VERSION as SDK_VERSION } from 'openai/version';
 import type { IO } from '../io/io.ts';
 import { writeAboveSpinners } from '../io/spinner.ts';
@@ -27,7 +29,7 @@ export function requireEndpoint(settings: Settings): string {
   if (!settings.endpoint) {
     throw new ConfigError(
       'no endpoint is set',
-      'set AZURE_OPENAI_ENDPOINT=https://RESOURCE.openai.azure.com, pass --endpoint URL or --resource NAME, or run: aoai config set endpoint URL',
+      `set AZURE_OPENAI_ENDPOINT=https://RESOURCE.openai.azure.com, pass --endpoint URL or --resource NAME, or run: ${configSetCommand(settings.profile, 'endpoint', 'URL')}${notInherited(settings.profile)}`,
     );
   }
   return settings.endpoint.value;
@@ -92,7 +94,7 @@ export function createClient(settings: Settings, deps: ClientDeps): Client {
 function stderrLogger(io: IO, debug: boolean) {
   const write = (level: string) => (message: string, ...rest: unknown[]) => {
     if (!debug) return;
-    io.err(`openai ${level}: ${[message, ...rest.map((r) => (typeof r === 'string' ? r : JSON.stringify(r)))].join(' ')}\n`);
+    io.err(`openai ${level}: ${neutralise([message, ...rest.map((r) => (typeof r === 'string' ? r : JSON.stringify(r)))].join(' '))}\n`);
   };
   return { error: write('error'), warn: write('warn'), info: write('info'), debug: write('debug') };
 }
@@ -137,7 +139,7 @@ function instrumentedFetch(settings: Settings, deps: ClientDeps): typeof fetch {
   const { io, tokenProvider, record } = deps;
   const debug = settings.debug;
   const notify = (line: string) => {
-    if (io.stderrIsTTY || debug) writeAboveSpinners(io, `${debug ? '* ' : ''}${line}\n`);
+    if (io.stderrIsTTY || debug) writeAboveSpinners(io, `${debug ? '* ' : ''}${neutralise(line)}\n`);
   };
   return async (input, init) => {
     const started = Date.now();
@@ -218,7 +220,8 @@ function oneLineMessage(error: unknown): string {
 
 function logResponse(io: IO, response: Response, started: number): void {
   const requestId = response.headers.get('apim-request-id') ?? response.headers.get('x-request-id') ?? '-';
-  io.err(`< ${response.status} ${response.statusText} (${Date.now() - started} ms, request id ${requestId}, ${response.headers.get('content-type') ?? 'no content-type'})\n`);
+  // The status text, request id and content type are the server's words: shown, not obeyed.
+  io.err(`${neutralise(`< ${response.status} ${response.statusText} (${Date.now() - started} ms, request id ${requestId}, ${response.headers.get('content-type') ?? 'no content-type'})`)}\n`);
 }
 
 /** Describe the credential for error messages: which one was used, never its value. */

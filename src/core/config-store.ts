@@ -1,70 +1,147 @@
 // The config file: {"profiles": {"default": {"endpoint": "…", …}}}.
-// Reading is a plain JSON.parse (every request pays for it); writing goes through conf, which
-// writes atomically (temporary file + rename) with mode 0600. conf is loaded only to write.
-import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
+//
+// aoai owns this file itself (no `conf`; docs/development.md says why): reading is one JSON.parse
+// (every request pays for it), values are checked against the config-key table (a bad value is
+// refused with its profile and key), and a change is a read-merge-write under a lock file, so 20
+// `aoai config set` at once keep all 20 changes. The write is atomic, mode 0600.
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ConfigError } from './errors.ts';
-import type { ConfigKey } from './config-keys.ts';
+import { writeFileAtomic } from './atomic-write.ts';
+import { ConfigError, UsageError } from './errors.ts';
+import { CONFIG_KEYS, isConfigKey, type ConfigKey } from './config-keys.ts';
 
 export type ProfileValues = Partial<Record<ConfigKey, string>>;
 
 export interface ConfigFileData {
+  /** Profiles by name; an object without a prototype, so `__proto__` or `constructor` are plain names. */
   profiles: Record<string, ProfileValues>;
 }
 
 export const DEFAULT_PROFILE = 'default';
 
+/** How long `update` waits for another aoai to finish its change before giving up. */
+const LOCK_WAIT_MS = 10_000;
+/** A lock older than this is left over from a process that died mid-change. */
+const STALE_LOCK_MS = 30_000;
+
 export class ConfigStore {
   private cached: ConfigFileData | undefined;
   constructor(readonly path: string) {}
 
-  /** The whole file; an absent file is an empty config, a corrupt one an error naming the file. */
+  get lockPath(): string {
+    return `${this.path}.lock`;
+  }
+
+  /** The whole file; an absent or empty file is an empty config, a corrupt one an error naming the file. */
   read(): ConfigFileData {
-    if (this.cached) return this.cached;
+    this.cached ??= this.readFresh();
+    return this.cached;
+  }
+
+  /** The profile in use, its values checked as `aoai config set` checks them (a hand-edited file may hold anything). */
+  profile(name: string): ProfileValues {
+    const values = this.storedProfile(name);
+    for (const [key, value] of Object.entries(values)) checkValue(this.path, name, key, value);
+    return values;
+  }
+
+  /** The profile as stored, unchecked: for `config get` and `config unset`, which must work on a bad value. */
+  storedProfile(name: string): ProfileValues {
+    return Object.hasOwn(this.read().profiles, name) ? this.read().profiles[name]! : {};
+  }
+
+  /**
+   * Change the file: under the lock, read what is there now (another process may have changed it
+   * since we last looked), apply `mutate`, write it back whole.
+   */
+  async update(mutate: (data: ConfigFileData) => void): Promise<void> {
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    const release = await this.lock();
+    try {
+      const data = this.readFresh();
+      mutate(data);
+      writeFileAtomic(this.path, `${JSON.stringify(data, null, '\t')}\n`, { mode: 0o600 });
+      // A file created by hand or by an older version may be wider than 0600: tighten it.
+      chmodSync(this.path, 0o600);
+      this.cached = data;
+    } finally {
+      release();
+    }
+  }
+
+  private readFresh(): ConfigFileData {
     let text: string;
     try {
       text = readFileSync(this.path, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return (this.cached = { profiles: {} });
+      if (code === 'ENOENT' || code === 'ENOTDIR') return { profiles: Object.create(null) as Record<string, ProfileValues> };
       throw new ConfigError(`cannot read config file ${this.path}: ${(error as Error).message}`);
     }
-    this.cached = parseConfig(text, this.path);
-    return this.cached;
+    return parseConfig(text, this.path);
   }
 
-  profile(name: string): ProfileValues {
-    return this.read().profiles[name] ?? {};
-  }
-
-  async update(mutate: (data: ConfigFileData) => void): Promise<void> {
-    const data = structuredClone(this.read());
-    mutate(data);
-    const dir = dirname(this.path);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const { default: Conf } = await import('conf');
-    const conf = new Conf<ConfigFileData>({
-      cwd: dir,
-      configName: basenameWithoutJson(this.path),
-      projectSuffix: '',
-      configFileMode: 0o600,
-      clearInvalidConfig: false,
-      accessPropertiesByDotNotation: false,
-    });
-    conf.store = data;
-    // conf applies the mode to new files; make sure a pre-existing file is tightened too.
-    chmodSync(this.path, 0o600);
-    this.cached = data;
+  /** Take the lock file (created exclusively); a stale one (its process gone, or too old) is broken. */
+  private async lock(): Promise<() => void> {
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+      try {
+        const fd = openSync(this.lockPath, 'wx', 0o600);
+        writeSync(fd, `${process.pid}\n`);
+        closeSync(fd);
+        return () => removeQuietly(this.lockPath);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+          throw new ConfigError(`cannot lock config file ${this.path}: ${(error as Error).message}`);
+        }
+      }
+      if (lockIsStale(this.lockPath)) {
+        removeQuietly(this.lockPath);
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new ConfigError(
+          `config file ${this.path} is locked by another aoai (${this.lockPath})`,
+          `if no aoai is running, remove the lock: rm '${this.lockPath.replaceAll("'", `'\\''`)}'`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
+    }
   }
 }
 
-function basenameWithoutJson(path: string): string {
-  const base = path.split(/[\\/]/).pop() ?? 'config.json';
-  return base.replace(/\.json$/, '');
+function lockIsStale(path: string): boolean {
+  let text: string;
+  let age: number;
+  try {
+    text = readFileSync(path, 'utf8');
+    age = Date.now() - statSync(path).mtimeMs;
+  } catch {
+    return false; // released meanwhile: the next attempt takes it
+  }
+  if (age > STALE_LOCK_MS) return true;
+  const pid = Number(text.trim());
+  // Written but not yet filled in by its owner: give it time.
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone.
+  }
 }
 
 export function parseConfig(text: string, path: string): ConfigFileData {
-  if (text.trim() === '') return { profiles: {} };
+  const profiles = Object.create(null) as Record<string, ProfileValues>;
+  if (text.trim() === '') return { profiles };
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -80,17 +157,32 @@ export function parseConfig(text: string, path: string): ConfigFileData {
       'fix or remove it; aoai never overwrites a file it cannot read',
     );
   }
-  const profiles: Record<string, ProfileValues> = {};
   for (const [name, values] of Object.entries((data.profiles as Record<string, unknown>) ?? {})) {
     if (!isRecord(values)) throw new ConfigError(`config file ${path}: profile '${name}' is not an object`);
-    const clean: Record<string, string> = {};
+    const clean = Object.create(null) as Record<string, string>;
     for (const [key, value] of Object.entries(values)) {
-      if (typeof value === 'string') clean[key] = value;
-      else if (typeof value === 'number' || typeof value === 'boolean') clean[key] = String(value);
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+        throw new ConfigError(`config file ${path}: profile '${name}', key '${key}': expected a string, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
+      }
+      clean[key] = String(value);
     }
     profiles[name] = clean as ProfileValues;
   }
   return { ...(data as object), profiles };
+}
+
+/** A known key's value must pass the same check as `aoai config set`; unknown keys (a newer aoai's) are kept as they are. */
+function checkValue(path: string, profile: string, key: string, value: string): string {
+  if (!isConfigKey(key)) return value;
+  const spec = CONFIG_KEYS[key] as { validate?: (value: string) => string };
+  if (!spec.validate) return value;
+  try {
+    spec.validate(value);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    throw new ConfigError(`config file ${path}: profile '${profile}', key '${key}': ${error.message}`, `fix it with: aoai config set ${key} VALUE --profile '${profile.replaceAll("'", `'\\''`)}'`);
+  }
+  return value;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

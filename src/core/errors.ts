@@ -1,3 +1,5 @@
+import { neutralise } from '../render/terminal-text.ts';
+
 // One table of exit codes for the whole CLI, documented in docs/scripting.md (and docs/exit-codes.md).
 export const ExitCode = {
   /** The command did what was asked. */
@@ -12,8 +14,14 @@ export const ExitCode = {
   NotCompleted: 4,
   /** The model is waiting for you: function-call output or MCP approvals are pending. */
   ActionRequired: 5,
+  /** A result could not be written to disk (full, read-only, no permission); the hint names the response id. */
+  WriteFailed: 6,
+  /** Hung up (SIGHUP): the terminal closed. */
+  HungUp: 129,
   /** Interrupted by Ctrl-C (SIGINT). */
   Interrupted: 130,
+  /** Terminated (SIGTERM). */
+  Terminated: 143,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -88,10 +96,13 @@ export class InterruptedError extends CliError {
  */
 export const MAX_ERROR_LINE = 1000;
 
-/** Format an error as the one stderr line (plus hint) the user sees. */
+/**
+ * Format an error as the one stderr line (plus hint) the user sees. Messages carry the service's
+ * words (and ids, file names…), so control characters are shown, never obeyed.
+ */
 export function formatCliError(error: CliError): string {
-  const lines = [`aoai: ${truncate(oneLine(error.message), MAX_ERROR_LINE)}`];
-  if (error.hint) lines.push(`hint: ${truncate(oneLine(error.hint), MAX_ERROR_LINE)}`);
+  const lines = [`aoai: ${neutralise(truncate(oneLine(error.message), MAX_ERROR_LINE))}`];
+  if (error.hint) lines.push(`hint: ${neutralise(truncate(oneLine(error.hint), MAX_ERROR_LINE))}`);
   return `${lines.join('\n')}\n`;
 }
 

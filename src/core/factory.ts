@@ -4,8 +4,10 @@ import type { IO } from '../io/io.ts';
 import type { Client } from './client.ts';
 import type { TokenProvider } from './auth/entra.ts';
 import { ConfigStore, DEFAULT_PROFILE } from './config-store.ts';
+import { INPUT_LIMITS, readStreamText } from './local-input.ts';
 import { UsageError } from './errors.ts';
 import { newRequestRecord, type RequestRecord } from './request-record.ts';
+import { neutralise } from '../render/terminal-text.ts';
 import { cacheDir, configFile, stateDir } from './paths.ts';
 import { resolveSettings, type GlobalFlags, type Settings } from './settings.ts';
 
@@ -66,7 +68,7 @@ export function createFactory(io: IO, flags: GlobalFlags): Factory {
           tenantId: s.auth.tenantId,
           env,
           cacheDir: paths.cache,
-          debug: s.debug ? (line) => io.err(`* ${line}\n`) : undefined,
+          debug: s.debug ? (line) => io.err(`* ${neutralise(line)}\n`) : undefined,
         });
       })();
       return provider;
@@ -86,7 +88,7 @@ export function createFactory(io: IO, flags: GlobalFlags): Factory {
       return client;
     },
     debug(line) {
-      if (flags.debug || env.AOAI_DEBUG === '1') io.err(`* ${line}\n`);
+      if (flags.debug || env.AOAI_DEBUG === '1') io.err(`* ${neutralise(line)}\n`);
     },
   };
   return factory;
@@ -96,14 +98,9 @@ async function readKeyFromStdin(io: IO): Promise<string> {
   if (io.stdinIsTTY) {
     throw new UsageError('--api-key-stdin reads the key from a pipe', "pipe it in: printf '%s' \"$KEY\" | aoai …");
   }
-  const text = (await readAll(io.stdin)).trim();
+  const text = (await readStreamText(io.stdin, '--api-key-stdin', INPUT_LIMITS.secret)).trim();
   if (!text) throw new UsageError('--api-key-stdin: standard input was empty');
   if (/\s/.test(text)) throw new UsageError('--api-key-stdin: expected one key on standard input');
   return text;
 }
 
-export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
-}

@@ -197,7 +197,8 @@ function guardedBody(source: ReadableStream<Uint8Array>, guard: Guard): Readable
         return reader.cancel(reason);
       },
     },
-    { highWaterMark: 0 },
+    // One chunk read ahead (the default): measured faster than pulling on demand, and still one chunk.
+    { highWaterMark: 1 },
   );
 }
 

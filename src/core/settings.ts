@@ -1,5 +1,6 @@
 // Settings resolve here and nowhere else, with one precedence:
 // flags > environment > named profile in the config file > defaults.
+import { configSetCommand, notInherited } from '../cli/follow-up.ts';
 import {
   AUTH_MODES,
   CREDENTIAL_KINDS,
@@ -138,9 +139,10 @@ export function resolveSettings({ flags, env, profileName, profile, stdinKey }: 
     if (!apiKey) {
       throw new ConfigError(
         `--auth key needs an API key, and none is set`,
-        'set AZURE_OPENAI_API_KEY, pipe it with --api-key-stdin, or store it: aoai config set api-key',
+        `set AZURE_OPENAI_API_KEY, pipe it with --api-key-stdin, or store it: ${configSetCommand(profileName, 'api-key')}${notInherited(profileName)}`,
       );
     }
+    assertHeaderValue(apiKey.value, `the API key (from ${describeSource(apiKey.source)})`, apiKey.source.kind === 'flag' || apiKey.source.kind === 'stdin');
     auth = { mode: 'key', apiKey };
   } else {
     const credentialRaw = pick<string>([
@@ -238,9 +240,28 @@ export function parseHeaders(values: string[]): Record<string, string> {
     if (!name || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
       throw new UsageError(`invalid header '${raw.split(':')[0]}': expected 'Name: value'`);
     }
-    headers[name.toLowerCase()] = raw.slice(colon + 1).trim();
+    const value = raw.slice(colon + 1).trim();
+    assertHeaderValue(value, `header '${name}'`, true);
+    headers[name.toLowerCase()] = value;
   }
   return headers;
+}
+
+/**
+ * A header value must be bytes a request can carry: a control character (a stray newline from
+ * `$(cat key.txt)`, a CR from a Windows file) or a character beyond U+00FF would make fetch
+ * throw on every attempt, which looks like a network error retried three times. The value is
+ * never echoed: it may be a secret.
+ */
+export function assertHeaderValue(value: string, what: string, isUsage: boolean): void {
+  // eslint-disable-next-line no-control-regex -- looking for exactly these characters
+  const bad = /[\u0000-\u0008\u000a-\u001f\u007f]|[^\u0000-\u00ff]/.exec(value);
+  if (!bad) return;
+  const code = bad[0].codePointAt(0)!;
+  const character = code < 0x100 ? `control character 0x${code.toString(16).padStart(2, '0')}` : `character U+${code.toString(16).toUpperCase().padStart(4, '0')}, which a header cannot carry,`;
+  const message = `${what} contains a ${character} at position ${bad.index + 1}`;
+  const hint = 'remove it (a trailing newline from a file is a common cause)';
+  throw isUsage ? new UsageError(message, hint) : new ConfigError(message, hint);
 }
 
 /** True for a dated or preview version that uses the legacy /openai/responses?api-version= path. */

@@ -7,6 +7,7 @@ import type { EmulatorSettings, RequestContext, Route } from './context.ts';
 import { FaultQueue, FaultSpecError, parseFault, PROXY_ERROR_PAGE, statusFaultAnswer, type FaultRule } from './faults.ts';
 import { azureError, HttpError, notFound, readBody, sendError, sendJson, standardHeaders } from './http.ts';
 import { randomHex } from './ids.ts';
+import { redactLogEntry } from './redact-log.ts';
 import { responseRoutes } from './responses-api.ts';
 import { fileRoutes } from './files-api.ts';
 import { ResponseStore } from './store.ts';
@@ -63,7 +64,6 @@ export interface Emulator {
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
-const SECRET_HEADER = /^(api-key|authorization|x-identity-header)$|key|token|secret/i;
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? '127.0.0.1';
@@ -155,7 +155,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   function handleAdmin(url: URL, method: string, rawBody: Buffer, res: ServerResponse): void {
     const path = url.pathname;
     if (path === '/_emulator/requests' && method === 'GET') {
-      sendJson(res, 200, requests.map(redactEntry));
+      sendJson(res, 200, requests.map(redactLogEntry));
     } else if (path === '/_emulator/faults' && method === 'POST') {
       const text = rawBody.toString('utf8').trim();
       try {
@@ -283,10 +283,4 @@ function parseLoggedBody(raw: Buffer): unknown {
   } catch {
     return text;
   }
-}
-
-function redactEntry(entry: RecordedRequest): RecordedRequest {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(entry.headers)) headers[name] = SECRET_HEADER.test(name) ? '[redacted]' : value;
-  return { ...entry, headers };
 }

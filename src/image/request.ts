@@ -1,9 +1,9 @@
 // Image flags → the Responses API request: the image_generation tool, and a user message with the
 // prompt and any --edit images. Pure apart from reading --edit files, so it is unit-tested directly.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { ResponseInputItem } from 'openai/resources/responses/responses';
 import { UsageError } from '../core/errors.ts';
-import { describeFsError } from '../request/input.ts';
+import { describeFsError, readLocalBytes } from '../core/local-input.ts';
 import { MIME_TYPES, sniffFormat } from './formats.ts';
 
 export const IMAGE_DEPLOYMENT_HEADER = 'x-ms-oai-image-generation-deployment';
@@ -64,7 +64,7 @@ const MAX_EDIT_BYTES = 50 * 1024 * 1024;
 type InputImagePart = { type: 'input_image'; detail: 'auto'; image_url?: string; file_id?: string };
 
 /** --edit PATH|URL|FILE_ID → an input_image part (a local file goes inline as a data: URL). */
-export function editPart(value: string, readFile: (path: string) => Buffer = readFileSync): InputImagePart {
+export function editPart(value: string, readFile: (path: string) => Buffer = (path) => readLocalBytes(path, '--edit', MAX_EDIT_BYTES)): InputImagePart {
   if (/^https?:\/\//i.test(value)) return { type: 'input_image', detail: 'auto', image_url: value };
   if (/^data:image\/[a-z+.-]+;base64,/i.test(value)) return { type: 'input_image', detail: 'auto', image_url: value };
   if (/^(file|assistant)-[A-Za-z0-9_-]+$/.test(value) && !exists(value)) return { type: 'input_image', detail: 'auto', file_id: value };

@@ -4,6 +4,8 @@
 import type { Response as ApiResponse, ResponseOutputItem } from 'openai/resources/responses/responses';
 import { ConfigError, InterruptedError, NotCompletedError, UsageError } from '../core/errors.ts';
 import type { Factory } from '../core/factory.ts';
+import { configSetCommand, followUpFor, notInherited } from '../cli/follow-up.ts';
+import { neutralise } from '../render/terminal-text.ts';
 import type { IO } from '../io/io.ts';
 import { startSpinner } from '../io/spinner.ts';
 import { buildCreateBody } from '../request/create-params.ts';
@@ -15,7 +17,7 @@ import { prepareRequest } from '../responses/session.ts';
 import { imageInfo } from './formats.ts';
 import { ImagePreview, detectProtocol, type PreviewSink } from './preview.ts';
 import { buildImageTool, imageInput, IMAGE_DEPLOYMENT_HEADER, type ImageToolFlags } from './request.ts';
-import { planOutput, saveImage, type SavedImage } from './save.ts';
+import { assertPlanWritable, planOutput, saveImage, type SavedImage } from './save.ts';
 
 export type { ImageToolFlags } from './request.ts';
 export type { SavedImage } from './save.ts';
@@ -63,11 +65,12 @@ export async function runImage(options: ImageOptions, f: Factory): Promise<Image
   if (!deployment) {
     throw new ConfigError(
       'no image deployment: pass --image-deployment NAME',
-      'or set AZURE_OPENAI_IMAGE_DEPLOYMENT, or run: aoai config set image-deployment NAME',
+      `or set AZURE_OPENAI_IMAGE_DEPLOYMENT, or run: ${configSetCommand(settings.profile, 'image-deployment', 'NAME')}${notInherited(settings.profile)}`,
     );
   }
   const tool = buildImageTool(options.tool);
   const plan = planOutput(options.output, options.force);
+  assertPlanWritable(plan);
   const prompt = await readInputText(io, options.prompt, { stdinTaken: Boolean(f.flags.apiKeyStdin) });
   if (prompt === undefined || prompt.trim() === '') {
     throw new UsageError('no prompt: describe the image as arguments, or pipe it on stdin');
@@ -75,6 +78,7 @@ export async function runImage(options: ImageOptions, f: Factory): Promise<Image
   const body = buildCreateBody({
     flags: { model: options.model, previous: options.previous },
     defaultDeployment: settings.deployment?.value,
+    profile: settings.profile,
     items: imageInput(prompt, options.edits),
     text: undefined,
   });
@@ -113,11 +117,11 @@ export async function runImage(options: ImageOptions, f: Factory): Promise<Image
     pathsById.set(call.id, image.path);
     const shown = preview?.show(Buffer.from(call.result, 'base64'), image.info, { partial: false, name: image.path }) ?? false;
     if (!shown && (io.stderrIsTTY || options.preview)) terminal.write(`${describeSaved(image)}\n`);
-    if (call.revised_prompt) terminal.write(`revised prompt: ${call.revised_prompt}\n`);
+    if (call.revised_prompt) terminal.write(`revised prompt: ${neutralise(String(call.revised_prompt))}\n`);
   }
   // The assistant's text comes after the images: a preview replaced in place would erase it.
   const text = outputText(response);
-  if (text) terminal.write(withTrailingNewline(text));
+  if (text) terminal.write(withTrailingNewline(neutralise(text)));
 
   if (options.json) {
     printJson(io, options.raw ? (raw ?? JSON.stringify(response)) : JSON.stringify(withPaths(response, pathsById)));
@@ -245,6 +249,7 @@ async function streamImages({ f, client, body, terminal, onPartial }: StreamImag
     maxResumes: DEFAULT_MAX_RESUMES,
     usageLine: false,
     debug: (line) => f.debug(line),
+    followUp: followUpFor(f),
   });
   if (saveError) throw saveError;
   return renderer.state.final!;

@@ -3,9 +3,9 @@
 // without --force.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve, isAbsolute } from 'node:path';
-import { writeFileAtomic } from '../core/atomic-write.ts';
+import { FileWriteError, assertDirectoryWritable, assertWritable, isSpecialFile, writeFileAtomic } from '../core/atomic-write.ts';
 import { UsageError } from '../core/errors.ts';
-import { describeFsError } from '../request/input.ts';
+import { withRefetchHint } from '../responses/refetch.ts';
 import { EXTENSIONS, imageInfo, type ImageInfo } from './formats.ts';
 
 const MAX_SLUG = 48;
@@ -40,6 +40,8 @@ export interface SavePlan {
   /** An explicit file name (-o FILE) for the first image; otherwise names are derived. */
   fileName: string | undefined;
   force: boolean;
+  /** -o names a FIFO or device (/dev/null): every image is written through it, never beside it. */
+  device?: boolean;
 }
 
 /** -o/--output: an existing directory, or a path ending in '/', is a directory; anything else a file. */
@@ -48,10 +50,29 @@ export function planOutput(output: string | undefined, force: boolean, cwd = pro
   const target = resolve(cwd, output);
   const isDirectory = /[\\/]$/.test(output) || (existsSync(target) && statSync(target).isDirectory());
   if (isDirectory) return { directory: target, fileName: undefined, force };
+  if (isSpecialFile(target)) return { directory: dirname(target), fileName: basename(target), force: true, device: true };
   if (existsSync(target) && !force) {
     throw new UsageError(`${output} already exists`, 'pass --force to overwrite it, or choose another -o path');
   }
   return { directory: dirname(target), fileName: basename(target), force };
+}
+
+/** Before the request: the directory (created if needed) accepts files, or the -o file can be written. */
+export function assertPlanWritable(plan: SavePlan): void {
+  if (plan.fileName !== undefined) {
+    mkdirForPlan(plan);
+    assertWritable(join(plan.directory, plan.fileName), { exclusive: !plan.force });
+  } else {
+    assertDirectoryWritable(plan.directory, plan.directory, true);
+  }
+}
+
+function mkdirForPlan(plan: SavePlan): void {
+  try {
+    mkdirSync(plan.directory, { recursive: true });
+  } catch {
+    // Reported by the probe that follows, with the path.
+  }
 }
 
 export interface ImageTarget {
@@ -66,6 +87,7 @@ export interface ImageTarget {
 
 /** The path for one image (or partial image) under the plan, guaranteed inside its directory. */
 export function targetPath(plan: SavePlan, target: ImageTarget): string {
+  if (plan.device && plan.fileName !== undefined) return join(plan.directory, plan.fileName);
   let stem: string;
   let extension = target.extension;
   if (plan.fileName !== undefined) {
@@ -101,10 +123,10 @@ export function saveImage(plan: SavePlan, target: Omit<ImageTarget, 'extension'>
     mkdirSync(plan.directory, { recursive: true });
     writeFileAtomic(path, data, { exclusive: !plan.force });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new UsageError(`${path} already exists; the image was not saved`, 'pass --force to overwrite, or -o to choose another path');
+    if (error instanceof FileWriteError && error.errno === 'EEXIST') {
+      throw new UsageError(`${path} already exists; the image was not saved`, `pass --force to overwrite, or -o to choose another path; the image is in response ${target.responseId}`);
     }
-    throw new UsageError(`cannot write ${path}: ${describeFsError(error)}`);
+    throw withRefetchHint(error instanceof FileWriteError ? error : new FileWriteError(path, error), target.responseId);
   }
   return { path: displayPath(path), info, bytes: data.length };
 }

@@ -1,14 +1,17 @@
 // Ctrl-C: the innermost running operation may claim it (to print a resume hint, cancel a job,
 // or cancel only the current chat turn); otherwise aoai cleans up and exits 130.
+// SIGTERM and SIGHUP clean up the same way (spinner, temporary files) and exit 143 and 129; only
+// a long-running server waiting in untilStopped() turns SIGTERM into a clean stop.
 import { removePendingTemporaryFiles } from '../core/atomic-write.ts';
 import { ExitCode } from '../core/errors.ts';
-import { exitProcess, onInterrupt, type IO } from './io.ts';
+import { exitImmediately, exitProcess, onInterrupt, onTermination, type IO } from './io.ts';
 import { stopAllSpinners } from './spinner.ts';
 
 type Handler = () => void;
 
 class Interrupts {
   private handlers: Handler[] = [];
+  private stopHandlers: Handler[] = [];
   private installed = false;
 
   install(io: IO): void {
@@ -23,7 +26,19 @@ class Interrupts {
       stopAllSpinners();
       removePendingTemporaryFiles();
       io.err('\n');
-      void io.flush().then(() => exitProcess(ExitCode.Interrupted));
+      void exitProcess(ExitCode.Interrupted);
+    });
+    onTermination((signal) => {
+      const stop = this.stopHandlers.at(-1);
+      if (stop && signal === 'SIGTERM') {
+        stop();
+        return;
+      }
+      stopAllSpinners();
+      removePendingTemporaryFiles();
+      // After a hang-up the terminal is gone: do not wait for output nobody can read.
+      if (signal === 'SIGHUP') exitImmediately(ExitCode.HungUp);
+      void exitProcess(ExitCode.Terminated);
     });
   }
 
@@ -32,11 +47,11 @@ class Interrupts {
     return new Promise((resolve) => {
       const stop = () => {
         release();
-        process.off('SIGTERM', stop);
+        this.stopHandlers = this.stopHandlers.filter((handler) => handler !== stop);
         resolve();
       };
       const release = this.push(stop);
-      process.once('SIGTERM', stop);
+      this.stopHandlers.push(stop);
     });
   }
 

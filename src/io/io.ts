@@ -1,4 +1,5 @@
 // The one place that touches process.stdin/stdout/stderr. Everything else receives an IO.
+import { fstatSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { redactSecrets } from '../core/redact.ts';
 
@@ -7,6 +8,8 @@ export interface IO {
   readonly stdout: Writable;
   readonly stderr: Writable;
   readonly stdinIsTTY: boolean;
+  /** What stdin is: a pipe, a regular file (`< file`), a device (/dev/null) or a terminal. */
+  readonly stdinKind?: StdinKind;
   readonly stdoutIsTTY: boolean;
   readonly stderrIsTTY: boolean;
   /** Colour on stdout: only on a TTY, never with NO_COLOR or --no-color. */
@@ -22,8 +25,22 @@ export interface IO {
   err(text: string): void;
   /** A prompt can be shown: stdin and stderr are terminals. */
   canPrompt(): boolean;
-  /** Resolves once stdout has accepted everything written so far. */
+  /** Resolves once stdout and stderr have handed everything written so far to the system. */
   flush(): Promise<void>;
+}
+
+export type StdinKind = 'pipe' | 'file' | 'device' | 'terminal' | 'none';
+
+function stdinKindOf(isTTY: boolean): StdinKind {
+  if (isTTY) return 'terminal';
+  try {
+    const info = fstatSync(0);
+    if (info.isFile()) return 'file';
+    if (info.isFIFO() || info.isSocket()) return 'pipe';
+    return 'device';
+  } catch {
+    return 'none'; // closed
+  }
 }
 
 export interface ProcessIOOptions {
@@ -63,12 +80,16 @@ export function processIO(options: ProcessIOOptions = {}): IO {
   const stdoutIsTTY = Boolean(stdout.isTTY);
   const stderrIsTTY = Boolean(stderr.isTTY);
   exitQuietlyOnBrokenPipe(stdout, (code) => process.exit(code));
+  let kind: StdinKind | undefined;
   exitQuietlyOnBrokenPipe(stderr, () => undefined);
   return {
     stdin,
     stdout,
     stderr,
     stdinIsTTY,
+    get stdinKind() {
+      return (kind ??= stdinKindOf(stdinIsTTY));
+    },
     stdoutIsTTY,
     stderrIsTTY,
     colorStdout: colorAllowed(env, stdoutIsTTY, options.noColor),
@@ -86,12 +107,31 @@ export function processIO(options: ProcessIOOptions = {}): IO {
       return stdinIsTTY && stderrIsTTY;
     },
     flush() {
-      return new Promise((resolve) => {
-        if (brokenPipeHandled || stdout.writableLength === 0) resolve();
-        else stdout.write('', () => resolve());
-      });
+      return drainStandardStreams();
     },
   };
+}
+
+/**
+ * Wait until stdout and stderr have handed everything to the system. On Linux, writes to a pipe are
+ * asynchronous: a slow reader (`aoai … 2>&1 | slow`) leaves them queued, and process.exit() would
+ * drop the queue — the final `aoai: …` line with it.
+ */
+export function drainStandardStreams(): Promise<void> {
+  return Promise.all([drain(process.stdout, brokenPipeHandled), drain(process.stderr, false)]).then(() => undefined);
+}
+
+function drain(stream: Writable, gone: boolean): Promise<void> {
+  return new Promise((resolve) => {
+    if (gone || stream.destroyed || stream.writableLength === 0) {
+      resolve();
+      return;
+    }
+    // The callback runs once this (empty) write, and so everything queued before it, is flushed;
+    // an error (the reader went away) ends the wait too.
+    stream.once('error', () => resolve());
+    stream.write('', () => resolve());
+  });
 }
 
 /** Wire a SIGINT handler that lets the running command clean up before exiting 130. */
@@ -100,8 +140,26 @@ export function onInterrupt(handler: () => void): () => void {
   return () => process.off('SIGINT', handler);
 }
 
-/** Terminate the process. Only main.ts and the broken-pipe path call this. */
-export function exitProcess(code: number): never {
+/** SIGTERM (kill, a CI timeout) and SIGHUP (the terminal closed): clean up like Ctrl-C. */
+export function onTermination(handler: (signal: 'SIGTERM' | 'SIGHUP') => void): () => void {
+  const term = () => handler('SIGTERM');
+  const hup = () => handler('SIGHUP');
+  process.on('SIGTERM', term);
+  process.on('SIGHUP', hup);
+  return () => {
+    process.off('SIGTERM', term);
+    process.off('SIGHUP', hup);
+  };
+}
+
+/** Terminate now, dropping queued output (after a hang-up nobody can read it). */
+export function exitImmediately(code: number): never {
+  process.exit(code);
+}
+
+/** Terminate the process once stdout and stderr are drained. Only main.ts and the signal handlers call this. */
+export async function exitProcess(code: number): Promise<never> {
+  await drainStandardStreams();
   process.exit(code);
 }
 

@@ -22,8 +22,3 @@ export function approvalResponses(requests: readonly Pick<McpApprovalRequest, 'i
     ...(decision.reason !== undefined ? { reason: decision.reason } : {}),
   }));
 }
-
-/** The command that approves a response's requests (all of them, or the ones given). */
-export function approveCommand(responseId: string, requestIds: readonly string[] = []): string {
-  return `aoai mcp approve ${responseId}${requestIds.length ? ` ${requestIds.join(' ')}` : ' --all'}`;
-}

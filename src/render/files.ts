@@ -1,18 +1,30 @@
 // How file objects print: one tab-separated row on a pipe, aligned columns on a terminal. Pure.
 import type { FileObject } from 'openai/resources/files';
+import { neutralise, tableField } from './terminal-text.ts';
 
+/**
+ * One file as a row: tab-separated fields on a pipe, aligned columns on a terminal. Every field is
+ * escaped (tabs, newlines, controls), so a file name can never forge a row or drive the terminal.
+ */
 export function fileRow(file: FileObject, tty: boolean): string {
-  const created = new Date(file.created_at * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const cells = [file.id, file.purpose, String(file.bytes), created, file.filename];
-  if (!tty) return cells.join('\t');
-  return `${file.id.padEnd(38)} ${file.purpose.padEnd(11)} ${humanBytes(file.bytes).padStart(9)}  ${created}  ${file.filename}`;
+  const created = isoTime(file.created_at).replace(/\.\d{3}Z$/, 'Z');
+  const [id, purpose, bytes, filename] = [file.id, file.purpose, file.bytes, file.filename].map((value) => tableField(String(value))) as [string, string, string, string];
+  if (!tty) return [id, purpose, bytes, created, filename].join('\t');
+  const size = typeof file.bytes === 'number' ? humanBytes(file.bytes) : bytes;
+  return `${id.padEnd(38)} ${purpose.padEnd(11)} ${size.padStart(9)}  ${created}  ${filename}`;
 }
 
 export function fileDetails(file: FileObject): string {
-  const created = new Date(file.created_at * 1000).toISOString();
-  return [`id:       ${file.id}`, `filename: ${file.filename}`, `purpose:  ${file.purpose}`, `bytes:    ${file.bytes}`, `created:  ${created}`, `status:   ${file.status ?? 'unknown'}`]
+  const shown = (value: unknown) => neutralise(String(value));
+  return [`id:       ${shown(file.id)}`, `filename: ${shown(file.filename)}`, `purpose:  ${shown(file.purpose)}`, `bytes:    ${shown(file.bytes)}`, `created:  ${isoTime(file.created_at)}`, `status:   ${shown(file.status ?? 'unknown')}`]
     .map((line) => `${line}\n`)
     .join('');
+}
+
+/** A Unix time as ISO 8601; whatever else the service sent, shown as it is (escaped). */
+function isoTime(seconds: unknown): string {
+  const date = new Date(Number(seconds) * 1000);
+  return typeof seconds === 'number' && Number.isFinite(date.getTime()) ? date.toISOString() : tableField(String(seconds));
 }
 
 function humanBytes(bytes: number): string {

@@ -2,6 +2,7 @@
 // On a pipe the columns are tab-separated and the preview is not truncated, so scripts can cut.
 import type { ResponseItem } from 'openai/resources/responses/responses';
 import { columnWidth, truncateToColumns } from './columns.ts';
+import { neutralise, tableField } from './terminal-text.ts';
 
 export function itemPreview(item: ResponseItem): string {
   const anyItem = item as unknown as Record<string, unknown>;
@@ -27,13 +28,19 @@ export function itemPreview(item: ResponseItem): string {
   }
 }
 
+/**
+ * One item as a row. On a pipe: tab-separated fields, each escaped (tab, newline, backslash,
+ * controls) so a preview can never forge a row; on a terminal: aligned and cut to the width, with
+ * control characters shown, never obeyed.
+ */
 export function formatItemRow(item: ResponseItem, options: { tty: boolean; width: number }): string {
   const anyItem = item as unknown as Record<string, unknown>;
   const role = typeof anyItem.role === 'string' ? anyItem.role : typeof anyItem.status === 'string' ? anyItem.status : '';
-  const preview = itemPreview(item).replace(/\s+/g, ' ').trim();
   const id = String(anyItem.id ?? '');
-  if (!options.tty) return [id, item.type, role, preview].join('\t');
-  const head = `${id}  ${item.type.padEnd(20)} ${role.padEnd(9)} `;
+  const type = String(item.type);
+  if (!options.tty) return [id, type, role, itemPreview(item).replace(/\s+/g, ' ').trim()].map(tableField).join('\t');
+  const preview = neutralise(itemPreview(item).replace(/\s+/g, ' ').trim());
+  const head = `${neutralise(id)}  ${neutralise(type).padEnd(20)} ${neutralise(role).padEnd(9)} `;
   // Columns, not UTF-16 units: a Japanese preview is twice as wide as its length.
   const room = Math.max(10, options.width - columnWidth(head));
   return head + truncateToColumns(preview, room);

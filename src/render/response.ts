@@ -2,6 +2,7 @@
 import type { Response as ApiResponse } from 'openai/resources/responses/responses';
 import { NotCompletedError } from '../core/errors.ts';
 import type { Style } from './style.ts';
+import { neutralise } from './terminal-text.ts';
 
 export type ResponseLike = Pick<ApiResponse, 'id' | 'status' | 'output'> &
   Partial<Pick<ApiResponse, 'error' | 'incomplete_details' | 'usage' | 'background'>>;
@@ -65,7 +66,7 @@ export function notCompletedError(response: ResponseLike): NotCompletedError | u
 export function usageLine(status: string | undefined, id: string | undefined, usage: ApiResponse['usage'] | null | undefined, style: Style): string {
   const state = status ?? 'unknown';
   const mark = state === 'completed' ? style.green('✓') : style.red('✗');
-  return `${mark} ${state} · ${id ?? 'no id'} · ${formatUsage(usage)}\n`;
+  return `${mark} ${neutralise(`${state} · ${id ?? 'no id'} · ${formatUsage(usage)}`)}\n`;
 }
 
 /** The label a reasoning summary is shown under, on stderr. */

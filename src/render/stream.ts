@@ -3,6 +3,7 @@
 import type { Response as ApiResponse, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { reasoningSummaryLabel, usageLine } from './response.ts';
 import { styleFor, type Style } from './style.ts';
+import { NeutralisingStream, neutralise, terminalJson } from './terminal-text.ts';
 import { toolItemBlock, truncate } from './tools.ts';
 
 export interface StreamSink {
@@ -21,6 +22,12 @@ export interface StreamRenderOptions {
   color: boolean;
   /** stdout and stderr share one terminal, so switching between them needs a line break. */
   sharedTerminal: boolean;
+  /**
+   * stdout is a terminal: the model's text is neutralised there (control characters shown, not
+   * obeyed). On a pipe it is passed through byte for byte. stderr is for people, so remote text
+   * written there is always neutralised.
+   */
+  stdoutIsTerminal?: boolean;
 }
 
 /** An event whose type the CLI may not know: newer services send newer events. */
@@ -58,6 +65,9 @@ export class StreamRenderer {
   /** A high surrogate that ended a delta; its pair starts the next one. */
   private pendingSurrogate = '';
   private pendingSummarySurrogate = '';
+  /** Undefined on a pipe, where the text is written exactly as it came. */
+  private readonly textNeutraliser: NeutralisingStream | undefined;
+  private readonly summaryNeutraliser = new NeutralisingStream();
   /** stdout's data so far ends with a newline (or is empty). */
   private stdoutEndsLine = true;
   private stderrEndsLine = true;
@@ -72,6 +82,7 @@ export class StreamRenderer {
     private readonly options: StreamRenderOptions,
   ) {
     this.style = styleFor(options.color);
+    this.textNeutraliser = options.stdoutIsTerminal ? new NeutralisingStream() : undefined;
   }
 
   /** True once a terminal event (completed, failed, incomplete) has been handled. */
@@ -91,7 +102,8 @@ export class StreamRenderer {
     }
     this.state.eventCount++;
     if (this.options.json) {
-      this.sink.out(`${JSON.stringify(event)}\n`);
+      const line = JSON.stringify(event);
+      this.sink.out(`${this.options.stdoutIsTerminal ? terminalJson(line) : line}\n`);
       this.track(event);
       return;
     }
@@ -130,7 +142,7 @@ export class StreamRenderer {
         this.refusal += String(e.delta ?? '');
         return;
       case 'response.refusal.done':
-        this.writeErr(`${this.style.yellow('refusal:')} ${String(e.refusal ?? this.refusal)}\n`);
+        this.writeErr(`${this.style.yellow('refusal:')} ${neutralise(String(e.refusal ?? this.refusal))}\n`);
         this.refusal = '';
         return;
       case 'response.reasoning_summary_part.added':
@@ -142,14 +154,18 @@ export class StreamRenderer {
         if (this.options.reasoning === 'hide') return;
         const joined = joinSurrogates(this.pendingSummarySurrogate, String(e.delta ?? ''));
         this.pendingSummarySurrogate = joined.pending;
-        if (joined.text) this.writeErr(this.style.dim(joined.text));
+        const text = this.summaryNeutraliser.push(joined.text);
+        if (text) this.writeErr(this.style.dim(text));
         return;
       }
-      case 'response.reasoning_summary_part.done':
+      case 'response.reasoning_summary_part.done': {
         if (this.options.reasoning === 'hide' || !this.inSummary) return;
         this.inSummary = false;
+        const rest = this.summaryNeutraliser.end();
+        if (rest) this.writeErr(this.style.dim(rest));
         this.writeErr(this.stderrEndsLine ? '\n' : '\n\n');
         return;
+      }
       case 'response.output_item.done': {
         // MCP and code-interpreter activity is content, not progress: shown whole, even in a log.
         const block = toolItemBlock((e.item ?? {}) as Record<string, unknown>, this.style);
@@ -206,15 +222,17 @@ export class StreamRenderer {
       default:
         return;
     }
-    if (line) this.writeErr(`${this.style.dim(`· ${line}`)}\n`);
+    // The line names remote things (function names, MCP labels, arguments): shown, not obeyed.
+    if (line) this.writeErr(`${this.style.dim(`· ${neutralise(line)}`)}\n`);
   }
 
   /** Flush a held surrogate and end the text with a newline, as `create` does. */
   finish(): void {
     if (this.pendingSurrogate) {
-      this.writeOut(this.pendingSurrogate);
+      this.writeOut(this.textNeutraliser ? this.textNeutraliser.push(this.pendingSurrogate) : this.pendingSurrogate);
       this.pendingSurrogate = '';
     }
+    if (this.textNeutraliser) this.writeOut(this.textNeutraliser.end());
     if (!this.options.json && this.state.wroteText && !this.stdoutEndsLine) this.writeOut('\n');
   }
 
@@ -227,7 +245,7 @@ export class StreamRenderer {
   private writeText(delta: string): void {
     const joined = joinSurrogates(this.pendingSurrogate, delta);
     this.pendingSurrogate = joined.pending;
-    const text = joined.text;
+    const text = this.textNeutraliser ? this.textNeutraliser.push(joined.text) : joined.text;
     if (text) {
       this.writeOut(text);
       this.state.wroteText = true;

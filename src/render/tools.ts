@@ -1,9 +1,14 @@
 // Tool items → text. Pure: function calls as lines a script can act on (stdout), and MCP and
 // code-interpreter activity as readable blocks for a person (stderr).
+import { extname } from 'node:path';
 import type { Response as ApiResponse } from 'openai/resources/responses/responses';
 import { oneLine, truncate } from '../core/errors.ts';
+import { plainFollowUp, type FollowUp } from '../cli/follow-up.ts';
+import { serviceId } from '../core/ids.ts';
+import { safeFileName } from '../core/safe-file-name.ts';
 import { compactJson } from './json.ts';
 import type { Style } from './style.ts';
+import { neutralise, tableField, terminalJson } from './terminal-text.ts';
 
 export { compactJson, truncate };
 
@@ -23,34 +28,49 @@ export function functionCalls(response: Pick<ApiResponse, 'output'>): FunctionCa
 
 /**
  * `function_call<TAB>CALL_ID<TAB>NAME<TAB>ARGUMENTS` with the arguments as one-line JSON: a script
- * can `cut -f2-` or read the fields with `IFS=$'\t' read`.
+ * can `cut -f2-` or read the fields with `IFS=$'\t' read`. The model chooses every field, so none
+ * may hold a tab, a line break or a live control character.
  */
 export function functionCallLine(call: FunctionCallLike): string {
-  return `function_call\t${call.call_id}\t${call.name}\t${compactJson(call.arguments)}\n`;
+  return `function_call\t${tableField(String(call.call_id))}\t${tableField(String(call.name))}\t${jsonField(String(call.arguments))}\n`;
 }
+
+/** One-line JSON (still the same JSON value, C1 controls escaped); text that is not JSON as a table field. */
+function jsonField(text: string): string {
+  const compact = compactJson(text);
+  try {
+    JSON.parse(compact);
+    return terminalJson(compact);
+  } catch {
+    return tableField(compact);
+  }
+}
+
+/** Remote text on one line, shown not obeyed. */
+const shown = (value: unknown): string => neutralise(String(value));
 
 /** MCP list_tools / call and code interpreter items as a readable block; undefined for other items. */
 export function toolItemBlock(item: Item, style: Style): string | undefined {
   switch (item.type) {
     case 'mcp_list_tools': {
       const tools = Array.isArray(item.tools) ? (item.tools as Item[]) : [];
-      const head = `${style.dim('mcp')} ${String(item.server_label)}: ${tools.length} tool${tools.length === 1 ? '' : 's'}`;
-      if (item.error) return `${head} ${style.red(`(error: ${String(item.error)})`)}\n`;
-      const lines = tools.map((tool) => `  ${String(tool.name)}${typeof tool.description === 'string' && tool.description ? style.dim(` — ${firstLine(tool.description, 100)}`) : ''}`);
+      const head = `${style.dim('mcp')} ${shown(item.server_label)}: ${tools.length} tool${tools.length === 1 ? '' : 's'}`;
+      if (item.error) return `${head} ${style.red(`(error: ${shown(oneLine(String(item.error)))})`)}\n`;
+      const lines = tools.map((tool) => `  ${shown(tool.name)}${typeof tool.description === 'string' && tool.description ? style.dim(` — ${shown(firstLine(tool.description, 100))}`) : ''}`);
       return `${head}\n${lines.map((line) => `${line}\n`).join('')}`;
     }
     case 'mcp_call': {
-      const head = `${style.dim('mcp')} ${String(item.server_label)}: ${String(item.name)}(${compactJson(String(item.arguments ?? ''))})`;
-      if (item.error) return `${head} ${style.red('failed')}: ${oneLine(mcpErrorText(item.error))}\n`;
+      const head = `${style.dim('mcp')} ${shown(item.server_label)}: ${shown(item.name)}(${shown(compactJson(String(item.arguments ?? '')))})`;
+      if (item.error) return `${head} ${style.red('failed')}: ${shown(oneLine(mcpErrorText(item.error)))}\n`;
       const output = item.output == null ? '' : String(item.output);
-      return `${head} →\n${indent(truncate(output, 2000))}\n`;
+      return `${head} →\n${indent(shown(truncate(output, 2000)))}\n`;
     }
     case 'code_interpreter_call': {
-      let block = `${style.dim('code interpreter')}${item.container_id ? style.dim(` (${String(item.container_id)})`) : ''}\n`;
-      if (typeof item.code === 'string' && item.code) block += `${indent(item.code)}\n`;
+      let block = `${style.dim('code interpreter')}${item.container_id ? style.dim(` (${shown(item.container_id)})`) : ''}\n`;
+      if (typeof item.code === 'string' && item.code) block += `${indent(shown(item.code))}\n`;
       for (const output of Array.isArray(item.outputs) ? (item.outputs as Item[]) : []) {
-        if (output.type === 'logs' && typeof output.logs === 'string') block += `${style.dim('output')}\n${indent(output.logs.replace(/\n$/, ''))}\n`;
-        else if (output.type === 'image') block += `${style.dim('image')} ${String(output.url)}\n`;
+        if (output.type === 'logs' && typeof output.logs === 'string') block += `${style.dim('output')}\n${indent(shown(output.logs.replace(/\n$/, '')))}\n`;
+        else if (output.type === 'image') block += `${style.dim('image')} ${shown(output.url)}\n`;
       }
       return block;
     }
@@ -82,9 +102,19 @@ export function containerFiles(response: Pick<ApiResponse, 'output'>): Container
   return [...found.values()];
 }
 
-export function containerFileLines(files: readonly ContainerFile[]): string {
+/**
+ * `file: NAME (ID in CONTAINER)` and the command that fetches it. The ids must have the service's
+ * shapes (they go into the printed command and a URL), and the suggested output name is made safe
+ * for the current directory: a model-chosen `../../.bashrc` becomes `bashrc`.
+ */
+export function containerFileLines(files: readonly ContainerFile[], aoai: FollowUp = plainFollowUp): string {
   return files
-    .map((file) => `file: ${file.filename} (${file.file_id} in ${file.container_id})\n  fetch: aoai files get ${file.file_id} --container ${file.container_id} --output ${shellWord(file.filename)}\n`)
+    .map((file) => {
+      const fileId = serviceId('containerFile', file.file_id, 'container file id');
+      const containerId = serviceId('container', file.container_id, 'container id');
+      const output = safeFileName(String(file.filename), { extension: extname(String(file.filename)), fallback: 'container-file' });
+      return `file: ${shown(file.filename)} (${fileId} in ${containerId})\n  fetch: ${aoai(['files', 'get', fileId, '--container', containerId, '--output', output])}\n`;
+    })
     .join('');
 }
 
@@ -98,10 +128,6 @@ function mcpErrorText(error: unknown): string {
     if (texts.length) return texts.join(' ');
   }
   return JSON.stringify(error);
-}
-
-function shellWord(text: string): string {
-  return /^[A-Za-z0-9._/-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 function indent(text: string): string {

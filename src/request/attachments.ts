@@ -6,8 +6,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ResponseInputContent } from 'openai/resources/responses/responses';
 import { UsageError } from '../core/errors.ts';
+import { describeFsError } from '../core/local-input.ts';
 import { MIME_TYPES, sniffFormat } from '../image/formats.ts';
-import { describeFsError } from './input.ts';
 
 export type AttachmentKind = 'image' | 'file';
 
@@ -86,6 +86,8 @@ async function readLocal(path: string, flag: string): Promise<{ bytes: Buffer; s
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw new UsageError(`${flag}: ${path} is a directory`);
+    // /dev/zero, a terminal or a FIFO never ends (or never starts): only regular files are attached.
+    if (!info.isFile()) throw new UsageError(`${flag}: ${path} is not a regular file`, 'save the content to a file first');
     // A 4 GB video should fail fast on its size, not fill memory first.
     if (info.size > Math.max(MAX_FILE_BYTES, MAX_IMAGE_BYTES)) return { bytes: await readHead(path), size: info.size };
     return { bytes: await readFile(path), size: info.size };

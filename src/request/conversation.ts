@@ -1,20 +1,17 @@
 // --conversation FILE.jsonl: multi-turn without stored responses. The file holds one input item
 // per line; each run sends all of them before the new input, then appends the new input items and
 // the response's output items (reasoning included, encrypted, as store:false requires).
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { ResponseInputItem } from 'openai/resources/responses/responses';
-import { writeFileAtomic } from '../core/atomic-write.ts';
+import { assertWritable, writeFileAtomic } from '../core/atomic-write.ts';
 import { UsageError } from '../core/errors.ts';
-import { describeFsError } from './input.ts';
+import { readLocalText } from '../core/local-input.ts';
 
+/** The history so far; the file must be writable too, checked before the request is sent. */
 export function readConversation(path: string): ResponseInputItem[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new UsageError(`--conversation: cannot read ${path}: ${describeFsError(error)}`);
-  }
+  assertWritable(path);
+  if (!existsSync(path)) return [];
+  const text = readLocalText(path, '--conversation');
   const items: ResponseInputItem[] = [];
   for (const [index, line] of text.split('\n').entries()) {
     if (line.trim() === '') continue;
@@ -44,17 +41,8 @@ export function asInputItems(output: readonly unknown[]): ResponseInputItem[] {
 /** Append items (one JSON per line), replacing the file whole so an interrupted run never half-writes it. */
 export function appendConversation(path: string, items: readonly unknown[]): void {
   if (items.length === 0) return;
-  let existing = '';
-  try {
-    existing = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`--conversation: cannot read ${path}: ${describeFsError(error)}`);
-  }
+  let existing = existsSync(path) ? readLocalText(path, '--conversation') : '';
   if (existing !== '' && !existing.endsWith('\n')) existing += '\n';
   const lines = items.map((item) => `${JSON.stringify(item)}\n`).join('');
-  try {
-    writeFileAtomic(path, existing + lines, { mode: 0o600 });
-  } catch (error) {
-    throw new UsageError(`--conversation: cannot write ${path}: ${describeFsError(error)}`);
-  }
+  writeFileAtomic(path, existing + lines, { mode: 0o600 });
 }

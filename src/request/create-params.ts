@@ -1,4 +1,6 @@
 // Flags → a Responses API create request. Pure: no IO, so it is unit-tested directly.
+import { configSetCommand, notInherited } from '../cli/follow-up.ts';
+import { DEFAULT_PROFILE } from '../core/config-store.ts';
 import type { ResponseCreateParamsBase, ResponseIncludable, ResponseInputContent, ResponseInputItem } from 'openai/resources/responses/responses';
 import type { ReasoningEffort } from 'openai/resources/shared';
 import { UsageError } from '../core/errors.ts';
@@ -51,15 +53,17 @@ export interface BuildInput {
   attachments?: ResponseInputContent[] | undefined;
   /** Fields from the tool and schema flags, over --body (tools are added to --body's). */
   fields?: Record<string, unknown> | undefined;
+  /** The profile in use, named in the hint when no deployment is set. */
+  profile?: string | undefined;
 }
 
-export function buildCreateBody({ flags, defaultDeployment, items, text, body, attachments, fields }: BuildInput): CreateBody {
+export function buildCreateBody({ flags, defaultDeployment, profile = DEFAULT_PROFILE, items, text, body, attachments, fields }: BuildInput): CreateBody {
   const base: Record<string, unknown> = structuredClone(body ?? {});
   const model = flags.model ?? (typeof base.model === 'string' ? base.model : undefined) ?? defaultDeployment;
   if (!model) {
     throw new UsageError(
       'no deployment: pass -m/--model DEPLOYMENT',
-      'or set AZURE_OPENAI_DEPLOYMENT, or run: aoai config set deployment NAME',
+      `or set AZURE_OPENAI_DEPLOYMENT, or run: ${configSetCommand(profile, 'deployment', 'NAME')}${notInherited(profile)}`,
     );
   }
 

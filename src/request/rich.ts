@@ -6,8 +6,7 @@ import { attachmentParts } from './attachments.ts';
 import { readConversation } from './conversation.ts';
 import { readSchemaFormat } from './schema.ts';
 import { toolFields, type ToolFlags } from './tools.ts';
-import { readFileSync } from 'node:fs';
-import { describeFsError } from './input.ts';
+import { readLocalText } from '../core/local-input.ts';
 
 export const DEFAULT_MAX_TOOL_ROUNDS = 10;
 
@@ -77,11 +76,7 @@ export function functionOutputItems(specs: readonly string[]): ResponseInputItem
     const value = spec.slice(eq + 1);
     let output = value;
     if (value.startsWith('@')) {
-      try {
-        output = readFileSync(value.slice(1), 'utf8').replace(/\r?\n$/, '');
-      } catch (error) {
-        throw new UsageError(`--function-output ${callId}: cannot read ${value.slice(1)}: ${describeFsError(error)}`);
-      }
+      output = readLocalText(value.slice(1), `--function-output ${callId}`).replace(/\r?\n$/, '');
     }
     return { type: 'function_call_output', call_id: callId, output };
   });

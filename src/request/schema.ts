@@ -1,10 +1,9 @@
 // --schema FILE: structured output. The file holds a JSON Schema, or the Responses API's own
 // `{name, schema, description?, strict?}` wrapper; either way the request gets a strict
 // `json_schema` text format, so the reply is exactly one JSON document.
-import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { UsageError } from '../core/errors.ts';
-import { describeFsError } from './input.ts';
+import { readLocalText } from '../core/local-input.ts';
 
 export interface JsonSchemaFormat {
   type: 'json_schema';
@@ -17,12 +16,7 @@ export interface JsonSchemaFormat {
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function readSchemaFormat(path: string, nameFlag?: string): JsonSchemaFormat {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`--schema: cannot read ${path}: ${describeFsError(error)}`);
-  }
+  const text = readLocalText(path, '--schema');
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -1,11 +1,10 @@
 // Tool flags → the request's `tools`, `tool_choice` and `parallel_tool_calls`: function tools
 // (--function, --tools), remote MCP servers (--mcp…) and the code interpreter. Files named with
 // @ are read here; everything else is a pure mapping, unit-tested directly.
-import { readFileSync } from 'node:fs';
 import type { Tool } from 'openai/resources/responses/responses';
 import { UsageError } from '../core/errors.ts';
 import { registerSecret } from '../core/redact.ts';
-import { describeFsError } from './input.ts';
+import { readLocalText } from '../core/local-input.ts';
 
 export const MCP_APPROVALS = ['never', 'always'] as const;
 
@@ -54,7 +53,7 @@ export function toolFields(flags: ToolFlags, env: NodeJS.ProcessEnv): ToolFields
 /** `{...}` inline, or `@path` to a JSON file. */
 function readJsonSpec(spec: string, flag: string): unknown {
   const fromFile = spec.startsWith('@');
-  const text = fromFile ? readText(spec.slice(1), flag) : spec;
+  const text = fromFile ? readLocalText(spec.slice(1), flag) : spec;
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -62,13 +61,6 @@ function readJsonSpec(spec: string, flag: string): unknown {
   }
 }
 
-function readText(path: string, flag: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`${flag}: cannot read ${path}: ${describeFsError(error)}`);
-  }
-}
 
 function readToolsFile(path: string): Tool[] {
   const data = readJsonSpec(`@${path}`, '--tools');

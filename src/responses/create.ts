@@ -1,5 +1,6 @@
 // Send a request and show its result, the way create, stream, mcp approve and the tool loop all
 // do: streamed as it arrives, or created (waiting for a background job when asked) and printed.
+import { followUpFor } from '../cli/follow-up.ts';
 import type { StreamOptionValues } from '../cli/request-options.ts';
 import type { Factory } from '../core/factory.ts';
 import { startSpinner } from '../io/spinner.ts';
@@ -38,6 +39,7 @@ export async function runRequestTurns(f: Factory, body: CreateBody, turns: TurnO
  */
 async function createAndPrint(f: Factory, options: PrintedResultOptions, headers: Record<string, string> | undefined): Promise<TurnRunner> {
   const client = await prepareRequest(f, headers);
+  const followUp = followUpFor(f);
   return async (body) => {
     const spinner = await startSpinner(f.io, body.background ? 'submitting background job…' : `waiting for ${body.model}…`);
     let result;
@@ -48,10 +50,10 @@ async function createAndPrint(f: Factory, options: PrintedResultOptions, headers
     }
     if (body.store !== false) (await import('../core/recent-ids.ts')).rememberResponseId(f.paths.state, result.response.id);
     if (options.wait && result.response.background) {
-      result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: body.include ?? undefined });
+      result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: body.include ?? undefined, followUp });
     }
     const { promptOf } = await import('../image/results.ts');
-    await printResponse(f.io, result, { json: options.json, followHint: true, ...options.display, prompt: promptOf(body.input) });
+    await printResponse(f.io, result, { json: options.json, followHint: true, followUp, ...options.display, prompt: promptOf(body.input) });
     return isTerminal(result.response.status) ? result.response : undefined;
   };
 }

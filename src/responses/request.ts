@@ -27,6 +27,7 @@ export async function buildRequest(f: Factory, options: RequestInput): Promise<{
   const body = buildCreateBody({
     flags: options.request,
     defaultDeployment: settings.deployment?.value,
+    profile: settings.profile,
     items: [...items, ...rich.items],
     text,
     body: readBody(f.io, options.body),

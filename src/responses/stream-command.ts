@@ -2,6 +2,7 @@
 // the IO and flags, then run the stream to its end.
 import type { Response as ApiResponse } from 'openai/resources/responses/responses';
 import type { Factory } from '../core/factory.ts';
+import { followUpFor } from '../cli/follow-up.ts';
 import type { StreamOptionValues } from '../cli/request-options.ts';
 import { coalescingWriter } from '../io/coalesce.ts';
 import { StreamRenderer } from '../render/stream.ts';
@@ -34,8 +35,10 @@ export async function streamToTerminal(f: Factory, start: StreamStart, values: S
       statusLines: io.stderrIsTTY,
       color: io.colorStderr,
       sharedTerminal: io.stdoutIsTTY && io.stderrIsTTY,
+      stdoutIsTerminal: io.stdoutIsTTY,
     },
   );
+  const followUp = followUpFor(f);
   try {
     await runStream({
       client,
@@ -47,6 +50,7 @@ export async function streamToTerminal(f: Factory, start: StreamStart, values: S
       maxResumes: values.maxResumes ?? DEFAULT_MAX_RESUMES,
       usageLine: Boolean(values.usage) || io.stderrIsTTY,
       debug: (line) => f.debug(line),
+      followUp,
     });
   } finally {
     wrapped?.end();
@@ -56,7 +60,7 @@ export async function streamToTerminal(f: Factory, start: StreamStart, values: S
   }
   const final = renderer.state.final;
   // Files the model cites from its code-interpreter container, with how to fetch them.
-  if (final && !values.json) io.err(containerFileLines(containerFiles(final)));
+  if (final && !values.json) io.err(containerFileLines(containerFiles(final), followUp));
   // Generated images are saved as `aoai image` saves them (the stream only carries the base64).
   if (final?.output.some((item) => item.type === 'image_generation_call')) {
     const { promptOf, saveResponseImages } = await import('../image/results.ts');

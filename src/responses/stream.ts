@@ -3,6 +3,8 @@
 // The renderer skips events it has already handled, so stdout is exactly what an undisturbed
 // run prints.
 import type { Stream as SdkStream } from 'openai/streaming';
+import { plainFollowUp, type FollowUp } from '../cli/follow-up.ts';
+import { serviceId } from '../core/ids.ts';
 import type { Client } from '../core/client.ts';
 import { ApiError, InterruptedError, NotCompletedError, oneLine, type CliError } from '../core/errors.ts';
 import type { IO } from '../io/io.ts';
@@ -27,6 +29,8 @@ export interface StreamRunOptions {
   /** Print the status/usage line at the end. */
   usageLine: boolean;
   debug: (line: string) => void;
+  /** Builds the commands printed in hints (same profile and connection flags); plain `aoai …` if absent. */
+  followUp?: FollowUp | undefined;
 }
 
 class StalledError extends Error {}
@@ -45,6 +49,9 @@ export async function runStream(options: StreamRunOptions): Promise<void> {
   let failuresWithoutProgress = 0;
   if (start.kind === 'resume' && start.after !== undefined) state.lastSequence = start.after;
   const knownId = start.kind === 'resume' ? start.id : undefined;
+  const aoai = options.followUp ?? plainFollowUp;
+  // The service's id goes into resume URLs and printed commands: it must look like one.
+  const responseId = () => serviceId('response', state.responseId ?? knownId, 'response id');
 
   const release = interrupts.push(() => {
     interrupted = true;
@@ -56,7 +63,7 @@ export async function runStream(options: StreamRunOptions): Promise<void> {
       const before = state.lastSequence;
       let failure: unknown;
       try {
-        const http = await openStream(options, attempt === 0 ? start : { kind: 'resume', id: (state.responseId ?? knownId)!, after: state.lastSequence >= 0 ? state.lastSequence : undefined }, controller.signal);
+        const http = await openStream(options, attempt === 0 ? start : { kind: 'resume', id: responseId(), after: state.lastSequence >= 0 ? state.lastSequence : undefined }, controller.signal);
         const stream: SdkStream<AnyStreamEvent> = Stream.fromSSEResponse<AnyStreamEvent>(http, controller, client, false, 'events');
         const idle = setTimeout(() => controller.abort(new StalledError()), options.idleTimeoutMs);
         const order = new SequenceCheck(state.lastSequence);
@@ -68,7 +75,8 @@ export async function runStream(options: StreamRunOptions): Promise<void> {
             // Decoration: only for a person at a terminal (a script gets the id from --json).
             if (!announced && state.responseId && state.background && io.stderrIsTTY) {
               announced = true;
-              io.err(`${state.responseId} is running in the background; if the connection drops, aoai resumes it (by hand: aoai get ${state.responseId} --stream)\n`);
+              const id = responseId();
+              io.err(`${id} is running in the background; if the connection drops, aoai resumes it (by hand: ${aoai(['get', id, '--stream'])})\n`);
             }
             if (renderer.terminal) break;
           }
@@ -100,19 +108,19 @@ export async function runStream(options: StreamRunOptions): Promise<void> {
 
       // The connection dropped, stalled, or ended before a terminal event.
       const reason = describeDrop(failure);
-      const id = state.responseId ?? knownId;
-      if (!id || !state.background) {
+      if (!(state.responseId ?? knownId) || !state.background) {
         renderer.finish();
         throw new ApiError(
           `the stream ended early after ${state.eventCount} events (${reason}); a response that is not a background job cannot be resumed`,
           { hint: 'for long outputs use --background: aoai resumes a background stream by itself' },
         );
       }
+      const id = responseId();
       failuresWithoutProgress = state.lastSequence > before ? 0 : failuresWithoutProgress + 1;
       if (failuresWithoutProgress > options.maxResumes) {
         renderer.finish();
         throw new ApiError(`the stream of ${id} dropped ${failuresWithoutProgress} times in a row (${reason}); giving up`, {
-          hint: `resume by hand: aoai get ${id} --stream --after ${state.lastSequence}`,
+          hint: `resume by hand: ${aoai(['get', id, '--stream', '--after', String(state.lastSequence)])}`,
         });
       }
       if (failuresWithoutProgress > 0 && (await endedWithoutStream(options, id))) break;
@@ -213,18 +221,19 @@ function finish(options: StreamRunOptions): void {
 async function onInterrupt(options: StreamRunOptions): Promise<never> {
   const { renderer, io, client } = options;
   renderer.finish();
-  const id = renderer.state.responseId;
-  if (id && renderer.state.background && !renderer.terminal) {
+  const aoai = options.followUp ?? plainFollowUp;
+  if (renderer.state.responseId && renderer.state.background && !renderer.terminal) {
+    const id = serviceId('response', renderer.state.responseId, 'response id');
     if (options.cancelOnInterrupt) {
       try {
         await client.responses.cancel(id);
         throw new InterruptedError(`interrupted; cancelled ${id}`);
       } catch (error) {
         if (error instanceof InterruptedError) throw error;
-        throw new InterruptedError(`interrupted; could not cancel ${id}`, `cancel it: aoai cancel ${id}`);
+        throw new InterruptedError(`interrupted; could not cancel ${id}`, `cancel it: ${aoai(['cancel', id])}`);
       }
     }
-    throw new InterruptedError(`interrupted; ${id} is still running`, `resume: aoai get ${id} --stream --after ${renderer.state.lastSequence}   (or stop it: aoai cancel ${id})`);
+    throw new InterruptedError(`interrupted; ${id} is still running`, `resume: ${aoai(['get', id, '--stream', '--after', String(renderer.state.lastSequence)])}   (or stop it: ${aoai(['cancel', id])})`);
   }
   await io.flush();
   throw new InterruptedError();

@@ -1,11 +1,14 @@
 // Poll a background response until it reaches a terminal status, with a spinner on stderr.
 import type { Response as ApiResponse } from 'openai/resources/responses/responses';
+import { plainFollowUp, type FollowUp } from '../cli/follow-up.ts';
 import type { Client } from '../core/client.ts';
+import { serviceId } from '../core/ids.ts';
 import { ApiError, InterruptedError, describeReceived } from '../core/errors.ts';
 import type { IO } from '../io/io.ts';
 import { startSpinner } from '../io/spinner.ts';
 import { interrupts } from '../io/interrupts.ts';
 import { isTerminal } from '../render/response.ts';
+import { neutralise } from '../render/terminal-text.ts';
 
 export interface RawResponse {
   /** The body exactly as the service sent it. */
@@ -47,14 +50,18 @@ export interface WaitOptions {
   initial: RawResponse;
   intervalMs: number;
   include?: string[] | undefined;
+  /** Builds the commands printed in hints (same profile and connection flags). */
+  followUp?: FollowUp | undefined;
 }
 
-export async function waitForTerminal({ client, io, initial, intervalMs, include }: WaitOptions): Promise<RawResponse> {
+export async function waitForTerminal({ client, io, initial, intervalMs, include, followUp }: WaitOptions): Promise<RawResponse> {
   let current = initial;
   if (isTerminal(current.response.status)) return current;
-  const id = current.response.id;
+  // Polled by URL and named in hints: it must be an id, not whatever the service sent.
+  const id = serviceId('response', current.response.id, 'response id');
+  const aoai = followUp ?? plainFollowUp;
   const started = Date.now();
-  const label = () => `${id} ${current.response.status ?? 'unknown'} · ${Math.round((Date.now() - started) / 1000)} s`;
+  const label = () => `${id} ${neutralise(String(current.response.status ?? 'unknown'))} · ${Math.round((Date.now() - started) / 1000)} s`;
   const spinner = await startSpinner(io, label());
   let interrupted = false;
   let wake: (() => void) | undefined;
@@ -69,7 +76,7 @@ export async function waitForTerminal({ client, io, initial, intervalMs, include
         setTimeout(resolve, intervalMs);
       });
       if (interrupted) {
-        throw new InterruptedError(`stopped waiting; ${id} is still ${current.response.status}`, `follow it again: aoai get ${id} --wait (or stop it: aoai cancel ${id})`);
+        throw new InterruptedError(`stopped waiting; ${id} is still ${current.response.status}`, `follow it again: ${aoai(['get', id, '--wait'])} (or stop it: ${aoai(['cancel', id])})`);
       }
       current = await fetchRaw(client.responses.retrieve(id, include?.length ? { include: include as never } : {}));
       spinner.update(label());

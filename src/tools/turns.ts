@@ -3,15 +3,18 @@
 // --max-tool-rounds. Whatever is left waiting at the end (calls without --exec, MCP approvals)
 // becomes exit code 5 with the command that continues.
 import type { Response as ApiResponse, ResponseInputItem } from 'openai/resources/responses/responses';
+import type { FollowUp } from '../cli/follow-up.ts';
 import { ActionRequiredError } from '../core/errors.ts';
 import type { IO } from '../io/io.ts';
 import type { CreateBody } from '../request/create-params.ts';
 import { appendConversation, asInputItems } from '../request/conversation.ts';
+import { withRefetchHint } from '../responses/refetch.ts';
 import { DEFAULT_MAX_TOOL_ROUNDS, type RichFlags } from '../request/rich.ts';
 import { functionCalls } from '../render/tools.ts';
 import { styleFor } from '../render/style.ts';
+import { neutralise } from '../render/terminal-text.ts';
 import { execFunctionCall, parseExecSpecs } from './exec.ts';
-import { throwIfActionRequired } from './pending.ts';
+import { answerHint, throwIfActionRequired } from './pending.ts';
 
 /** Sends one request and prints its result; the final Response, or undefined while it still runs. */
 export type TurnRunner = (body: CreateBody) => Promise<ApiResponse | undefined>;
@@ -22,6 +25,8 @@ export interface TurnOptions {
   /** Items that came from the --conversation file (already in the file, so not appended again). */
   history: readonly ResponseInputItem[];
   json: boolean;
+  /** Builds the commands printed in hints (same profile and connection flags). */
+  followUp?: FollowUp | undefined;
 }
 
 export async function runTurns(body: CreateBody, options: TurnOptions, round: TurnRunner): Promise<void> {
@@ -35,23 +40,29 @@ export async function runTurns(body: CreateBody, options: TurnOptions, round: Tu
   for (let rounds = 0; ; rounds++) {
     const response = await round(body);
     if (!response) return;
-    if (conversation !== undefined) appendConversation(conversation, [...newInput, ...asInputItems(response.output)]);
+    if (conversation !== undefined) {
+      try {
+        appendConversation(conversation, [...newInput, ...asInputItems(response.output)]);
+      } catch (error) {
+        throw withRefetchHint(error, response.id, body.store !== false);
+      }
+    }
     const calls = response.status === 'completed' ? functionCalls(response) : [];
     const runnable = calls.length > 0 && calls.every((call) => commands.has(call.name));
     if (!runnable) {
-      throwIfActionRequired(io, response, { json: options.json });
+      throwIfActionRequired(io, response, { json: options.json, followUp: options.followUp, model: body.model, store: body.store, conversation });
       return;
     }
     if (rounds + 1 >= maxRounds) {
       throw new ActionRequiredError(
         `stopped after ${maxRounds} round${maxRounds === 1 ? '' : 's'} of function calls; ${response.id} is still calling functions`,
-        `raise --max-tool-rounds, or continue by hand: aoai create --previous ${response.id} --function-output CALL_ID=JSON`,
+        `raise --max-tool-rounds, or continue by hand: ${answerHint(response.id, calls, { json: options.json, followUp: options.followUp, model: body.model, store: body.store, conversation })}`,
       );
     }
     const outputs: ResponseInputItem[] = [];
     for (const call of calls) {
       const command = commands.get(call.name)!;
-      if (io.stderrIsTTY) io.err(style.dim(`· running ${call.name} (${call.call_id}): ${command}\n`));
+      if (io.stderrIsTTY) io.err(style.dim(`· running ${neutralise(`${call.name} (${call.call_id})`)}: ${command}\n`));
       const result = await execFunctionCall(command, call, { env: io.env });
       if (result.stderr) io.err(result.stderr.endsWith('\n') ? result.stderr : `${result.stderr}\n`);
       if (result.exitCode !== 0) io.err(`aoai: warning: --exec ${call.name} exited with code ${String(result.exitCode)}; the error was sent to the model\n`);

@@ -59,7 +59,7 @@ describe('function tools', () => {
     expect(JSON.parse(args!)).toEqual({ location: 'days', unit: 'celsius', days: 3 });
     const responseId = /aoai: (resp_\S+) is waiting for the output of 1 function call \(get_weather\)/.exec(result.stderr)?.[1];
     expect(responseId).toBeDefined();
-    expect(result.stderr).toContain(`hint: answer: aoai create --previous ${responseId} --function-output ${callId}=JSON`);
+    expect(result.stderr).toContain(`hint: answer: aoai create -m gpt-4.1 --previous ${responseId} --function-output ${callId}=JSON`);
   });
 
   it('aoai get of a response waiting for function output prints the calls and exits 5, as create does', async () => {

@@ -103,6 +103,32 @@ describe('request log and admin routes', () => {
     expect(log.at(-1)!.headers['api-key']).toBe('[redacted]');
   });
 
+  it('/_emulator/requests redacts MCP tool header values and secret-looking headers, as the CLI does', async () => {
+    const mcpToken = 'Bearer mcp-secret-0123456789';
+    const body = {
+      model: 'gpt-4.1',
+      input: 'hi',
+      tools: [
+        { type: 'mcp', server_label: 'calc', server_url: 'https://mcp.example.com/sse', require_approval: 'never', headers: { Authorization: mcpToken, 'X-Team': 'cli' } },
+        { type: 'function', name: 'f', parameters: {} },
+      ],
+    };
+    await fetch(`${ctx.emulator.url}/openai/v1/responses`, {
+      method: 'POST',
+      headers: { 'api-key': KEY, 'content-type': 'application/json', 'x-ms-client-password': 'hunter2-password', 'ocp-apim-subscription-key': 'apim-secret-value', 'x-trace': 'abc' },
+      body: JSON.stringify(body),
+    });
+    const log = (await (await fetch(`${ctx.emulator.url}/_emulator/requests`)).json()) as Array<{ headers: Record<string, string>; body: typeof body }>;
+    const text = JSON.stringify(log);
+    for (const secret of [mcpToken, 'hunter2-password', 'apim-secret-value', KEY]) expect(text).not.toContain(secret);
+    const last = log.at(-1)!;
+    expect(last.body.tools[0]!.headers).toEqual({ Authorization: '[redacted]', 'X-Team': '[redacted]' });
+    expect(last.body.tools[1]).toEqual(body.tools[1]);
+    expect(last.headers['x-trace']).toBe('abc');
+    // The in-process log keeps the raw values for tests.
+    expect(ctx.emulator.requests.at(-1)!.body).toEqual(body);
+  });
+
   it('queues faults over HTTP and resets state', async () => {
     expect((await fetch(`${ctx.emulator.url}/_emulator/faults`, { method: 'POST', body: 'status=503' })).status).toBe(200);
     expect((await create('/openai/v1/responses')).status).toBe(503);

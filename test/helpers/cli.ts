@@ -26,6 +26,8 @@ export interface RunOptions {
   network?: 'none';
   /** Called with each stdout chunk as it arrives. */
   onStdout?: (chunk: Buffer, child: ChildProcess) => void;
+  /** Run bin/aoai through this command (e.g. nsenter into a mount namespace with a small disk). */
+  via?: string[];
 }
 
 export interface RunResult {
@@ -85,8 +87,9 @@ export function runAoai(args: string[], options: RunOptions = {}): Promise<RunRe
   // bin/aoai runs dist/; `npm test` builds it first.
   if (!existsSync(join(REPO_ROOT, 'dist', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (or `npm test`, which builds first)');
   return new Promise((resolve, reject) => {
-    const [command, argv] = options.network === 'none' ? ['unshare', ['--net', '--', BIN, ...args]] : [BIN, args];
-    const child = spawn(command, argv, {
+    const via = options.network === 'none' ? ['unshare', '--net', '--', ...(options.via ?? [])] : (options.via ?? []);
+    const [command, ...prefix] = [...via, BIN];
+    const child = spawn(command!, [...prefix, ...args], {
       cwd: options.cwd ?? REPO_ROOT,
       env: options.env ?? cleanEnv(),
       stdio: [options.input !== undefined || options.openStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],

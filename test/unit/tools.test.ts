@@ -2,7 +2,7 @@
 // approvals, and the emulator's deterministic choices.
 import { describe, expect, it } from 'vitest';
 import { redactSecrets } from '../../src/core/redact.ts';
-import { approvalResponses, approveCommand, pendingApprovals } from '../../src/mcp/approvals.ts';
+import { approvalResponses, pendingApprovals } from '../../src/mcp/approvals.ts';
 import { sniffMime } from '../../src/request/attachments.ts';
 import { buildCreateBody } from '../../src/request/create-params.ts';
 import { schemaFormat } from '../../src/request/schema.ts';
@@ -131,7 +131,6 @@ describe('approvals', () => {
     const pending = pendingApprovals(final);
     expect(pending.map((p) => p.name)).toEqual(['create_short_url']);
     expect(approvalResponses(pending, { approve: false, reason: 'no' })).toEqual([{ type: 'mcp_approval_response', approval_request_id: pending[0]!.id, approve: false, reason: 'no' }]);
-    expect(approveCommand(final.id)).toBe(`aoai mcp approve ${final.id} --all`);
   });
 });
 

@@ -19,7 +19,7 @@ export function registerConfigGet(config: Command, ctx: CommandContext): void {
 
 export async function runConfigGet(options: { key: string }, f: Factory): Promise<void> {
   const key = requireConfigKey(options.key);
-  const value = f.configStore().profile(f.profileName)[key];
+  const value = f.configStore().storedProfile(f.profileName)[key];
   if (value === undefined) throw new CliError(`${key} is not set in profile '${f.profileName}'`, ExitCode.ApiError);
   const secret = (CONFIG_KEYS[key] as { secret?: boolean }).secret;
   f.io.out(`${secret ? maskSecret(value) : value}\n`);

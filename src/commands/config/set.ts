@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.ts';
 import { CONFIG_KEYS, CONFIG_KEY_NAMES, isConfigKey, type ConfigKey } from '../../core/config-keys.ts';
 import { UsageError } from '../../core/errors.ts';
-import { readAll, type Factory } from '../../core/factory.ts';
+import type { Factory } from '../../core/factory.ts';
+import { INPUT_LIMITS, readStreamText } from '../../core/local-input.ts';
 
 export interface ConfigSetOptions {
   key: string;
@@ -59,7 +60,7 @@ async function readSecret(f: Factory, key: string): Promise<string> {
     const { password } = await import('@inquirer/prompts');
     return (await password({ message: `${key}:`, mask: true }, { input: f.io.stdin, output: f.io.stderr })).trim();
   }
-  const text = (await readAll(f.io.stdin)).trim();
+  const text = (await readStreamText(f.io.stdin, `config set ${key}: stdin`, INPUT_LIMITS.secret)).trim();
   if (!text) throw new UsageError(`config set ${key}: standard input was empty`);
   return text;
 }

@@ -17,7 +17,7 @@ export function registerConfigUnset(config: Command, ctx: CommandContext): void 
 export async function runConfigUnset(options: { key: string }, f: Factory): Promise<void> {
   const key = requireConfigKey(options.key);
   const store = f.configStore();
-  if (store.profile(f.profileName)[key] === undefined) return;
+  if (store.storedProfile(f.profileName)[key] === undefined) return;
   await store.update((data) => {
     const profile = data.profiles[f.profileName];
     if (!profile) return;

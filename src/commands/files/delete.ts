@@ -2,6 +2,7 @@
 // failures and exits with the first failure's code, as `aoai delete` does.
 import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.ts';
+import { fileId } from '../../cli/parse.ts';
 import { forEachId } from '../../cli/each-id.ts';
 import type { Factory } from '../../core/factory.ts';
 import { prepareRequest } from '../../responses/session.ts';
@@ -16,11 +17,11 @@ export function registerFilesDelete(files: Command, ctx: CommandContext): void {
   files
     .command('delete')
     .description('delete uploaded files; prints the ids deleted')
-    .argument('<id...>', 'file ids (file-…)')
+    .argument('<id...>', 'file ids (file-… or assistant-…)')
     .option('--json', "print the API's deletion object for each, one JSON per line")
     .addHelpText('after', '\nExample:\n  aoai files delete file-abc123 file-def456')
     .action(async (ids: string[], values: { json?: boolean }, cmd: Command) => {
-      await runFilesDelete({ ids, json: Boolean(values.json) }, ctx.factory(cmd));
+      await runFilesDelete({ ids: ids.map((id) => fileId(id)), json: Boolean(values.json) }, ctx.factory(cmd));
     });
 }
 

@@ -1,11 +1,12 @@
 // aoai files upload PATH...: upload files; prints each new file id (or its JSON with --json).
 import { createReadStream } from 'node:fs';
+import { serviceId } from '../../core/ids.ts';
 import { stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import type { CommandContext } from '../../cli/context.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { Factory } from '../../core/factory.ts';
-import { describeFsError } from '../../request/input.ts';
+import { describeFsError } from '../../core/local-input.ts';
 import { prepareRequest } from '../../responses/session.ts';
 import { compactJson } from '../../render/json.ts';
 
@@ -53,6 +54,7 @@ export async function runFilesUpload(options: FilesUploadOptions, f: Factory): P
   for (const path of options.paths) {
     const http = await client.files.create({ file: createReadStream(path), purpose: options.purpose as never }).asResponse();
     const raw = await http.text();
-    f.io.out(options.json ? `${compactJson(raw)}\n` : `${(JSON.parse(raw) as { id: string }).id}\n`);
+    // The id is meant for `--file "$(aoai files upload …)"`: it must be one.
+    f.io.out(options.json ? `${compactJson(raw)}\n` : `${serviceId('file', (JSON.parse(raw) as { id?: unknown }).id, 'file id')}\n`);
   }
 }

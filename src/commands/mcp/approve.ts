@@ -2,9 +2,12 @@
 // follow-up reuses the response's model, instructions and tools, and continues from it with one
 // mcp_approval_response per request; its result streams or prints as `create` would.
 import type { Command } from 'commander';
+import { serviceId } from '../../core/ids.ts';
+import { neutralise } from '../../render/terminal-text.ts';
+import { followUpFor } from '../../cli/follow-up.ts';
 import type { Response as ApiResponse, ResponseInputItem } from 'openai/resources/responses/responses';
 import type { CommandContext } from '../../cli/context.ts';
-import { collect, positiveNumber, responseId } from '../../cli/parse.ts';
+import { approvalRequestId, collect, positiveNumber, responseId } from '../../cli/parse.ts';
 import { addStreamOptions, type StreamOptionValues } from '../../cli/request-options.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { Factory } from '../../core/factory.ts';
@@ -68,7 +71,7 @@ export function toMcpApproveOptions(id: string, requestIds: string[], values: Ap
   if (values.stream && values.wait) throw new UsageError('--stream already follows the response to its end; drop --wait');
   return {
     responseId: id,
-    requestIds,
+    requestIds: requestIds.map((requestId) => approvalRequestId(requestId)),
     all: Boolean(values.all),
     deny: Boolean(values.deny),
     reason: values.reason,
@@ -85,10 +88,10 @@ export async function runMcpApprove(options: McpApproveOptions, f: Factory): Pro
   const client = await prepareRequest(f);
   const response = await client.responses.retrieve(options.responseId);
   const pending = pendingApprovals(response);
-  if (pending.length === 0) throw new UsageError(`${response.id} has no MCP approval requests`);
+  if (pending.length === 0) throw new UsageError(`${options.responseId} has no MCP approval requests`);
   const input = await chooseAnswers(f, options, pending);
   const body = followUp(response, input, options.mcpHeaders, f.io.env);
-  const turns = { io: f.io, rich: undefined, history: [], json: options.stream?.json ?? options.json };
+  const turns = { io: f.io, rich: undefined, history: [], json: options.stream?.json ?? options.json, followUp: followUpFor(f) };
   await runRequestTurns(f, body, turns, options);
 }
 
@@ -98,7 +101,7 @@ async function chooseAnswers(f: Factory, options: McpApproveOptions, pending: Mc
   if (options.requestIds.length) {
     const chosen = options.requestIds.map((id) => {
       const request = pending.find((p) => p.id === id);
-      if (!request) throw new UsageError(`${options.responseId} has no approval request ${id}`, `its requests: ${pending.map((p) => p.id).join(', ')}`);
+      if (!request) throw new UsageError(`${options.responseId} has no approval request ${id}`, `its requests: ${pending.map((p) => serviceId('approvalRequest', p.id, 'approval request id')).join(', ')}`);
       return request;
     });
     return approvalResponses(chosen, decision);
@@ -106,7 +109,7 @@ async function chooseAnswers(f: Factory, options: McpApproveOptions, pending: Mc
   if (!f.io.canPrompt()) {
     throw new UsageError(
       `${options.responseId} has ${pending.length} approval request${pending.length === 1 ? '' : 's'}; name them or pass --all (aoai asks only on a terminal)`,
-      `aoai mcp approve ${options.responseId} ${pending.map((p) => p.id).join(' ')}`,
+      followUpFor(f)(['mcp', 'approve', options.responseId, ...pending.map((p) => serviceId('approvalRequest', p.id, 'approval request id'))]),
     );
   }
   const { checkbox } = await import('@inquirer/prompts');
@@ -114,7 +117,7 @@ async function chooseAnswers(f: Factory, options: McpApproveOptions, pending: Mc
   const picked = await checkbox(
     {
       message: `${verb} which MCP tool calls? (the others are ${options.deny ? 'approved' : 'denied'})`,
-      choices: pending.map((request) => ({ name: `${request.server_label} ${request.name}(${compactJson(request.arguments)})`, value: request.id })),
+      choices: pending.map((request) => ({ name: neutralise(`${request.server_label} ${request.name}(${compactJson(request.arguments)})`), value: request.id })),
     },
     { input: f.io.stdin, output: f.io.stderr },
   );
