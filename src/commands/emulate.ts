@@ -7,7 +7,7 @@ import { usesGlobalOptions } from '../cli/help.ts';
 import type { CommandContext } from '../cli/context.ts';
 import { collect, intInRange } from '../cli/parse.ts';
 import { writeFileAtomic } from '../core/atomic-write.ts';
-import { UsageError } from '../core/errors.ts';
+import { CliError, UsageError } from '../core/errors.ts';
 import type { Factory } from '../core/factory.ts';
 import { interrupts } from '../io/interrupts.ts';
 
@@ -107,6 +107,8 @@ export async function runEmulate(options: EmulateOptions, f: Factory): Promise<v
   } catch (error) {
     const { FaultSpecError } = await import('../emulator/faults.ts');
     if (error instanceof FaultSpecError) throw new UsageError(`--fault: ${error.message}`, "e.g. --fault 'status=429,retry-after=2' or --fault 'drop-after=5,times=3'");
+    // The atomic writer may already say what went wrong, in one line.
+    if (error instanceof CliError) throw new UsageError(`--write-env: ${error.message}`, error.hint);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UsageError(`port ${options.port} is in use; pick another with --port, or omit it`);
     if (code === 'EACCES') throw new UsageError(`cannot listen on port ${options.port}: permission denied`);
@@ -124,6 +126,8 @@ export async function runEmulate(options: EmulateOptions, f: Factory): Promise<v
     if (options.writeEnv) writeFileAtomic(options.writeEnv, exports, { mode: 0o600 });
   } catch (error) {
     await emulator.close();
+    // The atomic writer may already say what went wrong, in one line.
+    if (error instanceof CliError) throw new UsageError(`--write-env: ${error.message}`, error.hint);
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : (code ?? (error as Error).message);
     throw new UsageError(`--write-env ${options.writeEnv}: cannot write the file (${reason})`);
