@@ -127,14 +127,13 @@ function containerFileContent(ctx: RequestContext): void {
   sendBytes(ctx, content);
 }
 
-const EMULATOR_FILE_ID = /^file-[0-9a-f]{32}$/;
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'];
 const DATA_URL = /^data:([^;,]+);base64,([A-Za-z0-9+/]*={0,2})$/;
 
 /**
- * The service's checks on input parts: inline images and files must be base64 data URLs of a
- * supported type, and a file id of this emulator's own shape must name a file that still exists
- * (other ids are accepted, so scripts and tests can pass made-up ids through).
+ * The service's checks on input parts: a file id must name a file uploaded to this emulator that
+ * still exists (the service answers 404 for any other id, `assistant-…` ids included), and inline
+ * images and files must be base64 data URLs of a supported type.
  */
 export function checkInputParts(store: ResponseStore, items: readonly StoredItem[]): void {
   const files = filesOf(store);
@@ -143,7 +142,7 @@ export function checkInputParts(store: ResponseStore, items: readonly StoredItem
     for (const [partIndex, part] of (item.content as Array<Record<string, unknown>>).entries()) {
       const where = `input[${index}].content[${partIndex}]`;
       const id = part.file_id;
-      if ((part.type === 'input_file' || part.type === 'input_image') && typeof id === 'string' && EMULATOR_FILE_ID.test(id) && !files.has(id)) {
+      if ((part.type === 'input_file' || part.type === 'input_image') && typeof id === 'string' && !files.has(id)) {
         throw invalidRequest(`The file '${id}' was not found.`, 'input', 'file_not_found', 404);
       }
       if (part.type === 'input_image' && typeof part.image_url === 'string' && part.image_url.startsWith('data:')) {

@@ -15,14 +15,20 @@ export const MODEL_FAILURE = { code: 'server_error', message: 'The model failed 
 /** Which output items this request produces, in order. Tool features add producers here. */
 export function planOutput(run: Run): OutputProducer[] {
   const { request, userText, history } = run.input;
-  const producers: OutputProducer[] = [];
-  if (isReasoningModel(String(request.model))) {
-    const include = Array.isArray(request.include) ? (request.include as string[]) : [];
-    producers.push(reasoningOutput({ summary: request.reasoning?.summary, encrypted: include.includes('reasoning.encrypted_content') }));
-  }
   // Function calls, MCP and the code interpreter (tool-turn.ts); a turn that waits has no message.
   const tools = planToolTurn(run);
-  producers.push(...tools.producers);
+  // Hosted MCP tool lists come first: the model reasons after it has seen the tools (as recorded).
+  const producers: OutputProducer[] = [...tools.listings];
+  // `reasoning.effort: "none"` (gpt-5.1 and later) answers without a reasoning item or reasoning tokens.
+  const reasons = isReasoningModel(String(request.model)) && request.reasoning?.effort !== 'none';
+  const include = Array.isArray(request.include) ? (request.include as string[]) : [];
+  const reasoning = () => reasoningOutput({ summary: request.reasoning?.summary, encrypted: include.includes('reasoning.encrypted_content') });
+  if (reasons) producers.push(reasoning());
+  for (const producer of tools.producers) {
+    producers.push(producer);
+    // After a hosted MCP call the model reasons about its result before going on (recorded).
+    if (reasons && tools.hostedCalls.has(producer)) producers.push(reasoning());
+  }
   if (tools.waiting) return producers;
   if (wantsImage(userText, request)) producers.push(imageGenerationOutput());
   const reply = structuredReply(run) ?? (tools.reply !== undefined ? textReply(tools.reply) : replyFor(userText, history));
@@ -75,6 +81,12 @@ function* stamped<R>(run: Run, source: Generator<import('./types.ts').PendingEve
 export function finishResponse(run: Run): void {
   const response = run.response;
   response.completed_at = response.status === 'completed' ? Math.floor(Date.now() / 1000) : null;
+  // A failed response reports no usage and keeps the requested tier (the openai-error recording).
+  if (response.status === 'failed') {
+    response.usage = null;
+    response.content_filters = null;
+    return;
+  }
   response.usage = run.usage();
   response.service_tier = 'default';
   response.content_filters = run.contentFilters();

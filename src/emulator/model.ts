@@ -1,5 +1,6 @@
 // The emulator's deterministic "model". Rules (documented in docs/emulator.md):
-//   "… 500 words …"  → exactly that many words, a full stop every ~12 words, a blank line every ~5 sentences
+//   "… 500 words …"  → exactly that many words, a full stop every ~12 words, a blank line every ~5 sentences;
+//                      "What is X in 100 words?" opens with "X is …"
 //   "… story …"      → a fixed-seed story of about 400 words
 //   anything else    → "Echo: <text>", plus "(turn N; earlier: "a", "b")" when earlier user turns exist
 // Replies are produced lazily as tokens, so a two-million-word reply streams without being
@@ -31,11 +32,20 @@ export function isReasoningModel(model: string): boolean {
   return /^(o\d|gpt-5)/i.test(model);
 }
 
+/**
+ * Models that mark assistant messages with a `phase` ("final_answer" here): gpt-5.5 and later,
+ * as the gpt-5.5 recording shows; the gpt-5.1 recordings carry none.
+ */
+export function sendsMessagePhase(model: string): boolean {
+  const match = /^gpt-5\.(\d+)/i.exec(model);
+  return match !== null && Number(match[1]) >= 5;
+}
+
 export function replyFor(text: string, history: readonly string[]): Reply {
   const wordCount = /(\d[\d,_]*)\s*words?\b/i.exec(text);
   if (wordCount) {
     const n = Math.min(MAX_WORDS, Number(wordCount[1]!.replace(/[,_]/g, '')));
-    return { tokens: () => wordTokens(n, seedOf(text)) };
+    return { tokens: () => wordTokens(n, seedOf(text), openingFor(text)) };
   }
   if (/story/i.test(text)) {
     const story = makeStory(seedOf(text));
@@ -83,13 +93,27 @@ function* splitSurrogates(token: string): Generator<string> {
   yield token.slice(start);
 }
 
-function* wordTokens(count: number, seed: number): Generator<string> {
+/**
+ * What a word-count reply opens with: the subject of the question, so "What is this repo in 100
+ * words?" answers "This repo is …" (the opening counts towards the words). Empty for a bare
+ * "Write 500 words".
+ */
+export function openingFor(text: string): string[] {
+  const limit = String.raw`(?:,?\s+in\s+(?:about\s+)?\d[\d,_]*\s*words?\b.*)$`;
+  const question = new RegExp(String.raw`^\s*(?:what|who)\s+(is|are|was|were)\s+(.+?)` + limit, 'i').exec(text);
+  if (question) return [...question[2]!.split(/\s+/), question[1]!.toLowerCase()];
+  const about = new RegExp(String.raw`^\s*(?:describe|explain|summari[sz]e|tell me about)\s+(.+?)` + limit, 'i').exec(text);
+  if (about) return about[1]!.split(/\s+/);
+  return [];
+}
+
+function* wordTokens(count: number, seed: number, opening: readonly string[] = []): Generator<string> {
   const random = mulberry32(seed);
   let sentenceLength = 0;
   let sentences = 0;
   let startOfSentence = true;
   for (let i = 0; i < count; i++) {
-    let word = VOCABULARY[Math.floor(random() * VOCABULARY.length)]!;
+    let word = i < opening.length ? opening[i]!.replace(/[?.!,;:]+$/, '') : VOCABULARY[Math.floor(random() * VOCABULARY.length)]!;
     if (startOfSentence) word = word[0]!.toUpperCase() + word.slice(1);
     const separator = i === 0 ? '' : startOfSentence && sentences % 5 === 0 ? '\n\n' : ' ';
     if (separator === '\n\n') {

@@ -18,7 +18,9 @@ export interface CreateRequest {
   max_output_tokens?: unknown;
   max_tool_calls?: unknown;
   metadata?: unknown;
-  reasoning?: { effort?: string | null; summary?: string | null } | null;
+  reasoning?: { effort?: string | null; summary?: string | null; context?: string | null; mode?: string | null } | null;
+  frequency_penalty?: unknown;
+  presence_penalty?: unknown;
   include?: unknown;
   text?: unknown;
   tools?: unknown;
@@ -65,6 +67,8 @@ export function validateCreate(body: CreateRequest): void {
   }
   range('temperature', body.temperature, 0, 2, false);
   range('top_p', body.top_p, 0, 1, false);
+  range('frequency_penalty', body.frequency_penalty, -2, 2, false);
+  range('presence_penalty', body.presence_penalty, -2, 2, false);
   range('top_logprobs', body.top_logprobs, 0, 20, true);
   if (body.max_output_tokens !== undefined && body.max_output_tokens !== null) {
     if (!Number.isInteger(body.max_output_tokens)) throw typeError('max_output_tokens', 'an integer', body.max_output_tokens);
@@ -134,12 +138,28 @@ export function toInputItems(input: unknown): StoredItem[] {
       }
       const content = typeof item.content === 'string' ? [{ type: role === 'assistant' ? 'output_text' : 'input_text', text: item.content }] : item.content;
       if (!Array.isArray(content)) throw typeError(`input[${index}].content`, 'a string or an array', item.content);
-      const stored = message(role, content as Record<string, unknown>[]);
+      const stored = message(role, (content as Record<string, unknown>[]).map(withOutputTextDefaults));
+      if (typeof item.phase === 'string') stored.phase = item.phase;
       if (typeof item.id === 'string') stored.id = item.id;
       return stored;
     }
-    return { ...item, type, id: typeof item.id === 'string' ? item.id : newId(idPrefixFor(type)) } as StoredItem;
+    if (type === 'item_reference' && typeof item.id !== 'string') {
+      throw invalidRequest(`Missing required parameter: 'input[${index}].id'.`, `input[${index}].id`, 'missing_required_parameter');
+    }
+    const stored = { ...item, type, id: typeof item.id === 'string' ? item.id : newId(idPrefixFor(type)) } as StoredItem;
+    // Items read back through input_items carry a status, as the service's ItemResource shapes do.
+    if (STATUS_ITEMS.has(type) && stored.status === undefined) stored.status = 'completed';
+    return stored;
   });
+}
+
+/** Item types whose stored (ItemResource) form has a status. */
+const STATUS_ITEMS = new Set(['function_call', 'function_call_output', 'computer_call_output', 'local_shell_call_output']);
+
+/** An assistant's output_text sent back as input is stored whole: annotations and logprobs lists. */
+function withOutputTextDefaults(part: Record<string, unknown>): Record<string, unknown> {
+  if (part.type !== 'output_text') return part;
+  return { type: 'output_text', annotations: [], logprobs: [], ...part };
 }
 
 function message(role: string, content: Record<string, unknown>[]): StoredItem {

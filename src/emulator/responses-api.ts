@@ -15,6 +15,7 @@ import type { StoredItem, WireEvent, WireResponse } from './types.ts';
 import { publicTools, validateToolTurn } from './tool-turn.ts';
 import { rememberingReasoning, validateStatelessInput } from './stateless.ts';
 import { checkInputParts } from './files-api.ts';
+import { resolveItemReferences } from './item-reference.ts';
 
 const ID = '([^/]+)';
 
@@ -44,7 +45,7 @@ async function createResponse(ctx: RequestContext): Promise<void> {
     previous = ctx.store.get(previousId);
     if (!previous) throw invalidRequest(`Previous response with id '${previousId}' not found.`, 'previous_response_id', 'previous_response_not_found');
   }
-  const inputItems = toInputItems(request.input);
+  const inputItems = resolveItemReferences(ctx.store, toInputItems(request.input));
   validateToolTurn(inputItems, previous?.response);
   validateStatelessInput(ctx.store, request, inputItems);
   checkInputParts(ctx.store, inputItems);
@@ -57,7 +58,7 @@ async function createResponse(ctx: RequestContext): Promise<void> {
   const chainCharacters = (previous ? previous.chainCharacters + JSON.stringify(previous.response.output).length : 0) + textLength(inputItems);
   const background = request.background === true;
   const store = request.store !== false;
-  const response = newResponse(request, background, store);
+  const response = newResponse(request, background, store, ctx.headers);
   const run = new Run({
     request,
     response,
@@ -109,7 +110,7 @@ async function finishQuietly(events: Iterator<WireEvent>): Promise<void> {
   }
 }
 
-function newResponse(request: CreateRequest, background: boolean, store: boolean): WireResponse {
+function newResponse(request: CreateRequest, background: boolean, store: boolean, headers: Record<string, string>): WireResponse {
   const reasoning = isReasoningModel(String(request.model));
   const text = (request.text ?? {}) as { format?: unknown; verbosity?: unknown };
   return {
@@ -121,24 +122,27 @@ function newResponse(request: CreateRequest, background: boolean, store: boolean
     completed_at: null,
     content_filters: null,
     error: null,
+    frequency_penalty: (request.frequency_penalty as number | undefined) ?? 0,
     incomplete_details: null,
     instructions: (request.instructions as WireResponse['instructions'] | undefined) ?? null,
     max_output_tokens: (request.max_output_tokens as number | undefined) ?? null,
     max_tool_calls: (request.max_tool_calls as number | undefined) ?? null,
     model: request.model as string,
+    moderation: null,
     output: [],
     parallel_tool_calls: (request.parallel_tool_calls as boolean | undefined) ?? true,
+    presence_penalty: (request.presence_penalty as number | undefined) ?? 0,
     previous_response_id: (request.previous_response_id as string | undefined) ?? null,
     prompt_cache_key: (request.prompt_cache_key as string | undefined) ?? null,
     prompt_cache_retention: null,
-    reasoning: reasoning ? ({ effort: request.reasoning?.effort ?? 'medium', summary: request.reasoning?.summary ?? null } as WireResponse['reasoning']) : { effort: null, summary: null },
+    reasoning: reasoning ? echoReasoning(request.reasoning) : { effort: null, summary: null },
     safety_identifier: (request.safety_identifier as string | undefined) ?? null,
     service_tier: 'auto',
     store,
     temperature: (request.temperature as number | undefined) ?? 1,
     text: { format: (text.format as { type: 'text' } | undefined) ?? { type: 'text' }, verbosity: (text.verbosity as 'medium' | undefined) ?? 'medium' },
     tool_choice: (request.tool_choice as WireResponse['tool_choice'] | undefined) ?? 'auto',
-    tools: publicTools(request.tools) as WireResponse['tools'],
+    tools: publicTools(request.tools, headers) as WireResponse['tools'],
     top_logprobs: (request.top_logprobs as number | undefined) ?? 0,
     top_p: (request.top_p as number | undefined) ?? 1,
     truncation: (request.truncation as 'auto' | 'disabled' | undefined) ?? 'disabled',
@@ -146,6 +150,16 @@ function newResponse(request: CreateRequest, background: boolean, store: boolean
     user: (request.user as string | undefined) ?? null,
     metadata: (request.metadata as Record<string, string> | undefined) ?? {},
   };
+}
+
+/** The reasoning settings as the service echoes them: `context` and `mode` only when context or mode was sent. */
+function echoReasoning(sent: CreateRequest['reasoning']): WireResponse['reasoning'] {
+  const echo: Record<string, unknown> = {};
+  if (sent?.context != null) echo.context = sent.context;
+  echo.effort = sent?.effort ?? 'medium';
+  if (sent?.context != null || sent?.mode != null) echo.mode = sent?.mode ?? 'standard';
+  echo.summary = sent?.summary ?? null;
+  return echo as WireResponse['reasoning'];
 }
 
 function storedOr404(ctx: RequestContext): StoredRecord {
@@ -182,9 +196,19 @@ function deleteResponse(ctx: RequestContext): void {
   sendJson(ctx.res, 200, { id, object: 'response.deleted', deleted: true });
 }
 
+/** What the service answers when asked to cancel a background response that already ended. */
+const CANNOT_CANCEL: Record<string, string> = {
+  completed: 'Cannot cancel a completed response.',
+  failed: 'Cannot cancel a failed response.',
+  incomplete: 'Cannot cancel a response in terminal state.',
+};
+
 function cancelResponse(ctx: RequestContext): void {
   const record = storedOr404(ctx);
   if (!record.job) throw invalidRequest('Cannot cancel a synchronous response.', null, null);
+  // Cancelling twice is idempotent; a response that ended otherwise cannot be cancelled.
+  const refusal = CANNOT_CANCEL[record.response.status];
+  if (refusal) throw invalidRequest(refusal, null, null);
   record.job.cancel();
   sendJson(ctx.res, 200, record.response);
 }

@@ -34,7 +34,8 @@ export class Run {
   constructor(readonly input: RunInput) {
     this.response = input.response;
     this.random = mulberry32(input.userText.length + 17);
-    this.obfuscate = input.request.stream_options?.include_obfuscation !== false;
+    // Background responses' deltas carry no obfuscation (test_background_mode_streaming_… recording).
+    this.obfuscate = input.request.stream_options?.include_obfuscation !== false && input.request.background !== true;
   }
 
   get lastSequence(): number {
@@ -88,14 +89,14 @@ export class Run {
       {
         blocked: false,
         source_type: 'prompt',
-        content_filter_raw: null,
+        content_filter_raw: [],
         content_filter_results: { hate: safe, jailbreak: { filtered: false, detected: false }, self_harm: safe, sexual: safe, violence: safe },
         content_filter_offsets: { start_offset: 0, end_offset: this.input.inputCharacters, check_offset: 0 },
       },
       {
         blocked: false,
         source_type: 'completion',
-        content_filter_raw: null,
+        content_filter_raw: [],
         content_filter_results: {
           hate: safe,
           protected_material_code: { filtered: false, detected: false },

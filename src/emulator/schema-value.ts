@@ -1,7 +1,13 @@
 // A value that satisfies a JSON Schema, chosen deterministically from the user's text. Used for
 // function-call arguments and json_schema output. The rule (documented in docs/tools.md):
 //   const / enum      → the const, or the first enum value
-//   string            → `name: value` / `name=value` in the text, else the last word of the text
+//   string            → `name: value` / `name=value` in the text; else by the property's name:
+//                       a person's name (name, full_name, author, …) → the first run of
+//                       capitalised words that does not start the text ("Ada Lovelace");
+//                       a place (location, city, country, place, …) → the capitalised words after
+//                       in/at/from/to/for, else the last capitalised run ("San Francisco");
+//                       email, url, phone → a fixed valid example; description, summary, query,
+//                       question, prompt, reason, topic → the whole text; else the last word
 //                       (formats date, date-time, email, uri get a fixed valid example)
 //   integer / number  → `name: 12` in the text, else the n-th number in the text for the n-th numeric
 //                       property (the first when there are fewer), else the minimum (or 1),
@@ -72,10 +78,33 @@ function stringFor(s: Schema, text: string, name: string): string {
     default:
   }
   const words = text.match(/[\p{L}\p{N}][\p{L}\p{N}'_-]*/gu) ?? [];
-  let value = namedValue(text, name) ?? words.at(-1) ?? 'text';
+  let value = namedValue(text, name) ?? valueForName(text, name) ?? words.at(-1) ?? 'text';
   if (typeof s.maxLength === 'number' && value.length > s.maxLength) value = value.slice(0, s.maxLength);
   if (typeof s.minLength === 'number' && value.length < s.minLength) value = value.padEnd(s.minLength, 'x');
   return value;
+}
+
+const PERSON = /^(name|full_?name|first_?name|last_?name|person|author|user_?name|customer|contact|employee|owner|.*_name)$/i;
+const PLACE = /^(location|city|town|place|country|region|destination|origin|capital|address|state|area)$/i;
+const WHOLE_TEXT = /^(description|summary|query|question|prompt|reason|topic)$/i;
+/** Runs of capitalised words ("Ada Lovelace", "San Francisco"), with where each starts. */
+const CAPITALISED_RUN = /\p{Lu}[\p{L}'-]*(?:\s+\p{Lu}[\p{L}'-]*)*/gu;
+const PLACE_AFTER = /\b(?:in|at|from|to|for|near)\s+(\p{Lu}[\p{L}'-]*(?:\s+\p{Lu}[\p{L}'-]*)*)/u;
+
+/** A value that fits what the property's name says it holds, when the text has one. */
+function valueForName(text: string, name: string): string | undefined {
+  const key = name.replace(/([a-z])([A-Z])/g, '$1_$2');
+  if (/e-?mail/i.test(key)) return 'user@example.com';
+  if (/^(url|uri|link|website|homepage|.*_url)$/i.test(key)) return 'https://example.com/';
+  if (/phone/i.test(key)) return '+1 555 0100';
+  if (WHOLE_TEXT.test(key)) return text.trim() || undefined;
+  const runs = [...text.matchAll(CAPITALISED_RUN)].filter((run) => !/^(I|What|Who|Where|When|Which|How|Why|Is|Are|Can|Please|Extract|Find|Get|Tell|Give|Show|The|A|An)$/.test(run[0]));
+  if (PERSON.test(key)) {
+    const inner = runs.filter((run) => run.index !== 0 || run[0].includes(' '));
+    return (inner.find((run) => run[0].includes(' ')) ?? inner[0])?.[0];
+  }
+  if (PLACE.test(key)) return PLACE_AFTER.exec(text)?.[1] ?? runs.at(-1)?.[0];
+  return undefined;
 }
 
 function numberFor(s: Schema, text: string, name: string, integer: boolean, ordinal: number): number {

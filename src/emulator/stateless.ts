@@ -34,7 +34,7 @@ export function validateStatelessInput(store: ResponseStore, request: { store?: 
     if (item.type === 'reasoning') {
       const encrypted = item.encrypted_content;
       if (typeof encrypted !== 'string') {
-        if (!store.get(item.id)) {
+        if (!store.findItem(item.id)) {
           throw invalidRequest(
             `Item with id '${item.id}' not found. Items are not persisted when \`store\` is set to false. Try again with \`store\` set to true, or remove this item from your input.`,
             'input',

@@ -33,6 +33,20 @@ export class ResponseStore {
     }
   }
 
+  /**
+   * A stored item by id (what an `item_reference` input names): an output item or an input item
+   * of a stored response. Items of `store: false` responses were never kept, so they are not found.
+   */
+  findItem(id: string): StoredItem | undefined {
+    for (const record of this.records.values()) {
+      const output = (record.response.output as unknown as StoredItem[]).find((item) => item.id === id);
+      if (output) return output;
+      const input = record.inputItems.find((item) => item.id === id);
+      if (input) return input;
+    }
+    return undefined;
+  }
+
   delete(id: string): boolean {
     const record = this.records.get(id);
     if (!record) return false;
@@ -77,10 +91,21 @@ export class BackgroundJob {
     return this.stopped || isTerminalStatus(this.run.response.status);
   }
 
-  /** Cancel: no further events; the stored response becomes `cancelled`. */
+  /**
+   * Cancel: the stored response becomes `cancelled` with its output cleared, no usage and no
+   * completed_at, and the log ends with `response.failed` carrying that response (what the
+   * service's streams end with on cancel), so followers see a terminal event.
+   */
   cancel(): void {
     if (this.finished) return;
-    this.run.response.status = 'cancelled';
+    const response = this.run.response;
+    this.stopped = true;
+    this.events.return?.(undefined);
+    response.status = 'cancelled';
+    response.output.length = 0;
+    response.usage = null;
+    response.completed_at = null;
+    this.log.push(this.run.stamp(this.run.lifecycle('response.failed', false)));
     this.stop();
   }
 

@@ -6,11 +6,15 @@
 //     letters that is not a generic verb), or when tool_choice requires it; parallel_tool_calls
 //     false keeps only the first call; the arguments satisfy the function's schema; a forced
 //     tool_choice calls again even on a turn that answers calls (so --exec loops are bounded);
-//   - the code interpreter runs when the text mentions python, code, calculate or compute.
+//   - the code interpreter runs when the text mentions python, code, calculate, compute, solve,
+//     an equation, Fibonacci or a factorial, or when tool_choice asks for it;
+//   - tool_choice {type: "mcp", server_label, name?} calls that server's tool; a function whose
+//     description shares two distinctive words with the text is called like a mentioned one.
 // A turn that ends with function calls or approval requests has no message: the model waits.
 import { invalidRequest } from './http.ts';
-import { codeInterpreterOutput, codeInterpreterPlan, codeInterpreterReply } from './output/code-interpreter.ts';
+import { codeInterpreterOutput, codeInterpreterPlan, codeInterpreterReply, wantsCode } from './output/code-interpreter.ts';
 import { functionCallOutput } from './output/function-call.ts';
+import { echoImageTool } from './output/image-generation.ts';
 import { callMcpTool, MCP_CATALOGUE, mcpApprovalRequestOutput, mcpCallOutput, mcpListToolsOutput } from './output/mcp.ts';
 import type { CreateRequest } from './request.ts';
 import type { OutputProducer, Run } from './run.ts';
@@ -20,7 +24,11 @@ import type { StoredItem, WireResponse } from './types.ts';
 type Json = Record<string, unknown>;
 
 export interface ToolTurn {
+  /** mcp_list_tools items: output before anything else, reasoning included. */
+  listings: OutputProducer[];
   producers: OutputProducer[];
+  /** Hosted calls (mcp_call): a reasoning model reasons again after each one (as recorded). */
+  hostedCalls: Set<OutputProducer>;
   /** The model waits for function output or approvals: no message this turn. */
   waiting: boolean;
   /** The message text, when the tools decided it. */
@@ -51,13 +59,24 @@ export function mentions(text: string, name: string): boolean {
   return words.some((word) => new RegExp(`\\b${word}`).test(lower));
 }
 
+const STOP_WORDS = new Set(['about', 'their', 'there', 'these', 'those', 'which', 'where', 'while', 'would', 'should', 'could', 'other', 'given', 'using', 'value', 'returns', 'return']);
+
+/** The prompt uses two or more distinctive words (5+ letters) of the function's description. */
+export function describes(text: string, description: unknown): boolean {
+  if (typeof description !== 'string') return false;
+  const lower = text.toLowerCase();
+  const words = new Set((description.toLowerCase().match(/\p{L}{5,}/gu) ?? []).filter((word) => !STOP_WORDS.has(word) && !GENERIC_WORDS.has(word)));
+  return [...words].filter((word) => new RegExp(`\\b${word}`).test(lower)).length >= 2;
+}
+
 export function planToolTurn(run: Run): ToolTurn {
   const { request, inputItems, userText } = run.input;
-  const turn: ToolTurn = { producers: [], waiting: false, reply: undefined, annotations: [] };
+  const turn: ToolTurn = { listings: [], producers: [], hostedCalls: new Set(), waiting: false, reply: undefined, annotations: [] };
   const tools = toolsOf(request);
   const choice = request.tool_choice;
   const functions = tools.filter((tool) => tool.type === 'function' && typeof tool.name === 'string');
-  const named = typeof choice === 'object' && choice !== null && (choice as Json).type === 'function' ? String((choice as Json).name) : undefined;
+  const choiceType = typeof choice === 'object' && choice !== null ? String((choice as Json).type) : undefined;
+  const named = choiceType === 'function' ? String((choice as Json).name) : undefined;
   const answers = inputItems.filter((item) => item.type === 'function_call_output' || item.type === 'mcp_approval_response');
   if (answers.length) {
     // tool_choice required (or a named function) forces a call on every turn, as on the service.
@@ -77,13 +96,18 @@ export function planToolTurn(run: Run): ToolTurn {
   for (const server of tools.filter((tool) => tool.type === 'mcp')) {
     const label = String(server.server_label);
     const allowed = allowedTools(server);
-    const listed = ((run.input.previous?.output ?? []) as unknown as Json[]).some((item) => item.type === 'mcp_list_tools' && item.server_label === label);
-    if (!listed) turn.producers.push(mcpListToolsOutput(label, allowed));
+    const listed = visibleItems(run).some((item) => item.type === 'mcp_list_tools' && item.server_label === label);
+    if (!listed) turn.listings.push(mcpListToolsOutput(label, allowed));
     if (choice === 'none') continue;
-    for (const tool of MCP_CATALOGUE.filter((t) => (!allowed || allowed.includes(t.name)) && mentions(userText, t.name))) {
+    const available = MCP_CATALOGUE.filter((t) => !allowed || allowed.includes(t.name));
+    let called = available.filter((t) => mentions(userText, t.name));
+    // tool_choice {type: "mcp", server_label, name?} makes the model call that server's tool.
+    const forced = choiceType === 'mcp' && (choice as Json).server_label === label;
+    if (forced) called = (choice as Json).name ? available.filter((t) => t.name === (choice as Json).name) : called.length ? called : available.slice(0, 1);
+    for (const tool of called) {
       const args = JSON.stringify(schemaValue(tool.input_schema, userText));
       if (server.require_approval === 'never') {
-        turn.producers.push(mcpCallOutput({ serverLabel: label, name: tool.name, arguments: args, approvalRequestId: null }));
+        pushHostedCall(turn, mcpCallOutput({ serverLabel: label, name: tool.name, arguments: args, approvalRequestId: null }));
         replies.push(mcpResultText(label, tool.name, args));
       } else {
         turn.producers.push(mcpApprovalRequestOutput({ serverLabel: label, name: tool.name, arguments: args }));
@@ -93,7 +117,7 @@ export function planToolTurn(run: Run): ToolTurn {
   }
 
   if (functions.length && choice !== 'none') {
-    let chosen = named ? functions.filter((fn) => fn.name === named) : functions.filter((fn) => mentions(userText, String(fn.name)));
+    let chosen = named ? functions.filter((fn) => fn.name === named) : functions.filter((fn) => mentions(userText, String(fn.name)) || describes(userText, fn.description));
     if (chosen.length === 0 && choice === 'required') chosen = functions.slice(0, 1);
     if (request.parallel_tool_calls === false) chosen = chosen.slice(0, 1);
     for (const fn of chosen) {
@@ -103,7 +127,8 @@ export function planToolTurn(run: Run): ToolTurn {
   }
 
   const interpreter = tools.find((tool) => tool.type === 'code_interpreter');
-  if (interpreter && !turn.waiting && choice !== 'none' && /\b(python|code|calculat\w*|comput\w*)\b/i.test(userText)) {
+  const forcedInterpreter = choiceType === 'code_interpreter' || (choice === 'required' && turn.producers.length === 0);
+  if (interpreter && !turn.waiting && choice !== 'none' && (forcedInterpreter || wantsCode(userText))) {
     const include = Array.isArray(request.include) ? (request.include as string[]) : [];
     const plan = codeInterpreterPlan(userText, interpreter.container);
     turn.producers.push(codeInterpreterOutput({ text: userText, ...plan, includeOutputs: include.includes('code_interpreter_call.outputs') }));
@@ -116,6 +141,11 @@ export function planToolTurn(run: Run): ToolTurn {
   }
   if (replies.length && !turn.waiting) turn.reply = replies.join(' ');
   return turn;
+}
+
+function pushHostedCall(turn: ToolTurn, producer: OutputProducer): void {
+  turn.producers.push(producer);
+  turn.hostedCalls.add(producer);
 }
 
 function allowedTools(server: Json): string[] | undefined {
@@ -146,7 +176,7 @@ function answerTurn(run: Run, answers: StoredItem[], turn: ToolTurn): void {
     const label = String(request.server_label);
     const name = String(request.name);
     if (answer.approve === true) {
-      turn.producers.push(mcpCallOutput({ serverLabel: label, name, arguments: String(request.arguments), approvalRequestId: String(request.id) }));
+      pushHostedCall(turn, mcpCallOutput({ serverLabel: label, name, arguments: String(request.arguments), approvalRequestId: String(request.id) }));
       replies.push(mcpResultText(label, name, String(request.arguments)));
     } else {
       replies.push(`I did not call ${name} on ${label}: the call was not approved${typeof answer.reason === 'string' && answer.reason ? ` (${answer.reason})` : ''}.`);
@@ -174,9 +204,10 @@ export function validateToolTurn(inputItems: readonly StoredItem[], previous: Wi
 }
 
 /** The tools as the response shows them: MCP headers and authorization are never echoed. */
-export function publicTools(tools: unknown): unknown[] {
+export function publicTools(tools: unknown, headers: Record<string, string | undefined>): unknown[] {
   if (!Array.isArray(tools)) return [];
   return tools.map((tool) => {
+    if (typeof tool === 'object' && tool !== null && (tool as Json).type === 'image_generation') return echoImageTool(tool as Json, headers);
     if (typeof tool !== 'object' || tool === null || (tool as Json).type !== 'mcp') return tool as unknown;
     const { headers: _headers, authorization: _authorization, ...rest } = tool as Json;
     void _headers;

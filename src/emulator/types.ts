@@ -11,7 +11,7 @@ import type {
 export interface ContentFilterResult {
   blocked: boolean;
   source_type: 'prompt' | 'completion';
-  content_filter_raw: null;
+  content_filter_raw: unknown[];
   content_filter_results: Record<string, { filtered: boolean; severity?: 'safe'; detected?: boolean }>;
   content_filter_offsets: { start_offset: number; end_offset: number; check_offset: number };
 }
@@ -26,6 +26,10 @@ export type WireResponse = Omit<Response, 'output_text' | 'access_programs' | 'u
   store: boolean;
   usage: WireUsage | null;
   content_filters: ContentFilterResult[] | null;
+  /** Echoed by current Azure deployments (the gpt-5.5 recording), not in the SDK's type. */
+  frequency_penalty: number;
+  presence_penalty: number;
+  moderation: string | null;
 };
 
 type LifecycleType = 'response.created' | 'response.queued' | 'response.in_progress' | 'response.completed' | 'response.incomplete' | 'response.failed';

@@ -7,7 +7,7 @@ import { neutralise, tableField } from './terminal-text.ts';
  * escaped (tabs, newlines, controls), so a file name can never forge a row or drive the terminal.
  */
 export function fileRow(file: FileObject, tty: boolean): string {
-  const created = isoTime(file.created_at).replace(/\.\d{3}Z$/, 'Z');
+  const created = isoTime(file.created_at);
   const [id, purpose, bytes, filename] = [file.id, file.purpose, file.bytes, file.filename].map((value) => tableField(String(value))) as [string, string, string, string];
   if (!tty) return [id, purpose, bytes, created, filename].join('\t');
   const size = typeof file.bytes === 'number' ? humanBytes(file.bytes) : bytes;
@@ -22,9 +22,10 @@ export function fileDetails(file: FileObject): string {
 }
 
 /** A Unix time as ISO 8601; whatever else the service sent, shown as it is (escaped). */
+/** One timestamp format for `files list` and `files get`: ISO 8601 UTC to the second. */
 function isoTime(seconds: unknown): string {
   const date = new Date(Number(seconds) * 1000);
-  return typeof seconds === 'number' && Number.isFinite(date.getTime()) ? date.toISOString() : tableField(String(seconds));
+  return typeof seconds === 'number' && Number.isFinite(date.getTime()) ? date.toISOString().replace(/\.\d{3}Z$/, 'Z') : tableField(String(seconds));
 }
 
 function humanBytes(bytes: number): string {

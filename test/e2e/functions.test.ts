@@ -56,7 +56,7 @@ describe('function tools', () => {
     expect(callId).toMatch(/^call_/);
     expect(name).toBe('get_weather');
     // Arguments satisfy the schema: every required property, the enum, the number range.
-    expect(JSON.parse(args!)).toEqual({ location: 'days', unit: 'celsius', days: 3 });
+    expect(JSON.parse(args!)).toEqual({ location: 'Paris', unit: 'celsius', days: 3 });
     const responseId = /aoai: (resp_\S+) is waiting for the output of 1 function call \(get_weather\)/.exec(result.stderr)?.[1];
     expect(responseId).toBeDefined();
     expect(result.stderr).toContain(`hint: answer: aoai create -m gpt-4.1 --previous ${responseId} --function-output ${callId}=JSON`);

@@ -139,7 +139,8 @@ describe('aoai image', () => {
       .filter((line) => line.startsWith('data: '))
       .map((line) => JSON.parse(line.slice(6)) as Record<string, unknown> & { type: string });
     const imageEvents = events.filter((e) => e.type.startsWith('response.image_generation_call') || (e.item as { type?: string } | undefined)?.type === 'image_generation_call');
-    const recorded = readFileSync(recordedStream('openai-image-generation-tool.1.chunks.txt'), 'utf8')
+    // The emulator serves Azure's URL forms, so it follows Azure's image stream (no .completed event).
+    const recorded = readFileSync(recordedStream('azure-image-generation-tool.1.chunks.txt'), 'utf8')
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line) as Record<string, unknown> & { type: string });
@@ -152,7 +153,7 @@ describe('aoai image', () => {
     expect(keys(partials[0]!)).toEqual(keys(recordedImage.find((e) => e.type === 'response.image_generation_call.partial_image')!));
     const done = imageEvents.at(-1)!.item as Record<string, unknown>;
     expect(keys(done)).toEqual(keys(recordedImage.at(-1)!.item as Record<string, unknown>));
-    expect(done).toMatchObject({ type: 'image_generation_call', status: 'completed', output_format: 'webp', size: '24x16', background: 'opaque', quality: 'medium' });
+    expect(done).toMatchObject({ type: 'image_generation_call', status: 'generating', output_format: 'webp', size: '24x16', background: 'opaque', quality: 'medium' });
     expect(imageInfo(Buffer.from(String(partials[0]!.partial_image_b64), 'base64'))).toEqual({ format: 'webp', width: 24, height: 16 });
     expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
   });
@@ -265,7 +266,10 @@ describe('aoai image', () => {
     const cwd = workDir();
     const first = await run(['image', '--size', '16x16', '-o', 'base.png', 'a basket'], { cwd });
     expect(first.code).toBe(0);
-    const result = await run(['image', '--size', '16x16', '--edit', 'base.png', '--edit', 'https://example.com/a.png', '--edit', 'file-abc123', 'combine them'], { cwd });
+    // The service knows only uploaded file ids: upload the picture first.
+    const fileId = (await run(['files', 'upload', join(cwd, 'base.png')])).stdout.trim();
+    expect(fileId).toMatch(/^file-/);
+    const result = await run(['image', '--size', '16x16', '--edit', 'base.png', '--edit', 'https://example.com/a.png', '--edit', fileId, 'combine them'], { cwd });
     expect(result.code).toBe(0);
     const input = lastCreate().body.input as Array<{ role: string; content: Array<Record<string, string>> }>;
     expect(input).toHaveLength(1);
@@ -273,7 +277,7 @@ describe('aoai image', () => {
     expect(text).toEqual({ type: 'input_text', text: 'combine them' });
     expect(local!.image_url).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
     expect(url).toMatchObject({ type: 'input_image', image_url: 'https://example.com/a.png' });
-    expect(file).toMatchObject({ type: 'input_image', file_id: 'file-abc123' });
+    expect(file).toMatchObject({ type: 'input_image', file_id: fileId });
     expect(result.stderr).toContain('Based on 3 input images');
 
     const json = await run(['image', '--size', '16x16', '--json', 'first turn'], { cwd });

@@ -84,11 +84,14 @@ describe('--file', () => {
     ]);
   });
 
-  it('sends a file id as file_id; a deleted upload is rejected by the service', async () => {
-    const result = await run(['create', '-m', 'gpt-4.1', '--file', 'assistant-abc123', 'Summarise']);
-    expect(result.code).toBe(0);
-    expect(lastBody().input.at(-1)!.content[1]).toEqual({ type: 'input_file', file_id: 'assistant-abc123' });
+  it('sends a file id as file_id; ids never uploaded and deleted uploads are rejected by the service', async () => {
     const id = (await run(['files', 'upload', file('gone.pdf', PDF)])).stdout.trim();
+    const result = await run(['create', '-m', 'gpt-4.1', '--file', id, 'Summarise']);
+    expect(result.code).toBe(0);
+    expect(lastBody().input.at(-1)!.content[1]).toEqual({ type: 'input_file', file_id: id });
+    const unknown = await run(['create', '-m', 'gpt-4.1', '--file', 'assistant-abc123', 'Summarise']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("The file 'assistant-abc123' was not found.");
     await run(['files', 'delete', id]);
     const gone = await run(['create', '-m', 'gpt-4.1', '--file', id, 'Summarise']);
     expect(gone.code).toBe(1);

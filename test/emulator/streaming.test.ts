@@ -142,7 +142,7 @@ describe('background responses', () => {
     expect(((await res.json()) as { error: { message: string } }).error.message).toBe('This response cannot be streamed because it was not created with background=true.');
   });
 
-  it('cancel stops a running job (idempotently) and refuses synchronous responses', async () => {
+  it('cancel stops a running job (idempotently) and refuses finished and synchronous responses', async () => {
     const job = await ctx.api('/openai/v1/responses', { json: { model: 'gpt-4.1', input: 'Write 5000 words', background: true }, headers: { 'x-emulator-fault': 'delay-ms=5' } });
     const { id } = (await job.json()) as { id: string };
     const following = ctx.api(`/openai/v1/responses/${id}?stream=true`).then(async (res) => parseSse(await res.text()));
@@ -151,12 +151,15 @@ describe('background responses', () => {
     expect(cancelled.status).toBe('cancelled');
     const events = await following;
     expect(events.some((e) => e.event === 'response.completed')).toBe(false);
+    // Followers see the service's terminal event for a cancel: response.failed, status cancelled.
+    expect(events.at(-1)).toMatchObject({ event: 'response.failed', data: { response: { status: 'cancelled', output: [] } } });
     const again = await ctx.client.responses.cancel(id);
     expect(again.status).toBe('cancelled');
     expect((await ctx.client.responses.retrieve(id)).status).toBe('cancelled');
     const done = await ctx.client.responses.create({ model: 'gpt-4.1', input: 'x', background: true });
     await waitFor(async () => ((await ctx.client.responses.retrieve(done.id)).status === 'completed' ? true : undefined));
-    expect((await ctx.client.responses.cancel(done.id)).status).toBe('completed');
+    await expect(ctx.client.responses.cancel(done.id)).rejects.toThrow(/Cannot cancel a completed response\./);
+    expect((await ctx.client.responses.retrieve(done.id)).status).toBe('completed');
     const sync = await ctx.client.responses.create({ model: 'gpt-4.1', input: 'x' });
     const refused = await ctx.api(`/openai/v1/responses/${sync.id}/cancel`, { method: 'POST' });
     expect(refused.status).toBe(400);

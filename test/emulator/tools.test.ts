@@ -30,7 +30,7 @@ describe('event sequences match the recorded streams', () => {
     const events = await stream({ input: 'weather in San Francisco', tools: [WEATHER] });
     expect(itemEventTypes(events, 'function_call')).toEqual(itemEventTypes(recorded('azure-tool-call'), 'function_call'));
     const done = events.find((e) => e.type === 'response.function_call_arguments.done')!;
-    expect(JSON.parse(String(done.arguments))).toEqual({ location: 'Francisco' });
+    expect(JSON.parse(String(done.arguments))).toEqual({ location: 'San Francisco' });
     expect(events.at(-1)!.type).toBe('response.completed');
     expect((events.at(-1)!.response as { output: unknown[] }).output).toHaveLength(1);
   });

@@ -1,6 +1,6 @@
 // An image_generation_call item: output_item.added, image_generation_call.in_progress,
-// .generating, .partial_image × partial_images, .completed, output_item.done, as the recorded
-// OpenAI stream shows. `result` is a real image in the requested format and size, drawn
+// .generating, .partial_image × partial_images, output_item.done, as the recorded Azure stream
+// shows (OpenAI adds an image_generation_call.completed event; Azure does not). `result` is a real image in the requested format and size, drawn
 // deterministically from the prompt (src/emulator/image/); partial images are coarser versions.
 import type { ResponseOutputItem } from 'openai/resources/responses/responses';
 import { invalidRequest, HttpError } from '../http.ts';
@@ -35,7 +35,8 @@ export function imageTool(request: CreateRequest): Record<string, unknown> | und
 
 /** The emulator's rule for a text-only answer despite the tool: the prompt says "no image". */
 export function wantsImage(userText: string, request: CreateRequest): boolean {
-  return imageTool(request) !== undefined && request.tool_choice !== 'none' && !/\bno image\b/i.test(userText);
+  const forced = (request.tool_choice as { type?: unknown } | null | undefined)?.type === 'image_generation';
+  return imageTool(request) !== undefined && request.tool_choice !== 'none' && (forced || !/\bno image\b/i.test(userText));
 }
 
 /**
@@ -106,6 +107,25 @@ export function encodeImage(prompt: string, settings: ImageToolSettings, block =
   return encodePng(picture, { alpha });
 }
 
+/**
+ * The image_generation tool as Azure echoes it in the response: every setting spelled out, the
+ * image model (the tool's `model`, else the deployment header) included.
+ */
+export function echoImageTool(tool: Record<string, unknown>, headers: Record<string, string | undefined>): Record<string, unknown> {
+  return {
+    type: 'image_generation',
+    background: 'auto',
+    model: headers[IMAGE_DEPLOYMENT_HEADER] ?? 'gpt-image-1',
+    moderation: 'auto',
+    n: 1,
+    output_compression: 100,
+    output_format: 'png',
+    quality: 'auto',
+    size: 'auto',
+    ...tool,
+  };
+}
+
 /** How the emulator "revises" a prompt: deterministic, and it says what it drew. */
 export function revisePrompt(userText: string, history: readonly string[], inputImages: number): string {
   const edits = inputImages > 0 ? ` Based on ${inputImages} input image${inputImages === 1 ? '' : 's'}.` : '';
@@ -124,7 +144,8 @@ export function imageGenerationOutput(): OutputProducer {
     const seed = [...history, userText].join('\n');
     const outputIndex = run.response.output.length;
     const id = newId('ig');
-    const live: ImageCall = { id, type: 'image_generation_call', status: 'in_progress', result: null };
+    // Azure's added item has no `result` key at all (OpenAI's has `result: null`).
+    const live = { id, type: 'image_generation_call', status: 'in_progress' } as ImageCall;
     run.response.output.push(live);
     yield { type: 'response.output_item.added', output_index: outputIndex, item: { ...live } };
     yield { type: 'response.image_generation_call.in_progress', output_index: outputIndex, item_id: id };
@@ -145,8 +166,10 @@ export function imageGenerationOutput(): OutputProducer {
         output_format: settings.format,
       };
     }
+    // Azure sends no image_generation_call.completed event, and its finished item keeps the status
+    // `generating` (azure-image-generation-tool.1.chunks.txt); OpenAI's says `completed`.
     Object.assign(live, {
-      status: 'completed',
+      status: 'generating',
       background: settings.background,
       output_format: settings.format,
       quality: settings.quality,
@@ -154,7 +177,6 @@ export function imageGenerationOutput(): OutputProducer {
       revised_prompt: revisePrompt(userText, history, inputImages),
       size,
     });
-    yield { type: 'response.image_generation_call.completed', output_index: outputIndex, item_id: id };
     yield { type: 'response.output_item.done', output_index: outputIndex, item: { ...live } };
     return 'done';
   };

@@ -4,7 +4,7 @@ import type { ResponseOutputMessage, ResponseOutputText } from 'openai/resources
 
 type Annotation = ResponseOutputText['annotations'][number];
 import { newId } from '../ids.ts';
-import type { Reply } from '../model.ts';
+import { sendsMessagePhase, type Reply } from '../model.ts';
 import type { OutputProducer } from '../run.ts';
 
 const emptyText = (): ResponseOutputText => ({ type: 'output_text', annotations: [], logprobs: [], text: '' });
@@ -15,7 +15,8 @@ export function messageOutput(reply: Reply, annotations: readonly Annotation[] =
     const outputIndex = run.response.output.length;
     const id = newId('msg');
     const part = emptyText();
-    const live: ResponseOutputMessage = { id, type: 'message', status: 'in_progress', content: [], role: 'assistant' };
+    const phase = sendsMessagePhase(run.response.model) ? { phase: 'final_answer' as const } : {};
+    const live: ResponseOutputMessage = { id, type: 'message', status: 'in_progress', content: [], role: 'assistant', ...phase };
     run.response.output.push(live);
     yield { type: 'response.output_item.added', output_index: outputIndex, item: { ...live, content: [] } };
     live.content.push(part);

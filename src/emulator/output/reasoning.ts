@@ -1,5 +1,5 @@
-// A reasoning item, with summary parts when the request asked for them. Reasoning models spend a
-// fixed 64 hidden reasoning tokens, plus the summary's, so usage shows reasoning_tokens.
+// A reasoning item, with summary parts when the request asked for them. Each reasoning item spends
+// a fixed 64 hidden reasoning tokens, plus the summary's, so usage shows reasoning_tokens.
 import type { ResponseReasoningItem } from 'openai/resources/responses/responses';
 import { newId } from '../ids.ts';
 import { summaryParts, tokenize } from '../model.ts';
@@ -28,9 +28,10 @@ export function reasoningOutput(options: { summary: string | null | undefined; e
     const id = newId('rs');
     const texts = options.summary ? summaryParts(run.input.userText, options.summary) : [];
     const encrypted = options.encrypted ? { encrypted_content: encryptReasoning(texts) } : {};
-    const live: ResponseReasoningItem = { id, type: 'reasoning', ...encrypted, summary: [] };
+    // Current Azure deployments send `content: []` on reasoning items (the gpt-5.5 recording).
+    const live: ResponseReasoningItem = { id, type: 'reasoning', content: [], ...encrypted, summary: [] };
     run.response.output.push(live);
-    run.reasoningTokens = HIDDEN_REASONING_TOKENS;
+    run.reasoningTokens += HIDDEN_REASONING_TOKENS;
     yield { type: 'response.output_item.added', output_index: outputIndex, item: { ...live, summary: [] } };
     for (const [summaryIndex, text] of texts.entries()) {
       const part = { type: 'summary_text' as const, text: '' };
