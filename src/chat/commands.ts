@@ -1,6 +1,7 @@
 // Slash commands: each is a name, a usage line, and what it does to the session. Unknown ones get
 // a one-line answer; `//text` sends `/text` as a message.
 import { REASONING_EFFORTS, REASONING_SUMMARIES, type RequestFlags } from '../request/create-params.ts';
+import { columnWidth, padToColumns, wrapToColumns } from '../render/columns.ts';
 import type { Conversation } from './conversation.ts';
 
 export interface SlashContext {
@@ -11,6 +12,8 @@ export interface SlashContext {
   data(text: string): void;
   /** Write the transcript; returns the path written, or throws a message. */
   save(path: string): string;
+  /** The terminal's width in columns (/help wraps to it). */
+  columns: number;
 }
 
 export interface SlashCommand {
@@ -94,24 +97,26 @@ export function coreCommands(): SlashCommand[] {
       help: 'print the id of the response the conversation continues from',
       run(ctx) {
         const id = ctx.conversation.previousId;
-        if (id) ctx.data(`${id}\n`);
-        else ctx.notice('no response yet');
+        if (!id) return ctx.notice('no response yet');
+        ctx.data(`${id}\n`);
+        if (!ctx.conversation.stored) ctx.notice('not stored (--no-store): aoai get and --previous cannot fetch it; the chat keeps the conversation itself');
       },
     },
     { name: 'exit', usage: '/exit', help: 'end the session (or Ctrl-D)', run: () => 'exit' },
   ];
 }
 
-export function helpText(commands: readonly SlashCommand[]): string {
-  const width = Math.max(...commands.map((c) => c.usage.length));
-  const lines = commands.map((c) => `  ${c.usage.padEnd(width)}  ${c.help}`);
-  return [
-    'commands:',
-    ...lines,
-    'input: Enter sends; end a line with \\ to continue it, or wrap several lines in """ … """;',
-    '       pasted text keeps its newlines (Enter sends it). Ctrl-C cancels a reply, Ctrl-D exits.',
-    '',
-  ].join('\n');
+export function helpText(commands: readonly SlashCommand[], columns: number): string {
+  const width = Math.max(...commands.map((c) => columnWidth(c.usage)));
+  // Descriptions wrap between words under their own column, not at the terminal's edge; on a
+  // narrow terminal they go under their command instead.
+  const lineWidth = columns - 1;
+  const lines =
+    lineWidth - (width + 4) >= 24
+      ? commands.map((c) => `  ${padToColumns(c.usage, width)}  ${wrapToColumns(c.help, lineWidth, ' '.repeat(width + 4))}`)
+      : commands.map((c) => `  ${c.usage}\n      ${wrapToColumns(c.help, lineWidth, '      ')}`);
+  const input = 'Enter sends; end a line with \\ to continue it, or wrap several lines in """ … """; pasted text keeps its newlines (Enter sends it). Ctrl-C cancels a reply, Ctrl-D exits.';
+  return ['commands:', ...lines, `input: ${wrapToColumns(input, lineWidth, '       ')}`, ''].join('\n');
 }
 
 /** A message, or a slash command run against the session. */
@@ -126,7 +131,7 @@ export async function handleInput(line: string, commands: readonly SlashCommand[
     return { kind: 'handled' };
   }
   if (command.name === 'help') {
-    ctx.notice(helpText(commands));
+    ctx.notice(helpText(commands, ctx.columns));
     return { kind: 'handled' };
   }
   return (await command.run(ctx, argument!.trim())) === 'exit' ? { kind: 'exit' } : { kind: 'handled' };

@@ -2,7 +2,9 @@
 // prompt history and the id of the last response, for --resume.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { appendLines, readLastLines } from '../core/append-lines.ts';
 import { writeFileAtomic } from '../core/atomic-write.ts';
+import { REASONING_EFFORTS, REASONING_SUMMARIES, type RequestFlags } from '../request/create-params.ts';
 
 export interface ChatFiles {
   history: string;
@@ -18,16 +20,16 @@ export function chatFiles(stateDir: string, profile: string): ChatFiles {
 
 /** One entry per line, oldest first on disk; readline wants newest first. */
 export function loadHistory(path: string, size: number): string[] {
-  try {
-    return readFileSync(path, 'utf8').split('\n').filter(Boolean).slice(-size).reverse();
-  } catch {
-    return [];
-  }
+  return readLastLines(path, size).reverse();
 }
 
-export function saveHistory(path: string, newestFirst: readonly string[]): void {
+/**
+ * Add entries to the file (appended under a lock, never rewritten whole: two chat sessions on one
+ * profile keep each other's lines).
+ */
+export function appendHistory(path: string, entries: readonly string[], size: number): void {
   try {
-    writePrivate(path, `${[...newestFirst].reverse().join('\n')}\n`);
+    appendLines(path, entries, { keep: size });
   } catch {
     // History is a convenience: a read-only state directory must not break the chat.
   }
@@ -36,12 +38,22 @@ export function saveHistory(path: string, newestFirst: readonly string[]): void 
 export interface LastResponse {
   id: string;
   model: string;
+  /** The conversation's /summary and /effort settings, which a stored response does not keep. */
+  reasoningSummary?: RequestFlags['reasoningSummary'];
+  reasoningEffort?: RequestFlags['reasoningEffort'];
 }
 
 export function readLastResponse(path: string): LastResponse | undefined {
   try {
     const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<LastResponse>;
-    if (typeof value.id === 'string' && typeof value.model === 'string') return { id: value.id, model: value.model };
+    if (typeof value.id === 'string' && typeof value.model === 'string') {
+      return {
+        id: value.id,
+        model: value.model,
+        reasoningSummary: (REASONING_SUMMARIES as readonly unknown[]).includes(value.reasoningSummary) ? value.reasoningSummary : undefined,
+        reasoningEffort: (REASONING_EFFORTS as readonly unknown[]).includes(value.reasoningEffort) ? value.reasoningEffort : undefined,
+      };
+    }
   } catch {
     // Missing or unreadable: nothing to resume.
   }

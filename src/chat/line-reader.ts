@@ -4,7 +4,7 @@
 // way to hand the terminal back (cooked mode, so Ctrl-C is a signal) while a turn streams.
 import { emitKeypressEvents, createInterface, type Interface } from 'node:readline';
 import type { IO } from '../io/io.ts';
-import { loadHistory, saveHistory } from './history.ts';
+import { appendHistory, loadHistory } from './history.ts';
 
 export interface LineReaderOptions {
   io: IO;
@@ -96,7 +96,6 @@ export class LineReader {
   }
 
   close(): void {
-    this.saveHistory();
     this.options.io.stdin.off('keypress', this.onKeypress);
     this.setBracketedPaste(false);
     if (!this.closed) this.rl.close();
@@ -173,7 +172,7 @@ export class LineReader {
       question.resolve(entry);
       return;
     }
-    this.saveHistory();
+    this.saveHistory(lines);
     const waiter = this.waiter;
     this.waiter = undefined;
     if (waiter) waiter(entry);
@@ -226,9 +225,14 @@ export class LineReader {
     if (history[0] === line) history.shift();
   }
 
-  private saveHistory(): void {
+  /** The lines readline just added to its history, appended to the file at once. */
+  private saveHistory(lines: readonly string[]): void {
     if (!this.options.historyFile) return;
-    saveHistory(this.options.historyFile, (this.rl as unknown as { history: string[] }).history);
+    appendHistory(
+      this.options.historyFile,
+      lines.filter((line) => line.trim() !== ''),
+      HISTORY_SIZE,
+    );
   }
 
   private setBracketedPaste(on: boolean): void {

@@ -4,7 +4,7 @@
 // one line and leaves the conversation as it was before it.
 import type { Response as ApiResponse } from 'openai/resources/responses/responses';
 import type { Client } from '../core/client.ts';
-import { CliError, InterruptedError, UsageError, formatCliError, oneLine } from '../core/errors.ts';
+import { CliError, ConfigError, InterruptedError, UsageError, formatCliError, oneLine } from '../core/errors.ts';
 import type { Factory } from '../core/factory.ts';
 import { configSetCommand, followUpFor, notInherited } from '../cli/follow-up.ts';
 import type { StreamOptionValues } from '../cli/request-options.ts';
@@ -14,7 +14,9 @@ import { readBody, readInputItems } from '../request/input.ts';
 import { describeFsError } from '../core/local-input.ts';
 import { FileWriteError } from '../core/atomic-write.ts';
 import { DEFAULT_MAX_TOOL_ROUNDS, resolveRich } from '../request/rich.ts';
+import { pendingApprovals } from '../mcp/approvals.ts';
 import { StreamRenderer } from '../render/stream.ts';
+import { functionCalls } from '../render/tools.ts';
 import { stderrStyle, type Style } from '../render/style.ts';
 import { neutralise } from '../render/terminal-text.ts';
 import { DEFAULT_MAX_RESUMES } from '../responses/stream-command.ts';
@@ -27,6 +29,7 @@ import { Conversation } from './conversation.ts';
 import { chatFiles, readLastResponse, writeLastResponse, type ChatFiles } from './history.ts';
 import { LineReader } from './line-reader.ts';
 import { MarkdownStream } from './markdown.ts';
+import { softWrappedSink } from '../render/columns.ts';
 import { ToolAnswerer } from './tool-answers.ts';
 import { saveTranscript } from './transcript.ts';
 
@@ -57,6 +60,8 @@ interface Session {
   style: Style;
   notice(text: string): void;
   idleTimeoutMs: number;
+  /** For /image: --image-deployment, then /image-deployment NAME (default: env or profile). */
+  imageDeployment: string | undefined;
 }
 
 export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
@@ -101,12 +106,16 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
     throw new UsageError(`--previous ${previous}: no such stored response (deleted, expired, or created with --no-store)`);
   }
 
-  const conversation = new Conversation({ flags: { ...options.request, rich: undefined, model, previous }, initialItems, body, fields: rich.fields });
+  // Resumed, the /summary and /effort settings come back too, unless a flag says otherwise.
+  const reasoningSummary = options.request.reasoningSummary ?? (previous === last?.id ? last?.reasoningSummary : undefined);
+  const reasoningEffort = options.request.reasoningEffort ?? (previous === last?.id ? last?.reasoningEffort : undefined);
+  const conversation = new Conversation({ flags: { ...options.request, rich: undefined, model, previous, reasoningSummary, reasoningEffort }, initialItems, body, fields: rich.fields });
   const startedAt = new Date();
   const slash: SlashContext = {
     conversation,
     notice,
     data: (text) => io.out(io.stdoutIsTTY ? neutralise(text) : text),
+    columns: io.columns,
     save: (path) => {
       try {
         return saveTranscript(expandHome(path, io.env), conversation.transcript, startedAt);
@@ -137,10 +146,11 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
     style,
     notice,
     idleTimeoutMs: settings.timeoutMs,
+    imageDeployment: options.imageDeployment,
   };
   const core = coreCommands();
   // /exit stays last in /help.
-  const commands: SlashCommand[] = [...core.slice(0, -1), attachCommand(session), imageCommand(session), ...core.slice(-1)];
+  const commands: SlashCommand[] = [...core.slice(0, -1), attachCommand(session), imageCommand(session), imageDeploymentCommand(session, settings.imageDeployment?.value), ...core.slice(-1)];
   notice(`aoai chat · ${model}${conversation.stored ? '' : ' · not stored'} · /help for commands, Ctrl-D to exit`);
   try {
     for (;;) {
@@ -228,15 +238,17 @@ async function streamResponse(session: Session, body: CreateBody): Promise<{ fin
   // A waiting line until the first thing is written (a reasoning model can think for a while).
   // Static, not an animated spinner: nothing redraws the terminal while the reply streams.
   const spinner = waitingLine(session, `waiting for ${String(body.model)}…`);
+  // Break lines between words (measured in columns), after markdown has styled them.
+  const terminal = io.stdoutIsTTY ? softWrappedSink({ out: (text) => io.out(text), err: (text) => io.err(text) }, io.columns) : { out: (text: string) => io.out(text), err: (text: string) => io.err(text), end: () => undefined };
   const renderer = new StreamRenderer(
     {
       out: (chunk) => {
         spinner.stop();
-        io.out(markdown ? markdown.write(chunk) : chunk);
+        terminal.out(markdown ? markdown.write(chunk) : chunk);
       },
       err: (chunk) => {
         spinner.stop();
-        io.err(chunk);
+        terminal.err(chunk);
       },
     },
     {
@@ -264,7 +276,9 @@ async function streamResponse(session: Session, body: CreateBody): Promise<{ fin
       cancelOnInterrupt: Boolean(options.display.cancelOnInterrupt),
       idleTimeoutMs: session.idleTimeoutMs,
       maxResumes: options.display.maxResumes ?? DEFAULT_MAX_RESUMES,
-      usageLine: Boolean(options.display.usage) || io.stderrIsTTY,
+      // Written below: not for a response that waits for approvals or function output, whose
+      // "✓ completed" would make the turn look finished while the question is still to come.
+      usageLine: false,
       debug: (line) => f.debug(line),
       followUp: followUpFor(f),
     });
@@ -273,7 +287,10 @@ async function streamResponse(session: Session, body: CreateBody): Promise<{ fin
   } finally {
     spinner.stop();
     release();
-    if (markdown) io.out(markdown.end());
+    if (markdown) terminal.out(markdown.end());
+    terminal.end();
+    const final = renderer.state.final;
+    if ((options.display.usage || io.stderrIsTTY) && final && !waitsForAnswers(final)) renderer.writeErr(renderer.summaryLine());
     resume();
   }
   if (failure === undefined && cancelledEarly) failure = new InterruptedError();
@@ -332,7 +349,7 @@ function imageCommand(session: Session): SlashCommand {
           {
             prompt: [prompt],
             model: conversation.flags.model,
-            imageDeployment: session.options.imageDeployment,
+            imageDeployment: session.imageDeployment,
             previous: conversation.stored ? conversation.previousId : undefined,
             tool: {},
             edits: [],
@@ -349,11 +366,38 @@ function imageCommand(session: Session): SlashCommand {
         conversation.recordImage(prompt, result.response, result.saved.map((image) => image.path));
         if (conversation.stored) saveLast(session, result.response);
       } catch (error) {
+        // Inside the chat, the flag named by the hint can no longer be passed: name the command.
+        if (error instanceof ConfigError && error.message.startsWith('no image deployment')) {
+          return ctx.notice('no image deployment: set one with /image-deployment NAME (or start chat with --image-deployment NAME)');
+        }
         await reportTurnError(session, error, false);
       } finally {
         release();
         resume();
       }
+    },
+  };
+}
+
+/** The model asked for MCP approvals or function output: the turn goes on after the answers. */
+function waitsForAnswers(response: ApiResponse): boolean {
+  return response.status === 'completed' && (functionCalls(response).length > 0 || pendingApprovals(response).length > 0);
+}
+
+/** /image-deployment NAME: the image model deployment /image uses from now on. */
+function imageDeploymentCommand(session: Session, configured: string | undefined): SlashCommand {
+  return {
+    name: 'image-deployment',
+    usage: '/image-deployment NAME',
+    help: 'the image model deployment /image uses',
+    run(ctx, name) {
+      if (!name) {
+        const current = session.imageDeployment ?? configured;
+        return ctx.notice(current ? `image deployment: ${current}` : 'no image deployment yet; usage: /image-deployment NAME');
+      }
+      if (/\s/.test(name)) return ctx.notice('usage: /image-deployment NAME (a deployment name has no spaces)');
+      session.imageDeployment = name;
+      ctx.notice(`image deployment: ${name}`);
     },
   };
 }
@@ -365,7 +409,8 @@ function continuesFrom(response: ApiResponse): boolean {
 
 function saveLast(session: Session, response: ApiResponse): void {
   try {
-    writeLastResponse(session.files.last, { id: response.id, model: session.conversation.flags.model });
+    const { flags } = session.conversation;
+    writeLastResponse(session.files.last, { id: response.id, model: flags.model, reasoningSummary: flags.reasoningSummary, reasoningEffort: flags.reasoningEffort });
   } catch (error) {
     session.f.debug(`could not record the last response for --resume: ${describeFsError(error)}`);
   }

@@ -6,6 +6,7 @@ import { createFactory, type Factory } from '../core/factory.ts';
 import type { GlobalFlags } from '../core/settings.ts';
 import { VERSION } from '../core/version.ts';
 import type { IO } from '../io/io.ts';
+import { addHelpCommand, helpOnStdoutWhenBare, helpSettings } from './help.ts';
 import type { CommandContext } from './context.ts';
 import { collect } from './parse.ts';
 import { registerCreate } from '../commands/create.ts';
@@ -37,7 +38,7 @@ export function buildProgram(io: IO, factoryBuilt: (factory: Factory) => void = 
     .addHelpCommand(false)
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureHelp({ showGlobalOptions: true, sortSubcommands: false, helpWidth: Math.min(io.columns, 100) })
+    .configureHelp(helpSettings(Math.min(io.columns, 100)))
     .configureOutput({
       writeOut: (text) => io.out(text),
       writeErr: (text) => io.err(text),
@@ -81,6 +82,7 @@ Exit codes: 0 ok, 1 API error, 2 usage, 3 auth/config, 4 response not completed,
   registerConfig(program, ctx);
   registerEmulate(program, ctx);
   registerCompletion(program, ctx);
+  addHelpCommand(program);
 
   // Every subcommand reports errors through cli/run.ts, as the program does.
   const inherit = (command: Command) => {
@@ -90,10 +92,12 @@ Exit codes: 0 ok, 1 API error, 2 usage, 3 auth/config, 4 response not completed,
         writeErr: (text) => io.err(text),
         outputError: () => undefined,
       });
-      sub.configureHelp({ showGlobalOptions: true, helpWidth: Math.min(io.columns, 100) });
+      sub.configureHelp(helpSettings(Math.min(io.columns, 100)));
+      helpOnStdoutWhenBare(sub);
       inherit(sub);
     }
   };
+  helpOnStdoutWhenBare(program);
   inherit(program);
   return program;
 }

@@ -4,14 +4,16 @@
 // `aoai __complete-ids`, the only part that runs aoai on TAB.
 import { Argument, type Command } from 'commander';
 import type { Shell } from '../cli/completion-script.ts';
+import { usesGlobalOptions } from '../cli/help.ts';
 import type { CommandContext } from '../cli/context.ts';
 import type { Factory } from '../core/factory.ts';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const satisfies readonly Shell[];
 
 export function registerCompletion(program: Command, ctx: CommandContext): void {
-  program
-    .command('completion')
+  const completion = program.command('completion');
+  usesGlobalOptions(completion, []);
+  completion
     .description('print a shell completion script (bash, zsh or fish)')
     .addArgument(new Argument('<shell>', 'the shell').choices(SHELLS))
     .addHelpText(

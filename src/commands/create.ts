@@ -7,7 +7,7 @@ import { addInputOptions, addToolOptions, type ToolOptionValues } from '../cli/t
 import { positiveNumber } from '../cli/parse.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Factory } from '../core/factory.ts';
-import type { StreamDisplay } from '../responses/create.ts';
+import type { PrintedResultOptions, StreamDisplay } from '../responses/create.ts';
 import { buildRequest, type RequestInput } from '../responses/request.ts';
 import { DEFAULT_POLL_SECONDS } from '../responses/wait.ts';
 
@@ -15,11 +15,13 @@ export interface CreateOptions extends RequestInput {
   wait: boolean;
   pollIntervalMs: number;
   json: boolean;
+  display: PrintedResultOptions['display'];
+  imageDeployment: string | undefined;
   /** --stream: print the text as it arrives (as `aoai stream` does). */
   stream: StreamDisplay | undefined;
 }
 
-type CreateValues = ModelOptionValues & ToolOptionValues & StreamOptionValues & { wait?: boolean; pollInterval?: number; json?: boolean; stream?: boolean };
+type CreateValues = ModelOptionValues & ToolOptionValues & StreamOptionValues & { wait?: boolean; pollInterval?: number; json?: boolean; stream?: boolean; imageDeployment?: string };
 
 export function registerCreate(program: Command, ctx: CommandContext): void {
   const command = program
@@ -31,6 +33,7 @@ export function registerCreate(program: Command, ctx: CommandContext): void {
     .option('--wait', 'with --background: wait until the job finishes, then print it')
     .option('--poll-interval <seconds>', `seconds between status checks for --wait (default ${DEFAULT_POLL_SECONDS})`, positiveNumber)
     .option('--json', "print the API's JSON response unchanged (with --stream: every event, as NDJSON)")
+    .option('--image-deployment <name>', 'image model deployment for an image_generation tool in --tools (default: $AZURE_OPENAI_IMAGE_DEPLOYMENT or profile image-deployment); images are saved as aoai image saves them')
     .addHelpText(
       'after',
       `
@@ -59,6 +62,8 @@ export function toCreateOptions(input: string[], values: CreateValues): CreateOp
     wait: Boolean(values.wait),
     pollIntervalMs: (values.pollInterval ?? DEFAULT_POLL_SECONDS) * 1000,
     json: Boolean(values.json),
+    display: { reasoning: values.reasoning, usage: values.usage },
+    imageDeployment: values.imageDeployment,
     stream: values.stream
       ? { reasoning: values.reasoning, usage: values.usage, cancelOnInterrupt: values.cancelOnInterrupt, maxResumes: values.maxResumes, json: Boolean(values.json) }
       : undefined,

@@ -1,9 +1,13 @@
 // aoai emulate: a local Azure OpenAI Responses API on loopback, for trying aoai (and your own
-// scripts) offline. Prints the endpoint and key as shell assignments on stdout.
+// scripts) offline. Prints the endpoint and key as `export` lines on stdout, and optionally writes
+// them to a file (atomically, before it reports ready) so a script can wait for that file.
+import { unlinkSync } from 'node:fs';
 import type { Command } from 'commander';
+import { usesGlobalOptions } from '../cli/help.ts';
 import type { CommandContext } from '../cli/context.ts';
 import { collect, intInRange } from '../cli/parse.ts';
-import { UsageError } from '../core/errors.ts';
+import { writeFileAtomic } from '../core/atomic-write.ts';
+import { CliError, UsageError } from '../core/errors.ts';
 import type { Factory } from '../core/factory.ts';
 import { interrupts } from '../io/interrupts.ts';
 
@@ -16,6 +20,7 @@ export interface EmulateOptions {
   deployments: string[];
   faults: string[];
   quiet: boolean;
+  writeEnv: string | undefined;
 }
 
 interface EmulateValues {
@@ -27,11 +32,14 @@ interface EmulateValues {
   deployment?: string[];
   fault?: string[];
   quiet?: boolean;
+  writeEnv?: string;
 }
 
 export function registerEmulate(program: Command, ctx: CommandContext): void {
-  program
-    .command('emulate')
+  const emulate = program.command('emulate');
+  // It serves requests rather than sending them: endpoint, auth and request flags mean nothing here.
+  usesGlobalOptions(emulate, []);
+  emulate
     .description('run a local emulator of the Azure OpenAI Responses API (loopback only)')
     .option('-p, --port <port>', 'port to listen on (default: a free one)', intInRange(0, 65535))
     .option('--host <address>', 'loopback address to bind (default 127.0.0.1)')
@@ -41,13 +49,18 @@ export function registerEmulate(program: Command, ctx: CommandContext): void {
     .option('--deployment <name>', 'accept only these deployments (repeatable; default: any)', collect)
     .option('--fault <spec>', "inject a fault, e.g. 'status=429,retry-after=2' or 'drop-after=5,times=3' (repeatable)", collect)
     .option('-q, --quiet', 'do not log requests to stderr')
+    // Not --env-file: Node 20 reads that flag from anywhere in argv, even after the script name.
+    .option('--write-env <path>', 'also write the export lines to PATH (whole, before serving; removed on exit)')
     .addHelpText(
       'after',
       `
-Stdout gets shell assignments, so another terminal can use it right away:
-  AZURE_OPENAI_ENDPOINT=http://127.0.0.1:PORT
-  AZURE_OPENAI_API_KEY=emu-…
-  IDENTITY_ENDPOINT=… IDENTITY_HEADER=…   (a managed-identity endpoint for Entra sign-in)
+Stdout gets export lines; paste them into another shell (or eval them):
+  export AZURE_OPENAI_ENDPOINT=http://127.0.0.1:PORT
+  export AZURE_OPENAI_API_KEY=emu-…
+  export IDENTITY_ENDPOINT=…  export IDENTITY_HEADER=…   (managed identity, for Entra sign-in)
+In a script, start it in the background and wait for the file, which appears whole:
+  rm -f emu.env; aoai emulate --quiet --write-env emu.env &
+  until [ -s emu.env ]; do sleep 0.1; done; . ./emu.env
 The model is deterministic: "Echo: <your text>", "Write 500 words" gives 500 words,
 "story" gives a story; o-series and gpt-5 deployments reason. See docs/emulator.md.`,
     )
@@ -70,6 +83,7 @@ export function toEmulateOptions(values: EmulateValues): EmulateOptions {
     deployments: values.deployment ?? [],
     faults: values.fault ?? [],
     quiet: Boolean(values.quiet),
+    writeEnv: values.writeEnv,
   };
 }
 
@@ -93,21 +107,54 @@ export async function runEmulate(options: EmulateOptions, f: Factory): Promise<v
   } catch (error) {
     const { FaultSpecError } = await import('../emulator/faults.ts');
     if (error instanceof FaultSpecError) throw new UsageError(`--fault: ${error.message}`, "e.g. --fault 'status=429,retry-after=2' or --fault 'drop-after=5,times=3'");
+    // The atomic writer may already say what went wrong, in one line.
+    if (error instanceof CliError) throw new UsageError(`--write-env: ${error.message}`, error.hint);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UsageError(`port ${options.port} is in use; pick another with --port, or omit it`);
     if (code === 'EACCES') throw new UsageError(`cannot listen on port ${options.port}: permission denied`);
     throw error;
   }
-  io.out(
-    [
-      `AZURE_OPENAI_ENDPOINT=${emulator.url}`,
-      `AZURE_OPENAI_API_KEY=${emulator.apiKey}`,
-      `IDENTITY_ENDPOINT=${emulator.identityEndpoint}`,
-      `IDENTITY_HEADER=${emulator.identityHeader}`,
-      '',
-    ].join('\n'),
-  );
+  const exports = exportLines({
+    AZURE_OPENAI_ENDPOINT: emulator.url,
+    AZURE_OPENAI_API_KEY: emulator.apiKey,
+    IDENTITY_ENDPOINT: emulator.identityEndpoint,
+    IDENTITY_HEADER: emulator.identityHeader,
+  });
+  try {
+    // Written whole (temporary file + rename) before anything says "ready": a script waiting
+    // for the file to exist never reads half of it. 0600: it holds the key.
+    if (options.writeEnv) writeFileAtomic(options.writeEnv, exports, { mode: 0o600 });
+  } catch (error) {
+    await emulator.close();
+    // The atomic writer may already say what went wrong, in one line.
+    if (error instanceof CliError) throw new UsageError(`--write-env: ${error.message}`, error.hint);
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : (code ?? (error as Error).message);
+    throw new UsageError(`--write-env ${options.writeEnv}: cannot write the file (${reason})`);
+  }
+  io.out(exports);
   if (io.stderrIsTTY) io.err(`emulator listening on ${emulator.url} (Ctrl-C to stop)\n`);
   await interrupts.untilStopped();
+  // A stale file would let the next script's wait loop pass before its emulator is up.
+  if (options.writeEnv) removeQuietly(options.writeEnv);
   await emulator.close();
+}
+
+/** `export NAME=value` lines that work pasted into sh, bash or zsh, or sourced with `.`. */
+export function exportLines(variables: Record<string, string>): string {
+  return Object.entries(variables)
+    .map(([name, value]) => `export ${name}=${shellWord(value)}\n`)
+    .join('');
+}
+
+function shellWord(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone.
+  }
 }

@@ -16,6 +16,8 @@ export interface GetOptions {
   pollIntervalMs: number;
   include: string[];
   json: boolean;
+  /** --reasoning and --usage for the printed response. */
+  display: { reasoning: 'show' | 'hide' | undefined; usage: boolean | undefined };
   /** --stream [--after N]: replay a background response's events (resume by hand). */
   stream: (StreamOptionValues & { json: boolean; after: number | undefined }) | undefined;
 }
@@ -56,6 +58,7 @@ export function toGetOptions(id: string, values: GetValues): GetOptions {
     pollIntervalMs: (values.pollInterval ?? DEFAULT_POLL_SECONDS) * 1000,
     include: validateIncludes(values.include ?? []),
     json: Boolean(values.json),
+    display: { reasoning: values.reasoning, usage: values.usage },
     stream: values.stream
       ? { reasoning: values.reasoning, usage: values.usage, cancelOnInterrupt: values.cancelOnInterrupt, maxResumes: values.maxResumes, json: Boolean(values.json), after: values.after }
       : undefined,
@@ -63,9 +66,12 @@ export function toGetOptions(id: string, values: GetValues): GetOptions {
 }
 
 export async function runGet(options: GetOptions, f: Factory): Promise<void> {
+  // A response waiting for function output or MCP approvals prints the calls and exits 5, as
+  // create and stream do for the same response.
   if (options.stream) {
-    const { streamToTerminal } = await import('../responses/stream-command.ts');
-    await streamToTerminal(f, { kind: 'resume', id: options.id, after: options.stream.after }, options.stream);
+    const [{ streamToTerminal }, { throwIfActionRequired }] = await Promise.all([import('../responses/stream-command.ts'), import('../tools/pending.ts')]);
+    const final = await streamToTerminal(f, { kind: 'resume', id: options.id, after: options.stream.after }, options.stream);
+    if (final) throwIfActionRequired(f.io, final, { json: options.stream.json });
     return;
   }
   const client = await prepareRequest(f);
@@ -74,6 +80,7 @@ export async function runGet(options: GetOptions, f: Factory): Promise<void> {
   if (options.wait) {
     result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: options.include, followUp: followUpFor(f) });
   }
-  const { printResponse } = await import('../responses/print.ts');
-  printResponse(f.io, result, { json: options.json, followHint: !options.wait, followUp: followUpFor(f) });
+  const [{ printResponse }, { throwIfActionRequired }] = await Promise.all([import('../responses/print.ts'), import('../tools/pending.ts')]);
+  await printResponse(f.io, result, { json: options.json, followHint: !options.wait, followUp: followUpFor(f), ...options.display });
+  throwIfActionRequired(f.io, result.response, { json: options.json });
 }

@@ -7,7 +7,6 @@ import { CursorGuard } from '../core/cursor-guard.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Factory } from '../core/factory.ts';
 import { printJson, printJsonLine } from '../render/json.ts';
-import { formatItemRow } from '../render/items.ts';
 import { prepareRequest } from '../responses/session.ts';
 import { parseJsonBody } from '../responses/wait.ts';
 
@@ -88,7 +87,14 @@ export async function runItems(options: ItemsOptions, f: Factory): Promise<void>
       return;
     }
     if (options.format === 'json') collected.push(...page.data);
-    else for (const item of page.data) writeItem(f, item, options.format);
+    else {
+      // Loaded here, not at start-up: row widths need string-width.
+      const { formatItemRow } = await import('../render/items.ts');
+      for (const item of page.data) {
+        if (options.format === 'jsonl') printJsonLine(f.io, item);
+        else f.io.out(`${formatItemRow(item, { tty: f.io.stdoutIsTTY, width: f.io.columns })}\n`);
+      }
+    }
     if (!options.all || !page.has_more || !page.last_id || page.data.length === 0) break;
     cursors.follow(page.last_id);
     after = page.last_id;
@@ -103,9 +109,4 @@ export async function runItems(options: ItemsOptions, f: Factory): Promise<void>
     };
     printJson(f.io, JSON.stringify(merged));
   }
-}
-
-function writeItem(f: Factory, item: ResponseItem, format: 'text' | 'jsonl'): void {
-  if (format === 'jsonl') printJsonLine(f.io, item);
-  else f.io.out(`${formatItemRow(item, { tty: f.io.stdoutIsTTY, width: f.io.columns })}\n`);
 }

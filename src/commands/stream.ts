@@ -7,10 +7,11 @@ import type { Factory } from '../core/factory.ts';
 import { addInputOptions, addToolOptions, type ToolOptionValues } from '../cli/tool-options.ts';
 import { buildRequest, type RequestInput } from '../responses/request.ts';
 
-export type StreamValues = ModelOptionValues & ToolOptionValues & StreamOptionValues & { json?: boolean };
+export type StreamValues = ModelOptionValues & ToolOptionValues & StreamOptionValues & { json?: boolean; imageDeployment?: string };
 
 export interface StreamOptions extends RequestInput {
   display: StreamOptionValues & { json: boolean };
+  imageDeployment?: string | undefined;
 }
 
 export function registerStream(program: Command, ctx: CommandContext): void {
@@ -20,6 +21,7 @@ export function registerStream(program: Command, ctx: CommandContext): void {
     .argument('[input...]', "the prompt; '-' or a pipe reads stdin");
   addStreamOptions(addToolOptions(addInputOptions(addModelOptions(command))))
     .option('--json', 'print every event as received, one JSON object per line (NDJSON)')
+    .option('--image-deployment <name>', 'image model deployment for an image_generation tool in --tools (default: $AZURE_OPENAI_IMAGE_DEPLOYMENT or profile image-deployment); images are saved as aoai image saves them')
     .addHelpText(
       'after',
       `
@@ -41,12 +43,18 @@ export function toStreamOptions(input: string[], values: StreamValues): StreamOp
     inputItems: values.inputItems,
     body: values.body,
     display: { reasoning: values.reasoning, usage: values.usage, cancelOnInterrupt: values.cancelOnInterrupt, maxResumes: values.maxResumes, json: Boolean(values.json) },
+    imageDeployment: values.imageDeployment,
   };
 }
 
 export async function runStreamCommand(options: StreamOptions, f: Factory): Promise<void> {
   const { body, rich } = await buildRequest(f, options);
   const turns = { io: f.io, rich: options.request.rich, history: rich.history, json: options.display.json, followUp: followUpFor(f) };
-  const [{ runTurns }, { streamToTerminal }] = await Promise.all([import('../tools/turns.ts'), import('../responses/stream-command.ts')]);
-  await runTurns(body, turns, (next) => streamToTerminal(f, { kind: 'create', body: next }, options.display));
+  const [{ runTurns }, { streamToTerminal }, { imageDeploymentHeaders }] = await Promise.all([
+    import('../tools/turns.ts'),
+    import('../responses/stream-command.ts'),
+    import('../image/results.ts'),
+  ]);
+  const headers = await imageDeploymentHeaders(f, body.tools, options.imageDeployment);
+  await runTurns(body, turns, (next) => streamToTerminal(f, { kind: 'create', body: next }, options.display, headers));
 }

@@ -66,6 +66,9 @@ function fromApiError(error: APIError, record: RequestRecord): CliError {
   let hint: string | undefined;
   if (status === 404 && code === 'DeploymentNotFound') hint = 'check the deployment name given to -m/--model; list the deployments: aoai deployments';
   else if (status === 404 && /Resource not found/i.test(message)) hint = 'check the endpoint and --api-version';
+  else if (status === 400 && /x-ms-oai-image-generation-deployment/i.test(message)) {
+    hint = 'name the image model deployment: --image-deployment NAME (or AZURE_OPENAI_IMAGE_DEPLOYMENT, or aoai config set image-deployment NAME)';
+  }
   else if (status !== undefined && (status === 408 || status === 409 || status === 429 || status >= 500)) hint = retryHint(status, error.headers, record);
   const note = errorBodyNote(error.headers);
   if (note?.truncatedAt !== undefined && !described) {

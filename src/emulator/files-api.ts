@@ -1,6 +1,6 @@
 // The Files API (multipart upload, list, retrieve, content, delete) and container file content,
-// shaped like Azure's: purposes assistants, batch, fine-tune and evals (Azure does not accept
-// user_data), ids `file-…`, status `processed`. Uploaded ids are accepted as input `file_id`s.
+// shaped like Azure's: purposes assistants, batch, fine-tune, vision, user_data and evals, ids `file-…`,
+// status `processed`. Uploaded ids are accepted as input `file_id`s.
 import type { RequestContext, Route } from './context.ts';
 import { azureError, invalidRequest, sendJson, standardHeaders } from './http.ts';
 import { randomHex } from './ids.ts';
@@ -8,7 +8,7 @@ import { containerFile } from './output/code-interpreter.ts';
 import type { ResponseStore } from './store.ts';
 import type { StoredItem } from './types.ts';
 
-export const FILE_PURPOSES = ['assistants', 'batch', 'fine-tune', 'evals'] as const;
+export const FILE_PURPOSES = ['assistants', 'batch', 'fine-tune', 'vision', 'user_data', 'evals'] as const;
 const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 
 export interface StoredFile {

@@ -1,6 +1,7 @@
 // One line per item for `aoai items`: id, type, role or status, and a preview of the content.
 // On a pipe the columns are tab-separated and the preview is not truncated, so scripts can cut.
 import type { ResponseItem } from 'openai/resources/responses/responses';
+import { columnWidth, truncateToColumns } from './columns.ts';
 import { neutralise, tableField } from './terminal-text.ts';
 
 export function itemPreview(item: ResponseItem): string {
@@ -40,6 +41,7 @@ export function formatItemRow(item: ResponseItem, options: { tty: boolean; width
   if (!options.tty) return [id, type, role, itemPreview(item).replace(/\s+/g, ' ').trim()].map(tableField).join('\t');
   const preview = neutralise(itemPreview(item).replace(/\s+/g, ' ').trim());
   const head = `${neutralise(id)}  ${neutralise(type).padEnd(20)} ${neutralise(role).padEnd(9)} `;
-  const room = Math.max(10, options.width - head.length);
-  return head + (preview.length > room ? `${preview.slice(0, room - 1)}…` : preview);
+  // Columns, not UTF-16 units: a Japanese preview is twice as wide as its length.
+  const room = Math.max(10, options.width - columnWidth(head));
+  return head + truncateToColumns(preview, room);
 }

@@ -1,6 +1,8 @@
 // A finished (or unfinished) Response → what text mode prints. Pure functions of the object.
 import type { Response as ApiResponse } from 'openai/resources/responses/responses';
 import { NotCompletedError } from '../core/errors.ts';
+import type { Style } from './style.ts';
+import { neutralise } from './terminal-text.ts';
 
 export type ResponseLike = Pick<ApiResponse, 'id' | 'status' | 'output'> &
   Partial<Pick<ApiResponse, 'error' | 'incomplete_details' | 'usage' | 'background'>>;
@@ -58,6 +60,33 @@ export function notCompletedError(response: ResponseLike): NotCompletedError | u
     default:
       return undefined;
   }
+}
+
+/** `✓ completed · resp_… · input 12 · output 40 (reasoning 16) tokens`: the last stderr line of stream and create. */
+export function usageLine(status: string | undefined, id: string | undefined, usage: ApiResponse['usage'] | null | undefined, style: Style): string {
+  const state = status ?? 'unknown';
+  const mark = state === 'completed' ? style.green('✓') : style.red('✗');
+  return `${mark} ${neutralise(`${state} · ${id ?? 'no id'} · ${formatUsage(usage)}`)}\n`;
+}
+
+/** The label a reasoning summary is shown under, on stderr. */
+export function reasoningSummaryLabel(style: Style): string {
+  return `${style.dim(style.italic('reasoning summary'))}\n`;
+}
+
+/** A whole reasoning summary part as stream shows it: the label, the text dimmed, a blank line. */
+export function reasoningSummaryBlock(text: string, style: Style): string {
+  return `${reasoningSummaryLabel(style)}${style.dim(text)}${text.endsWith('\n') ? '\n' : '\n\n'}`;
+}
+
+/** The text of every reasoning summary part in the output, in order. */
+export function reasoningSummaries(response: Pick<ApiResponse, 'output'>): string[] {
+  const texts: string[] = [];
+  for (const item of response.output ?? []) {
+    if (item.type !== 'reasoning') continue;
+    for (const part of item.summary ?? []) if (part.text) texts.push(part.text);
+  }
+  return texts;
 }
 
 /** `input 12 · output 40 (reasoning 16) tokens` */

@@ -1,7 +1,7 @@
 // Stream events in, terminal bytes out. Pure: a list of events and the options fully determine
 // what is written to the two sinks, so it is tested against the recorded real streams.
 import type { Response as ApiResponse, ResponseStreamEvent } from 'openai/resources/responses/responses';
-import { formatUsage } from './response.ts';
+import { reasoningSummaryLabel, usageLine } from './response.ts';
 import { styleFor, type Style } from './style.ts';
 import { NeutralisingStream, neutralise, terminalJson } from './terminal-text.ts';
 import { toolItemBlock, truncate } from './tools.ts';
@@ -148,7 +148,7 @@ export class StreamRenderer {
       case 'response.reasoning_summary_part.added':
         if (this.options.reasoning === 'hide') return;
         this.inSummary = true;
-        this.writeErr(`${this.style.dim(this.style.italic('reasoning summary'))}\n`);
+        this.writeErr(reasoningSummaryLabel(this.style));
         return;
       case 'response.reasoning_summary_text.delta': {
         if (this.options.reasoning === 'hide') return;
@@ -239,9 +239,7 @@ export class StreamRenderer {
   /** `✓ completed · resp_… · input 12 · output 40 (reasoning 16) tokens` */
   summaryLine(): string {
     const response = this.state.final;
-    const status = response?.status ?? this.state.status ?? 'unknown';
-    const mark = status === 'completed' ? this.style.green('✓') : this.style.red('✗');
-    return `${mark} ${neutralise(`${status} · ${this.state.responseId ?? 'no id'} · ${formatUsage(response?.usage)}`)}\n`;
+    return usageLine(response?.status ?? this.state.status, this.state.responseId, response?.usage, this.style);
   }
 
   private writeText(delta: string): void {

@@ -16,6 +16,10 @@ export interface PrintedResultOptions {
   wait: boolean;
   pollIntervalMs: number;
   json: boolean;
+  /** --reasoning and --usage: shown for a printed response as a streamed one shows them. */
+  display: Pick<StreamOptionValues, 'reasoning' | 'usage'>;
+  /** --image-deployment, for a request with an image_generation tool. */
+  imageDeployment?: string | undefined;
 }
 
 export type StreamDisplay = StreamOptionValues & { json: boolean };
@@ -23,16 +27,18 @@ export type StreamDisplay = StreamOptionValues & { json: boolean };
 /** Run the request (and the tool rounds that follow it): streamed when `stream` is set, else printed. */
 export async function runRequestTurns(f: Factory, body: CreateBody, turns: TurnOptions, options: PrintedResultOptions & { stream: StreamDisplay | undefined }): Promise<void> {
   const stream = options.stream;
-  if (stream) return runTurns(body, turns, (next) => streamToTerminal(f, { kind: 'create', body: next }, stream));
-  await runTurns(body, turns, await createAndPrint(f, options));
+  const { imageDeploymentHeaders } = await import('../image/results.ts');
+  const headers = await imageDeploymentHeaders(f, body.tools, options.imageDeployment);
+  if (stream) return runTurns(body, turns, (next) => streamToTerminal(f, { kind: 'create', body: next }, stream, headers));
+  await runTurns(body, turns, await createAndPrint(f, options, headers));
 }
 
 /**
  * One non-streamed turn: create, wait for a background job when asked, print. Returns the
  * Response once it is final (undefined while a background job still runs).
  */
-async function createAndPrint(f: Factory, options: PrintedResultOptions): Promise<TurnRunner> {
-  const client = await prepareRequest(f);
+async function createAndPrint(f: Factory, options: PrintedResultOptions, headers: Record<string, string> | undefined): Promise<TurnRunner> {
+  const client = await prepareRequest(f, headers);
   const followUp = followUpFor(f);
   return async (body) => {
     const spinner = await startSpinner(f.io, body.background ? 'submitting background job…' : `waiting for ${body.model}…`);
@@ -46,7 +52,8 @@ async function createAndPrint(f: Factory, options: PrintedResultOptions): Promis
     if (options.wait && result.response.background) {
       result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: body.include ?? undefined, followUp });
     }
-    printResponse(f.io, result, { json: options.json, followHint: true, followUp });
+    const { promptOf } = await import('../image/results.ts');
+    await printResponse(f.io, result, { json: options.json, followHint: true, followUp, ...options.display, prompt: promptOf(body.input) });
     return isTerminal(result.response.status) ? result.response : undefined;
   };
 }

@@ -4,7 +4,7 @@ import { plainFollowUp, type FollowUp } from '../cli/follow-up.ts';
 import { serviceId } from '../core/ids.ts';
 import type { IO } from '../io/io.ts';
 import { printJson } from '../render/json.ts';
-import { isTerminal, notCompletedError, outputText, refusals, withTrailingNewline } from '../render/response.ts';
+import { isTerminal, notCompletedError, outputText, reasoningSummaries, reasoningSummaryBlock, refusals, usageLine, withTrailingNewline } from '../render/response.ts';
 import { stderrStyle } from '../render/style.ts';
 import { neutralise } from '../render/terminal-text.ts';
 import { containerFileLines, containerFiles, toolItemBlock } from '../render/tools.ts';
@@ -16,9 +16,15 @@ export interface PrintOptions {
   followHint?: boolean;
   /** Builds printed commands with the same profile and connection flags. */
   followUp?: FollowUp | undefined;
+  /** --reasoning (default show): reasoning summaries on stderr, as stream shows them. */
+  reasoning?: 'show' | 'hide';
+  /** --usage: the status, id and usage line on stderr at the end (always on a terminal). */
+  usage?: boolean;
+  /** The request's prompt, to name generated images after (as `aoai image` does). */
+  prompt?: string | undefined;
 }
 
-export function printResponse(io: IO, { raw, response }: RawResponse, options: PrintOptions): void {
+export async function printResponse(io: IO, { raw, response }: RawResponse, options: PrintOptions): Promise<void> {
   const aoai = options.followUp ?? plainFollowUp;
   // What stdout gets from the service: exact on a pipe, shown-not-obeyed on a terminal.
   const data = (text: string) => (io.stdoutIsTTY ? neutralise(text) : text);
@@ -29,9 +35,14 @@ export function printResponse(io: IO, { raw, response }: RawResponse, options: P
     if (options.followHint && io.stderrIsTTY) io.err(`Follow it with: ${aoai(['get', id, '--wait'])}\n`);
     return;
   }
+  const style = stderrStyle(io);
   if (!options.json) {
-    const style = stderrStyle(io);
+    // Stderr shows what `stream` shows, in output order: reasoning summaries, then tool activity.
     for (const item of response.output ?? []) {
+      if (item.type === 'reasoning') {
+        if (options.reasoning !== 'hide') for (const text of reasoningSummaries({ output: [item] })) io.err(reasoningSummaryBlock(text, style));
+        continue;
+      }
       const block = toolItemBlock(item as unknown as Record<string, unknown>, style);
       if (block) io.err(block);
     }
@@ -39,6 +50,11 @@ export function printResponse(io: IO, { raw, response }: RawResponse, options: P
     io.err(containerFileLines(containerFiles(response), aoai));
     for (const refusal of refusals(response)) io.err(`refusal: ${neutralise(refusal)}\n`);
   }
+  if (response.output?.some((item) => item.type === 'image_generation_call')) {
+    const { saveResponseImages } = await import('../image/results.ts');
+    saveResponseImages(io, response, { prompt: options.prompt, json: options.json });
+  }
+  if (options.usage || io.stderrIsTTY) io.err(usageLine(response.status, response.id, response.usage, style));
   const error = notCompletedError(response);
   if (error) throw error;
 }

@@ -13,19 +13,22 @@ import { runStream, type StreamStart } from './stream.ts';
 export const DEFAULT_MAX_RESUMES = 5;
 
 /** Returns the final Response (from the terminal event), for commands that continue from it. */
-export async function streamToTerminal(f: Factory, start: StreamStart, values: StreamOptionValues & { json?: boolean }): Promise<ApiResponse | undefined> {
-  const client = await prepareRequest(f);
+export async function streamToTerminal(f: Factory, start: StreamStart, values: StreamOptionValues & { json?: boolean }, headers?: Record<string, string>): Promise<ApiResponse | undefined> {
+  const client = await prepareRequest(f, headers);
   const settings = await f.settings();
   const { io } = f;
   const stdout = coalescingWriter((text) => io.out(text));
-  const renderer = new StreamRenderer(
-    {
-      out: (text) => stdout.write(text),
-      err: (text) => {
-        stdout.flush(); // keep stdout and stderr in order on a shared terminal
-        io.err(text);
-      },
+  const sinks = {
+    out: (text: string) => stdout.write(text),
+    err: (text: string) => {
+      stdout.flush(); // keep stdout and stderr in order on a shared terminal
+      io.err(text);
     },
+  };
+  // On a terminal, text breaks between words, not where the terminal's edge happens to fall.
+  const wrapped = io.stdoutIsTTY && !values.json ? (await import('../render/columns.ts')).softWrappedSink(sinks, io.columns) : undefined;
+  const renderer = new StreamRenderer(
+    wrapped ?? sinks,
     {
       json: Boolean(values.json),
       reasoning: values.reasoning ?? 'show',
@@ -50,6 +53,7 @@ export async function streamToTerminal(f: Factory, start: StreamStart, values: S
       followUp,
     });
   } finally {
+    wrapped?.end();
     stdout.flush();
     // For `aoai get <TAB>`: ids of stored responses this stream created (even one cut short).
     if (start.kind === 'create' && start.body.store !== false) (await import('../core/recent-ids.ts')).rememberResponseId(f.paths.state, renderer.state.responseId);
@@ -57,5 +61,10 @@ export async function streamToTerminal(f: Factory, start: StreamStart, values: S
   const final = renderer.state.final;
   // Files the model cites from its code-interpreter container, with how to fetch them.
   if (final && !values.json) io.err(containerFileLines(containerFiles(final), followUp));
+  // Generated images are saved as `aoai image` saves them (the stream only carries the base64).
+  if (final?.output.some((item) => item.type === 'image_generation_call')) {
+    const { promptOf, saveResponseImages } = await import('../image/results.ts');
+    saveResponseImages(io, final, { prompt: start.kind === 'create' ? promptOf(start.body.input) : undefined, json: Boolean(values.json) });
+  }
   return final;
 }

@@ -72,7 +72,8 @@ export async function runStream(options: StreamRunOptions): Promise<void> {
             idle.refresh();
             order.check(event, state);
             renderer.handle(event);
-            if (!announced && state.responseId && state.background) {
+            // Decoration: only for a person at a terminal (a script gets the id from --json).
+            if (!announced && state.responseId && state.background && io.stderrIsTTY) {
               announced = true;
               const id = responseId();
               io.err(`${id} is running in the background; if the connection drops, aoai resumes it (by hand: ${aoai(['get', id, '--stream'])})\n`);

@@ -204,7 +204,7 @@ const ROWS: Array<[string, BadInput]> = [
   ['--max-tool-rounds zero', { args: ['create', ...m, '--max-tool-rounds', '0', 'hi'], error: /--max-tool-rounds <n>' argument '0' is invalid/ }],
   ['--container-file without --code-interpreter', { args: ['create', ...m, '--container-file', 'abc', 'hi'], error: /--container-file needs --code-interpreter/ }],
   ['files upload: missing file', { args: ['files', 'upload', 'missing.pdf'], error: /cannot read missing\.pdf: no such file/ }],
-  ['files upload: user_data purpose', { args: ['files', 'upload', 'notes.txt', '--purpose', 'user_data'], error: /argument 'user_data' is invalid\. Allowed choices are assistants/ }],
+  ['files upload: unknown purpose', { args: ['files', 'upload', 'notes.txt', '--purpose', 'images'], error: /argument 'images' is invalid\. Allowed choices are assistants, batch, fine-tune, vision, user_data, evals\./ }],
   ['files get: no id', { args: ['files', 'get'], error: /missing required argument 'id'/ }],
   ['files delete: no id', { args: ['files', 'delete'], error: /missing required argument 'id'/ }],
   ['mcp approve: no response id', { args: ['mcp', 'approve'], error: /missing required argument 'response-id'/ }],

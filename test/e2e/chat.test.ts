@@ -214,6 +214,10 @@ describe('aoai chat', { timeout: 60_000 }, () => {
     boxes.push(box);
     const first = chat(['-m', 'gpt-4.1'], box);
     await first.pane.waitFor(PROMPT);
+    first.pane.line('/summary detailed');
+    await first.pane.waitFor('reasoning summary: detailed');
+    first.pane.line('/effort low');
+    await first.pane.waitFor('reasoning effort: low');
     const screen = await turn(first.pane, 'remember me', 1);
     const id = /✓ completed · (resp_\w+)/.exec(screen)![1]!;
     first.pane.press('C-d');
@@ -229,7 +233,8 @@ describe('aoai chat', { timeout: 60_000 }, () => {
     again.press('C-u');
     const resumed = await turn(again, 'and now', 1);
     expect(resumed).toContain('Echo: and now (turn 2; earlier: "remember me")');
-    expect(createRequests().at(-1)!.body).toMatchObject({ model: 'gpt-4.1', previous_response_id: id });
+    // The /summary and /effort settings came back with it.
+    expect(createRequests().at(-1)!.body).toMatchObject({ model: 'gpt-4.1', previous_response_id: id, reasoning: { summary: 'detailed', effort: 'low' } });
     again.press('C-d');
     expect(await again.exitCode()).toBe(0);
 
@@ -254,6 +259,10 @@ describe('aoai chat', { timeout: 60_000 }, () => {
     expect(body).not.toHaveProperty('previous_response_id');
     expect(body.input.map((item) => item.type ?? item.role)).toEqual(['user', 'reasoning', 'message', 'user']);
     expect(body.input[1]!.encrypted_content).toMatch(/^gAAAAAB/);
+
+    // Its id is real but was never stored: /id says that aoai get cannot fetch it.
+    pane.line('/id');
+    await pane.waitFor('not stored (--no-store): aoai get and --previous cannot fetch it');
   });
 
   it('/save writes the transcript as Markdown (0600) and never overwrites', async () => {
@@ -353,6 +362,21 @@ describe('aoai chat', { timeout: 60_000 }, () => {
     expect(createRequests().at(-1)!.body).toMatchObject({ input: 'and now?' });
   });
 
+  it('/image without an image deployment names /image-deployment, which sets one', async () => {
+    const { pane, box } = chat(['-m', 'gpt-4.1']);
+    await pane.waitFor(PROMPT);
+    pane.line('/image a blue heron');
+    await pane.waitFor('no image deployment: set one with /image-deployment NAME');
+    expect(pane.screen()).not.toContain('pass --image-deployment');
+    pane.line('/image-deployment gpt-image-1');
+    await pane.waitFor('image deployment: gpt-image-1');
+    pane.line('/image a blue heron');
+    const screen = await pane.waitFor(/^(a-blue-heron-\w+\.png)$/m, 15_000);
+    const file = /^(a-blue-heron-\w+\.png)$/m.exec(screen)![1]!;
+    expect(readFileSync(`${box.home}/${file}`).subarray(1, 4).toString()).toBe('PNG');
+    expect(createRequests().at(-1)!.headers['x-ms-oai-image-generation-deployment']).toBe('gpt-image-1');
+  });
+
   it('/image generates and saves a picture in the conversation, which goes on from it', async () => {
     const { pane, box } = chat(['-m', 'gpt-4.1', '--image-deployment', 'gpt-image-1']);
     await pane.waitFor(PROMPT);
@@ -392,11 +416,14 @@ describe('aoai chat', { timeout: 60_000 }, () => {
     const { pane } = chat(['-m', 'gpt-4.1', '--mcp', 'demo=https://mcp.example.com/mcp']);
     await pane.waitFor(PROMPT);
     pane.line('please add 2 and 3');
-    await pane.waitFor('allow demo: add({"a":2,"b":3})? [y]es / [n]o (optionally: n REASON) / [a]lways for demo:');
+    const asking = await pane.waitFor('allow demo: add({"a":2,"b":3})? [y]es / [n]o (optionally: n REASON) / [a]lways for demo:');
+    // The turn is not over while it waits: no "✓ completed" line before the question.
+    expect(asking).not.toMatch(DONE);
     pane.line('maybe');
     await pane.waitFor('answer y, n (with a reason if you like) or a');
     pane.line('y');
     await pane.waitFor('The add tool on demo returned: 5');
+    expect((await pane.waitForCount(DONE, 1)).match(new RegExp(DONE.source, 'g'))).toHaveLength(1);
     expect(createRequests().at(-1)!.body).toMatchObject({ input: [{ type: 'mcp_approval_response', approve: true }] });
 
     pane.line('echo hi');
@@ -433,7 +460,9 @@ describe('aoai chat', { timeout: 60_000 }, () => {
     await pane.waitForCount(/output of get_weather/, 2);
     pane.press('C-c');
     await pane.waitFor('cancelled; this turn is not part of the conversation');
-    const screen = await turn(pane, 'hello', 6);
+    // One usage line per finished turn: none for the rounds that waited for function output.
+    const screen = await turn(pane, 'hello', 3);
+    expect(screen.match(new RegExp(DONE.source, 'g'))).toHaveLength(3);
     expect(screen).toContain('Echo: hello (turn 3; earlier: "what is the weather in Paris", "and the stock price")');
   });
 
@@ -495,6 +524,22 @@ describe('aoai chat', { timeout: 60_000 }, () => {
       expect(pane.screen()).toContain(message);
     }
     expect(ctx.emulator.requests.length).toBe(before);
+  });
+
+  it("two sessions on one profile keep each other's history lines", async () => {
+    const first = chat(['-m', 'gpt-4.1']);
+    const second = chat(['-m', 'gpt-4.1'], first.box);
+    await first.pane.waitFor(PROMPT);
+    await second.pane.waitFor(PROMPT);
+    await turn(first.pane, 'from the first', 1);
+    await turn(second.pane, 'from the second', 1);
+    await turn(first.pane, 'first again', 2);
+    first.pane.press('C-d');
+    expect(await first.pane.exitCode()).toBe(0);
+    second.pane.press('C-d');
+    expect(await second.pane.exitCode()).toBe(0);
+    const state = `${first.box.home}/.local/state/aoai`;
+    expect(readFileSync(chatFiles(state, 'default').history, 'utf8')).toBe('from the first\nfrom the second\nfirst again\n');
   });
 
   it('refuses a non-interactive stdin with a hint (exit 2), before any request', async () => {

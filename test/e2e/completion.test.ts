@@ -5,8 +5,8 @@ import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordCapture } from '../helpers/captures.ts';
-import { BIN, runAoai } from '../helpers/cli.ts';
-import { useEmulator } from '../helpers/emulator.ts';
+import { BIN, runAoai, sandbox } from '../helpers/cli.ts';
+import { keyEnv, useEmulator } from '../helpers/emulator.ts';
 import { MAX_RECENT_IDS, readRecentIds, rememberResponseId } from '../../src/core/recent-ids.ts';
 import { tempDir } from '../helpers/temp.ts';
 
@@ -112,9 +112,22 @@ describe('recent ids', () => {
     expect(ids).toHaveLength(MAX_RECENT_IDS);
     expect(ids.slice(0, 3)).toEqual(['resp_10', 'resp_54', 'resp_53']);
     expect(new Set(ids).size).toBe(ids.length);
+    // The file is oldest first (appended to); the list newest first.
     writeFileSync(join(dir, 'recent-ids'), 'resp_a\n$(rm -rf /)\nresp_b\n');
-    expect(readRecentIds(dir)).toEqual(['resp_a', 'resp_b']);
+    expect(readRecentIds(dir)).toEqual(['resp_b', 'resp_a']);
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('commands finishing at the same moment keep each other\'s ids (appended, not rewritten)', async () => {
+    const box = sandbox(keyEnv(ctx.emulator));
+    try {
+      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => runAoai(['create', '-m', 'gpt-4.1', '--json', `parallel ${i}`], { env: box.env })));
+      const created = results.map((result) => (JSON.parse(result.stdout) as { id: string }).id);
+      const remembered = (await runAoai(['__complete-ids'], { env: box.env })).stdout.split('\n').filter(Boolean);
+      expect(remembered.sort()).toEqual(created.sort());
+    } finally {
+      box.cleanup();
+    }
   });
 
   it('an unwritable state directory never fails the command', async () => {

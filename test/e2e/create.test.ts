@@ -115,6 +115,36 @@ describe('aoai create', () => {
   });
 });
 
+describe('aoai create shows on stderr what stream shows', () => {
+  const sameIds = (text: string) => text.replace(/resp_\w+/g, 'resp_ID');
+  const args = ['-m', 'o4-mini', '--reasoning-summary', 'auto', 'why is the sky blue'];
+
+  it('reasoning summaries and, with --usage, the usage line, byte for byte as stream', async () => {
+    const created = await run(['create', ...args, '--usage']);
+    const streamed = await run(['stream', ...args, '--usage']);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toBe(streamed.stdout);
+    expect(created.stderr).toMatch(/^reasoning summary\n\*\*Understanding the request\*\*/);
+    expect(created.stderr).toMatch(/\n✓ completed · resp_\w+ · input \d+ · output \d+ \(reasoning \d+\) tokens\n$/);
+    expect(sameIds(created.stderr)).toBe(sameIds(streamed.stderr));
+  });
+
+  it('--reasoning hide drops the summaries; without --usage a pipe gets no usage line', async () => {
+    const hidden = await run(['create', ...args, '--reasoning', 'hide', '--usage']);
+    expect(hidden.stderr).toMatch(/^✓ completed · resp_\w+ · /);
+    const plain = await run(['create', ...args, '--reasoning', 'hide']);
+    expect(plain).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it('aoai get takes --usage and --reasoning too', async () => {
+    const id = (JSON.parse((await run(['create', ...args, '--json'])).stdout) as { id: string }).id;
+    const got = await run(['get', id, '--usage']);
+    expect(got.stderr).toContain('reasoning summary\n');
+    expect(got.stderr).toContain(`✓ completed · ${id} · `);
+    expect((await run(['get', id, '--reasoning', 'hide'])).stderr).toBe('');
+  });
+});
+
 describe('aoai create: usage and config errors send nothing', () => {
   const cases: Array<[string, string[], number, RegExp, Record<string, string | undefined>?]> = [
     ['no deployment', ['create', 'hi'], 2, /no deployment: pass -m\/--model/],

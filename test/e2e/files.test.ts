@@ -70,12 +70,16 @@ describe('aoai files', () => {
     expect(ctx.emulator.requests.length).toBe(before);
   });
 
-  it('refuses purposes Azure does not accept, and says why assistants is the default', async () => {
-    const result = await run(['files', 'upload', '--purpose', 'user_data', join(dir, 'x.pdf')]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain("'user_data' is invalid");
+  it("accepts every purpose the service does (vision for image edits, user_data), and lists them", async () => {
+    const path = join(dir, 'edit.png');
+    writeFileSync(path, Buffer.from('89504e470d0a1a0a', 'hex'));
+    for (const purpose of ['vision', 'user_data', 'batch', 'fine-tune', 'evals']) {
+      const uploaded = await run(['files', 'upload', '--json', '--purpose', purpose, path]);
+      expect({ code: uploaded.code, stderr: uploaded.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(JSON.parse(uploaded.stdout)).toMatchObject({ purpose, filename: 'edit.png' });
+    }
     const help = await run(['files', 'upload', '--help']);
-    expect(help.stdout.replace(/\s+/g, ' ')).toContain("Azure does not accept OpenAI's user_data");
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('choices: "assistants", "batch", "fine-tune", "vision", "user_data", "evals"');
   });
 
   it('delete carries on past a failure and exits with its code', async () => {

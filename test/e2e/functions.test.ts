@@ -62,6 +62,18 @@ describe('function tools', () => {
     expect(result.stderr).toContain(`hint: answer: aoai create -m gpt-4.1 --previous ${responseId} --function-output ${callId}=JSON`);
   });
 
+  it('aoai get of a response waiting for function output prints the calls and exits 5, as create does', async () => {
+    const created = await run(['create', '-m', 'gpt-4.1', '--function', weather, 'What is the weather in Paris for 3 days?']);
+    expect(created.code).toBe(5);
+    const id = /aoai: (resp_\S+) is waiting/.exec(created.stderr)![1]!;
+    const got = await run(['get', id]);
+    expect(got).toMatchObject({ code: 5, stdout: created.stdout });
+    expect(got.stderr).toContain(`aoai: ${id} is waiting for the output of 1 function call (get_weather)`);
+    const json = await run(['get', id, '--json']);
+    expect(json.code).toBe(5);
+    expect(JSON.parse(json.stdout).id).toBe(id);
+  });
+
   it('round trip: --function-output with --previous sends function_call_output and the answer uses it', async () => {
     const first = await run(['create', '-m', 'gpt-4.1', '--function', weather, '--json', 'weather in Oslo?']);
     expect(first.code).toBe(5);

@@ -403,3 +403,50 @@ describe('aoai image --preview', () => {
     expect(output).not.toMatch(/\x1b_G/);
   });
 });
+
+describe('images from any command (an image_generation tool in create or stream)', () => {
+  const tools = () => {
+    const dir = workDir();
+    writeFileSync(join(dir, 'img.json'), JSON.stringify([{ type: 'image_generation' }]));
+    return dir;
+  };
+  const noImageEnv = () => Object.fromEntries(Object.entries(ctx.env).filter(([name]) => name !== 'AZURE_OPENAI_IMAGE_DEPLOYMENT'));
+  const lastPost = () => ctx.emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/responses')).at(-1)!;
+
+  it('create -H "x-ms-oai-image-generation-deployment: …" saves the image as aoai image does and prints its path', async () => {
+    const cwd = tools();
+    const result = await run(['create', '-m', 'gpt-4.1', '--tools', 'img.json', '-H', 'x-ms-oai-image-generation-deployment: gpt-image-1', 'a red fox'], { cwd, env: noImageEnv() });
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    const path = /^(a-red-fox-\w{8}\.png)$/m.exec(result.stdout)?.[1];
+    expect(path, result.stdout).toBeDefined();
+    expect(result.stdout).toBe(`Echo: a red fox\n${path}\n`);
+    expect(imageInfo(readFileSync(join(cwd, path!)))?.format).toBe('png');
+  });
+
+  it('stream --image-deployment sets the header and saves the image; --json keeps stdout the events and says where on stderr', async () => {
+    const cwd = tools();
+    const streamed = await run(['stream', '-m', 'gpt-4.1', '--tools', 'img.json', '--image-deployment', 'gpt-image-2', 'a blue owl'], { cwd, env: noImageEnv() });
+    expect(streamed.code).toBe(0);
+    expect(lastPost().headers['x-ms-oai-image-generation-deployment']).toBe('gpt-image-2');
+    const path = /^(a-blue-owl-\w{8}\.png)$/m.exec(streamed.stdout)?.[1];
+    expect(path && existsSync(join(cwd, path))).toBeTruthy();
+
+    const json = await run(['create', '-m', 'gpt-4.1', '--tools', 'img.json', '--json', 'a green heron'], { cwd });
+    expect(json.code).toBe(0);
+    const response = JSON.parse(json.stdout) as { output: Array<{ type: string; result?: string }> };
+    expect(response.output.find((item) => item.type === 'image_generation_call')?.result).toMatch(/^iVBOR/);
+    const saved = /^saved image: (a-green-heron-\w{8}\.png)$/m.exec(json.stderr)?.[1];
+    expect(saved && existsSync(join(cwd, saved))).toBeTruthy();
+    // The environment's image deployment was used.
+    expect(lastPost().headers['x-ms-oai-image-generation-deployment']).toBe('gpt-image-1');
+  });
+
+  it('without an image deployment the 400 hints --image-deployment, and nothing is saved', async () => {
+    const cwd = tools();
+    const result = await run(['create', '-m', 'gpt-4.1', '--tools', 'img.json', 'a grey cat'], { cwd, env: noImageEnv() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^aoai: HTTP 400 .*x-ms-oai-image-generation-deployment/);
+    expect(result.stderr).toContain('hint: name the image model deployment: --image-deployment NAME');
+    expect(readdirSync(cwd).filter((name) => name.endsWith('.png'))).toEqual([]);
+  });
+});

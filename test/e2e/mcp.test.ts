@@ -21,6 +21,19 @@ async function pendingResponse(): Promise<{ id: string; requests: Array<{ id: st
   return { id: response.id, requests: response.output.filter((item: { type: string }) => item.type === 'mcp_approval_request') };
 }
 
+describe('aoai get of a response waiting for approvals', () => {
+  it('lists the approval requests with the approve command and exits 5, as create does', async () => {
+    const created = await run(['create', '-m', 'gpt-4.1', ...SERVER, 'please echo hi and add 2 and 3']);
+    expect(created.code).toBe(5);
+    const id = /aoai: (resp_\S+) is waiting for 2 MCP approvals/.exec(created.stderr)![1]!;
+    const got = await run(['get', id]);
+    expect(got.code).toBe(5);
+    expect(got.stdout).toBe(created.stdout);
+    expect(got.stderr).toContain(`aoai: ${id} is waiting for 2 MCP approvals`);
+    expect(got.stderr.match(/^MCP approval needed: calc /gm)).toHaveLength(2);
+  });
+});
+
 describe('--mcp flags', () => {
   it('maps --mcp, --mcp-approval, --mcp-allowed-tools and --mcp-header into the mcp tool', async () => {
     await run(['create', '-m', 'gpt-4.1', ...SERVER, '--mcp', 'docs=https://docs.example.com/mcp', '--mcp-approval', 'never', '--mcp-allowed-tools', 'calc=add,echo', '--mcp-header', 'calc:Authorization=$MCP_TOKEN', '--mcp-header', 'docs:X-Team=cli', 'hello']);

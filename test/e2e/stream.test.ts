@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, runAoai } from '../helpers/cli.ts';
 import { recordCapture } from '../helpers/captures.ts';
 import { useEmulator } from '../helpers/emulator.ts';
+import { TmuxServer } from '../helpers/tmux.ts';
 
 const ctx = useEmulator({ queueMs: 20, eventDelayMs: 1 });
+const tmux = new TmuxServer();
+afterAll(() => tmux.kill());
 const run = (args: string[], options: Parameters<typeof runAoai>[1] = {}) => runAoai(args, { env: ctx.env, ...options });
 
 describe('aoai stream', () => {
@@ -110,12 +113,38 @@ describe('aoai stream', () => {
   });
 });
 
+describe('on a terminal', () => {
+  it('streamed text breaks between words within the width (the screen, joined, has no longer line)', async () => {
+    const plain = (await run(['stream', '-m', 'gpt-4.1', 'Write 80 words'])).stdout;
+    const pane = tmux.aoai(['stream', '-m', 'gpt-4.1', 'Write 80 words'], { env: ctx.env, width: 40 });
+    try {
+      expect(await pane.exitCode()).toBe(0);
+      // capture-pane -J joins lines the terminal folded: a mid-word fold shows as a line over 40.
+      const text = pane.screen().split('\n').filter((line) => !line.startsWith('[exit') && !line.startsWith('✓') && !line.startsWith('Pane is dead') && line !== '');
+      for (const line of text) expect(line.length).toBeLessThanOrEqual(40);
+      expect(text.join(' ').split(/\s+/)).toEqual(plain.trim().split(/\s+/));
+    } finally {
+      pane.close();
+    }
+  });
+});
+
 describe('background streams', () => {
-  it('announce the id with the resume command as soon as the response is created', async () => {
+  it('on a pipe, say nothing on stderr (the notice is decoration; --json carries the id)', async () => {
     const result = await run(['stream', '-m', 'o3', '--background', 'Write 20 words']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^resp_\w+ is running in the background; .*aoai get resp_\w+ --stream\)\n$/);
+    expect(result.stderr).toBe('');
     expect(result.stdout.trim().split(/\s+/)).toHaveLength(20);
+  });
+
+  it('on a terminal, announce the id with the resume command as soon as the response is created', async () => {
+    const pane = tmux.aoai(['stream', '-m', 'o3', '--background', 'Write 20 words'], { env: ctx.env });
+    try {
+      expect(await pane.exitCode()).toBe(0);
+      expect(pane.screen()).toMatch(/^resp_\w+ is running in the background; .*aoai get resp_\w+ --stream\)$/m);
+    } finally {
+      pane.close();
+    }
   });
 
   it('survive several dropped connections with byte-identical output', async () => {

@@ -81,7 +81,7 @@ describe('through the SDK', () => {
     expect(file).toMatchObject({ object: 'file', filename: 'x.pdf', bytes: 10, purpose: 'assistants' });
     expect(await (await ctx.client.files.content(file.id)).text()).toBe('%PDF-1.4 x');
     expect(await ctx.client.files.delete(file.id)).toEqual({ object: 'file', id: file.id, deleted: true });
-    await expect(ctx.client.files.create({ file: await toFile(Buffer.from('x'), 'x.txt'), purpose: 'user_data' })).rejects.toThrow(/Invalid value for purpose: 'user_data'/);
+    await expect(ctx.client.files.create({ file: await toFile(Buffer.from('x'), 'x.txt'), purpose: 'bogus' as never })).rejects.toThrow(/Invalid value for purpose: 'bogus'/);
   });
 
   it('encrypted reasoning round-trips statelessly; tampering fails verification', async () => {

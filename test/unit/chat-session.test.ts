@@ -66,7 +66,7 @@ describe('slash commands', () => {
   function context(c = conversation()) {
     const notices: string[] = [];
     const data: string[] = [];
-    const ctx: SlashContext = { conversation: c, notice: (t) => notices.push(t), data: (t) => data.push(t), save: (p) => `/abs/${p}` };
+    const ctx: SlashContext = { conversation: c, notice: (t) => notices.push(t), data: (t) => data.push(t), save: (p) => `/abs/${p}`, columns: 80 };
     return { ctx, notices, data, c };
   }
   const commands = coreCommands();
@@ -127,7 +127,7 @@ describe('slash commands', () => {
   });
 
   it('/help lists every command and how to enter several lines', () => {
-    const help = helpText(commands);
+    const help = helpText(commands, 80);
     for (const command of commands) expect(help).toContain(command.usage);
     expect(help).toContain('"""');
   });

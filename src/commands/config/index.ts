@@ -1,5 +1,6 @@
 // aoai config: profiles in the config file. This file only registers the verbs.
 import type { Command } from 'commander';
+import { usesGlobalOptions } from '../../cli/help.ts';
 import type { CommandContext } from '../../cli/context.ts';
 import { CONFIG_KEYS, CONFIG_KEY_NAMES } from '../../core/config-keys.ts';
 import { registerConfigSet } from './set.ts';
@@ -15,6 +16,7 @@ export function registerConfig(program: Command, ctx: CommandContext): void {
     .command('config')
     .description('read and write settings profiles (--profile NAME; default "default")')
     .addHelpText('after', `\nKeys:\n${keys}\n${headerKey}\n\nExamples:\n  aoai config set endpoint https://myres.openai.azure.com\n  aoai config set deployment gpt-4.1 --profile work\n  printf '%s' "$KEY" | aoai config set api-key\n  printf '%s' "$APIM_KEY" | aoai config set header.Ocp-Apim-Subscription-Key\n  aoai config list`);
+  usesGlobalOptions(config, ['--profile']);
   registerConfigSet(config, ctx);
   registerConfigGet(config, ctx);
   registerConfigUnset(config, ctx);

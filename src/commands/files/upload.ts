@@ -10,8 +10,8 @@ import { describeFsError } from '../../core/local-input.ts';
 import { prepareRequest } from '../../responses/session.ts';
 import { compactJson } from '../../render/json.ts';
 
-/** Azure's purposes; it rejects OpenAI's `user_data`, so input files use `assistants`. */
-export const UPLOAD_PURPOSES = ['assistants', 'batch', 'fine-tune', 'evals'] as const;
+/** The purposes the service accepts for an upload (vision: images for image edits). */
+export const UPLOAD_PURPOSES = ['assistants', 'batch', 'fine-tune', 'vision', 'user_data', 'evals'] as const;
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 
 export interface FilesUploadOptions {
@@ -26,7 +26,7 @@ export function registerFilesUpload(files: Command, ctx: CommandContext): void {
     .description('upload files; prints each file id')
     .argument('<path...>', 'files to upload')
     .addOption(
-      new Option('--purpose <purpose>', "what the file is for (default assistants: Azure does not accept OpenAI's user_data, and assistants files work as input_file / --file ids)")
+      new Option('--purpose <purpose>', 'what the file is for: assistants (input_file / --file ids), vision (images, e.g. for --edit), user_data, batch, fine-tune or evals')
         .choices(UPLOAD_PURPOSES)
         .default('assistants'),
     )

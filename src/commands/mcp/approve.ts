@@ -15,7 +15,7 @@ import { approvalResponses, pendingApprovals, type McpApprovalRequest } from '..
 import type { CreateBody } from '../../request/create-params.ts';
 import { parseMcpHeader } from '../../request/tools.ts';
 import { compactJson } from '../../render/tools.ts';
-import type { StreamDisplay } from '../../responses/create.ts';
+import type { PrintedResultOptions, StreamDisplay } from '../../responses/create.ts';
 import { prepareRequest } from '../../responses/session.ts';
 import { DEFAULT_POLL_SECONDS } from '../../responses/wait.ts';
 
@@ -30,6 +30,7 @@ export interface McpApproveOptions {
   json: boolean;
   wait: boolean;
   pollIntervalMs: number;
+  display: PrintedResultOptions['display'];
   stream: StreamDisplay | undefined;
 }
 
@@ -78,6 +79,7 @@ export function toMcpApproveOptions(id: string, requestIds: string[], values: Ap
     json: Boolean(values.json),
     wait: Boolean(values.wait),
     pollIntervalMs: (values.pollInterval ?? DEFAULT_POLL_SECONDS) * 1000,
+    display: { reasoning: values.reasoning, usage: values.usage },
     stream: values.stream ? { reasoning: values.reasoning, usage: values.usage, cancelOnInterrupt: values.cancelOnInterrupt, maxResumes: values.maxResumes, json: Boolean(values.json) } : undefined,
   };
 }
