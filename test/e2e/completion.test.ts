@@ -67,7 +67,7 @@ describe('aoai completion bash', () => {
     expect(await complete('aoai get resp_1 --credential m')).toEqual(['managed-identity']);
     expect(await complete('aoai items resp_1 --order ')).toEqual(['asc', 'desc']);
     expect(await complete('aoai completion ')).toEqual(['bash', 'zsh', 'fish']);
-    expect(await complete('aoai config set api-')).toEqual(['api-key', 'api-version']);
+    expect(await complete('aoai config set api-')).toEqual(['api-key', 'api-version', 'api-key-command']);
   });
 
   it('skips flag values when finding the command (a value is not a subcommand)', async () => {

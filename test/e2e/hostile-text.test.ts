@@ -56,7 +56,8 @@ describe('on a terminal, remote text is shown, never obeyed', () => {
   });
 
   it('--json: still valid JSON with the same values, control characters escaped', async () => {
-    const { code, output } = await runOnTty(['create', '-m', 'gpt-4.1', '--json', 'text']);
+    // stdout alone on the terminal (the usage line on stderr is not part of the JSON).
+    const { code, output } = await runOnPty(['create', '-m', 'gpt-4.1', '--json', 'text'], { env: box.env, cwd: box.home, stderr: 'discard' });
     expect(code).toBe(0);
     expectQuiet(output);
     const parsed = JSON.parse(output) as { output: Array<{ content: Array<{ text?: string }> }> };

@@ -1,8 +1,7 @@
 // A hostile server (test/helpers/hostile-server.ts) against the real bin/aoai: every read is
 // bounded. Each case ends in one clear line naming the bound (and how to raise it), the right exit
 // code, the text received so far kept, and a peak memory far below what the server tried to cost.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CANARY_API_KEY } from '../helpers/canaries.ts';
@@ -10,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { recordCapture } from '../helpers/captures.ts';
 import { BIN, REPO_ROOT, runAoai, sandbox, type RunResult, type Sandbox } from '../helpers/cli.ts';
 import { ODD_ERROR_BODIES, startHostileServer, type HostileMode, type HostileServer, type OddErrorShape } from '../helpers/hostile-server.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 let server: HostileServer;
 let box: Sandbox;
@@ -18,7 +18,7 @@ let rssDir: string;
 beforeAll(async () => {
   server = await startHostileServer();
   box = sandbox({ AZURE_OPENAI_API_KEY: CANARY_API_KEY });
-  rssDir = mkdtempSync(join(tmpdir(), 'aoai-rss-'));
+  rssDir = tempDir('aoai-rss-');
 });
 afterAll(async () => {
   await server?.close();
@@ -121,7 +121,7 @@ describe('size caps', () => {
   });
 
   it('a JSON answer carrying a 420 MB image is refused cleanly: no crash, nothing written', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'aoai-img-'));
+    const out = tempDir('aoai-img-');
     try {
       const result = await against('huge-image', ['image', '-m', 'gpt-4.1', '--image-deployment', 'gpt-image-1', '--max-retries', '0', '-o', `${out}/`, 'a cat']);
       expectOneLine(result, 1, /is larger than 64 MB \(max-response-mb\)/);

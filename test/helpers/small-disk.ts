@@ -3,9 +3,8 @@
 // inside that namespace through nsenter; the test reads and writes the disk from outside through
 // /proc/PID/root. Needs root (or CAP_SYS_ADMIN); `smallDiskUnavailable` says why not.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { tempDir } from './temp.ts';
 
 export interface SmallDisk {
   /** The mount point, as aoai (inside the namespace) sees it. */
@@ -19,7 +18,7 @@ export interface SmallDisk {
 
 function probe(): string | undefined {
   if (process.platform !== 'linux') return 'needs Linux mount namespaces';
-  const dir = mkdtempSync(join(tmpdir(), 'aoai-disk-probe-'));
+  const dir = tempDir('aoai-disk-probe-');
   try {
     const result = spawnSync('unshare', ['-m', 'sh', '-c', `mount -t tmpfs -o size=16k tmpfs '${dir}'`], { encoding: 'utf8' });
     if (result.error) return `unshare is not available (${result.error.message})`;
@@ -36,7 +35,7 @@ export const smallDiskUnavailable = probe();
 
 /** Mount a tmpfs of `sizeKb` KiB (`readOnly`: mounted read-only) in a private mount namespace. */
 export async function smallDisk(sizeKb: number, options: { readOnly?: boolean } = {}): Promise<SmallDisk> {
-  const dir = mkdtempSync(join(tmpdir(), 'aoai-small-disk-'));
+  const dir = tempDir('aoai-small-disk-');
   const mountOptions = `size=${sizeKb}k,mode=1777${options.readOnly ? ',ro' : ''}`;
   const holder: ChildProcess = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `mount -t tmpfs -o ${mountOptions} tmpfs '${dir}' && echo ready && exec sleep 600`], {
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,12 +1,12 @@
 // The atomic writer: a file appears whole on commit or not at all; the streaming form is what
 // large downloads use.
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, lstatSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileWriteError, openAtomic, removePendingTemporaryFiles, writeFileAtomic } from '../../src/core/atomic-write.ts';
+import { tempDir } from '../helpers/temp.ts';
 
-const dir = () => mkdtempSync(join(tmpdir(), 'aoai-atomic-'));
+const dir = () => tempDir('aoai-atomic-');
 
 describe('openAtomic (streaming)', () => {
   it('nothing appears at the target until commit; then the whole content, and no temporary file', () => {

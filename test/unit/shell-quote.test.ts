@@ -1,10 +1,9 @@
 // Printed commands must be safe to paste: check the quoting by running it through a real shell.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync, rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { shellCommand, shellQuote } from '../../src/render/shell-quote.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const HOSTILE = ['resp_2$(touch x)', '`touch x`', "it's", "'; touch x; '", 'a b', '*', '~', '$HOME', 'x\ny', '!!', '-rf', '', 'a\\b', '"q"', 'x;touch x', '>x', '#c', '{a,b}', 'é'];
 
@@ -20,7 +19,7 @@ describe('shellQuote', () => {
   });
 
   it('bash and sh read each quoted word back exactly, and run nothing', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aoai-quote-'));
+    const dir = tempDir('aoai-quote-');
     try {
       for (const shell of ['bash', 'sh']) {
         const script = `for a in ${shellCommand(HOSTILE)}; do printf '%s\\0' "$a"; done`;
