@@ -194,6 +194,8 @@ export class StreamRenderer {
       case 'response.output_item.done':
         if (item?.type === 'function_call') line = `function call ${String(item.name)}(${truncate(String(item.arguments ?? ''), 120)})`;
         else if (item?.type === 'mcp_approval_request') line = `mcp ${String(item.server_label)}: approval needed for ${String(item.name)}`;
+        // Azure sends no response.image_generation_call.completed; the finished item comes on both services.
+        else if (item?.type === 'image_generation_call') line = 'image: done';
         break;
       case 'response.code_interpreter_call.in_progress':
         line = 'code interpreter: writing code…';
@@ -212,9 +214,6 @@ export class StreamRenderer {
         break;
       case 'response.image_generation_call.partial_image':
         line = `image: partial image ${Number(e.partial_image_index) + 1}`;
-        break;
-      case 'response.image_generation_call.completed':
-        line = 'image: done';
         break;
       case 'response.mcp_call.failed':
         line = 'mcp: call failed';

@@ -74,6 +74,16 @@ describe('aoai cancel', () => {
     expect(got.stderr).toContain(`response ${id} was cancelled`);
   });
 
+  it('a background job that already completed: reported as it ended, exit 0 (the service answers 400)', async () => {
+    const id = await createId(['--background', 'short']);
+    expect((await run(['get', id, '--wait', '--poll-interval', '0.05'])).code).toBe(0);
+    const result = await run(['cancel', id]);
+    expect(result).toMatchObject({ code: 0, stdout: `${id} completed\n`, stderr: '' });
+    const json = await run(['cancel', id, '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ id, status: 'completed' });
+    expect(ctx.emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/${id}/cancel`)).map((r) => r.status)).toEqual([400, 400]);
+  });
+
   it('refuses a foreground response with the service error', async () => {
     const id = await createId(['not background']);
     const result = await run(['cancel', id]);

@@ -51,6 +51,14 @@ describe('rendering the recorded real streams', () => {
     });
   }
 
+  it('says "image: done" once, on Azure (no image_generation_call.completed event) and on OpenAI', () => {
+    for (const name of ['azure-image-generation-tool', 'openai-image-generation-tool']) {
+      const recording = recordings.find((r) => r.name.includes(name))!;
+      const { err } = render(recording.events, { statusLines: true });
+      expect(err.split('\n').filter((line) => line === '· image: done'), name).toHaveLength(1);
+    }
+  });
+
   it('tracks the terminal state of the error recording', () => {
     const recording = recordings.find((r) => r.name.includes('openai-error'))!;
     const { renderer } = render(recording.events);
