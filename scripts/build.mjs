@@ -25,7 +25,10 @@ const result = await build({
   chunkNames: 'chunks/[name]-[hash]',
   minifySyntax: true,
   minifyWhitespace: true,
-  keepNames: false,
+  // Short local names keep dist/ inside its 2 MB budget (2.47 MB → 1.80 MB); keepNames keeps
+  // class and function names, which @azure/identity's messages and our error names rely on.
+  minifyIdentifiers: true,
+  keepNames: true,
   legalComments: 'none',
   sourcemap: false,
   metafile: true,
@@ -47,6 +50,7 @@ await build({
   target: 'node20.19',
   minifySyntax: true,
   minifyWhitespace: true,
+  minifyIdentifiers: true,
   legalComments: 'none',
   logLevel: 'warning',
   define: { AOAI_VERSION: JSON.stringify(pkg.version) },
