@@ -16,7 +16,11 @@ const vars = await new Promise((resolve, reject) => {
   let text = '';
   emulator.stdout.on('data', (chunk) => {
     text += chunk;
-    if (text.includes('IDENTITY_HEADER=')) resolve(Object.fromEntries(text.trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2))));
+    // `export NAME=value` lines, values shell-quoted when they need it ('…').
+    if (text.includes('IDENTITY_HEADER=')) {
+      const pairs = text.trim().split('\n').map((line) => /^(?:export )?(\w+)=(.*)$/.exec(line)).filter(Boolean);
+      resolve(Object.fromEntries(pairs.map(([, name, value]) => [name, value.replace(/^'(.*)'$/s, '$1').replaceAll("'\\''", "'")])));
+    }
   });
   emulator.on('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
 });
@@ -57,7 +61,9 @@ try {
   show('list its input items as NDJSON', ['items', job, '--all', '--jsonl']);
   show('delete both', ['delete', first, job]);
   show('a missing response is one clear line and exit 1', ['get', first]);
-  process.stdout.write(`\nTry it yourself:  ./bin/aoai emulate -q > emulator.env &  then  set -a; . ./emulator.env; set +a  and run ./bin/aoai create -m gpt-4.1 "hello".\n`);
+  process.stdout.write(
+    `\nTry it yourself:  rm -f emu.env; ./bin/aoai emulate --quiet --write-env emu.env &  until [ -s emu.env ]; do sleep 0.1; done; . ./emu.env  and run ./bin/aoai create -m gpt-4.1 "hello".\n`,
+  );
 } finally {
   emulator.kill('SIGTERM');
   rmSync(home, { recursive: true, force: true });
