@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { nodeDirForLine } from '../scripts/node-line.mjs';
 import { sizeTable } from './lib/size.mjs';
 import { startupTable } from './lib/startup.mjs';
+import { emulatorVariables } from '../scripts/lib/emulator-env.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'aoai');
@@ -72,14 +73,7 @@ async function peakRss(command, args, options = {}) {
 
 async function startEmulator() {
   const child = spawn(node, [bin, 'emulate', '--quiet', '--queue-ms', '0', '--event-delay-ms', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const vars = await new Promise((resolve, reject) => {
-    let text = '';
-    child.stdout.on('data', (chunk) => {
-      text += chunk;
-      if (text.includes('IDENTITY_HEADER=')) resolve(Object.fromEntries(text.trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2))));
-    });
-    child.on('exit', (code) => reject(new Error(`emulator exited ${code}`)));
-  });
+  const vars = await emulatorVariables(child);
   return { child, vars };
 }
 

@@ -6,24 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { emulatorVariables } from './lib/emulator-env.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'aoai');
 const home = mkdtempSync(join(tmpdir(), 'aoai-demo-'));
 
 const emulator = spawn(process.execPath, [bin, 'emulate', '--quiet', '--queue-ms', '300', '--event-delay-ms', '5'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const vars = await new Promise((resolve, reject) => {
-  let text = '';
-  emulator.stdout.on('data', (chunk) => {
-    text += chunk;
-    // `export NAME=value` lines, values shell-quoted when they need it ('…').
-    if (text.includes('IDENTITY_HEADER=')) {
-      const pairs = text.trim().split('\n').map((line) => /^(?:export )?(\w+)=(.*)$/.exec(line)).filter(Boolean);
-      resolve(Object.fromEntries(pairs.map(([, name, value]) => [name, value.replace(/^'(.*)'$/s, '$1').replaceAll("'\\''", "'")])));
-    }
-  });
-  emulator.on('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-});
+const vars = await emulatorVariables(emulator);
 
 const env = {
   ...process.env,

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { emulatorVariables } from './lib/emulator-env.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tarball = process.argv[2] && resolve(process.argv[2]);
@@ -43,7 +44,7 @@ try {
   if (!help.startsWith('Usage: aoai') || !help.includes('emulate')) fail(`aoai --help printed an unexpected text:\n${help.slice(0, 400)}`);
 
   emulator = spawn(aoai, ['emulate', '--quiet'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const vars = await emulatorVariables(emulator);
+  const vars = await emulatorVariables(emulator, ['AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_API_KEY']);
   const prompt = 'packed install works';
   const answer = check(aoai, ['create', '-m', 'gpt-4.1', prompt], { AZURE_OPENAI_ENDPOINT: vars.AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY: vars.AZURE_OPENAI_API_KEY }).stdout;
   if (!answer.includes(`Echo: ${prompt}`)) fail(`aoai create against the emulator printed ${JSON.stringify(answer)}`);
@@ -61,25 +62,6 @@ function check(command, args, extraEnv = {}) {
   if (result.error) fail(`${command} ${args.join(' ')}: ${result.error.message}`);
   if (result.status !== 0) fail(`${command} ${args.join(' ')} exited ${result.status ?? result.signal}\n${result.stderr}`);
   return result;
-}
-
-/** Reads the emulator's shell assignments (`NAME=value`, optionally `export`ed and quoted) from its stdout. */
-function emulatorVariables(child) {
-  return new Promise((resolveVars, reject) => {
-    let text = '';
-    const timer = setTimeout(() => reject(new Error(`aoai emulate printed no endpoint within 30 s; stdout so far: ${text}`)), 30_000);
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
-      text += chunk;
-      const vars = {};
-      for (const match of text.matchAll(/^(?:export )?([A-Z_]+)=['"]?([^'"\n]*)['"]?$/gm)) vars[match[1]] = match[2];
-      if (vars.AZURE_OPENAI_ENDPOINT && vars.AZURE_OPENAI_API_KEY) {
-        clearTimeout(timer);
-        resolveVars(vars);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`aoai emulate exited ${code} before printing its endpoint`)));
-  });
 }
 
 function fail(message) {
