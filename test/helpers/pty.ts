@@ -10,12 +10,14 @@ export interface PtyOptions {
   columns?: number;
   /** 'discard': stderr goes to /dev/null, so the screen shows stdout alone. */
   stderr?: 'discard';
+  /** 'discard': stdout goes to /dev/null, so only stderr is the terminal. */
+  stdout?: 'discard';
 }
 
-export function runOnPty(args: string[], { env, cwd, columns = 200, stderr }: PtyOptions): Promise<{ code: number | null; output: string }> {
+export function runOnPty(args: string[], { env, cwd, columns = 200, stderr, stdout }: PtyOptions): Promise<{ code: number | null; output: string }> {
   const quoted = [BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qec', `stty cols ${columns} rows 50; exec ${quoted}${stderr === 'discard' ? ' 2>/dev/null' : ''}`, '/dev/null'], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qec', `stty cols ${columns} rows 50; exec ${quoted}${stderr === 'discard' ? ' 2>/dev/null' : ''}${stdout === 'discard' ? ' >/dev/null' : ''}`, '/dev/null'], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
