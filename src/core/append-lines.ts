@@ -2,9 +2,10 @@
 // profile, the recent response ids): each write appends under a short lock file, never a
 // read-modify-write of the whole file, so two sessions never lose each other's lines. When the
 // file has grown well past what is kept, the writer holding the lock trims it (atomically).
-import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from './atomic-write.ts';
+import { takeLockFile } from './lock-file.ts';
 
 export interface AppendOptions {
   /** Lines a reader uses (the newest); the file is trimmed to these once it holds four times as many. */
@@ -21,7 +22,7 @@ const STALE_LOCK_MS = 10_000;
 export function appendLines(path: string, lines: readonly string[], options: AppendOptions): void {
   if (lines.length === 0) return;
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const release = lock(`${path}.lock`);
+  const release = lockOrNot(`${path}.lock`);
   try {
     // One write with O_APPEND: concurrent appends interleave whole lines, never bytes of them.
     appendFileSync(path, `${lines.join('\n')}\n`, { mode: options.mode ?? 0o600 });
@@ -49,28 +50,11 @@ function trim(path: string, options: AppendOptions): void {
   writeFileAtomic(path, `${lines.slice(-options.keep).join('\n')}\n`, { mode: options.mode ?? 0o600 });
 }
 
-/** Take the lock file; returns its release, or undefined when another process kept it too long. */
-function lock(lockPath: string): (() => void) | undefined {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      closeSync(openSync(lockPath, 'wx', 0o600));
-      return () => {
-        try {
-          unlinkSync(lockPath);
-        } catch {
-          // Removed as stale by another process: nothing to release.
-        }
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
-    }
-    try {
-      if (Date.now() - statSync(lockPath).mtimeMs > STALE_LOCK_MS) unlinkSync(lockPath);
-    } catch {
-      // Released meanwhile: try again.
-    }
-    if (Date.now() > deadline) return undefined;
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+/** The lock's release; undefined when another process kept it too long or it cannot be made (then append without it). */
+function lockOrNot(lockPath: string): (() => void) | undefined {
+  try {
+    return takeLockFile(lockPath, { waitMs: LOCK_WAIT_MS, staleMs: STALE_LOCK_MS });
+  } catch {
+    return undefined;
   }
 }

@@ -4,10 +4,12 @@
 // (every request pays for it), values are checked against the config-key table (a bad value is
 // refused with its profile and key), and a change is a read-merge-write under a lock file, so 20
 // `aoai config set` at once keep all 20 changes. The write is atomic, mode 0600.
-import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from './atomic-write.ts';
 import { ConfigError, UsageError } from './errors.ts';
+import { takeLockFile } from './lock-file.ts';
+import { shellCommand } from '../render/shell-quote.ts';
 import { CONFIG_KEYS, isConfigKey, type ConfigKey } from './config-keys.ts';
 
 export type ProfileValues = Partial<Record<ConfigKey, string>>;
@@ -81,61 +83,21 @@ export class ConfigStore {
     return parseConfig(text, this.path);
   }
 
-  /** Take the lock file (created exclusively); a stale one (its process gone, or too old) is broken. */
+  /** Take the lock file (src/core/lock-file.ts): a stale one (its process gone, or too old) is broken. */
   private async lock(): Promise<() => void> {
-    const deadline = Date.now() + LOCK_WAIT_MS;
-    for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-      try {
-        const fd = openSync(this.lockPath, 'wx', 0o600);
-        writeSync(fd, `${process.pid}\n`);
-        closeSync(fd);
-        return () => removeQuietly(this.lockPath);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-          throw new ConfigError(`cannot lock config file ${this.path}: ${(error as Error).message}`);
-        }
-      }
-      if (lockIsStale(this.lockPath)) {
-        removeQuietly(this.lockPath);
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new ConfigError(
-          `config file ${this.path} is locked by another aoai (${this.lockPath})`,
-          `if no aoai is running, remove the lock: rm '${this.lockPath.replaceAll("'", `'\\''`)}'`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
+    let release: (() => void) | undefined;
+    try {
+      release = takeLockFile(this.lockPath, { waitMs: LOCK_WAIT_MS, staleMs: STALE_LOCK_MS });
+    } catch (error) {
+      throw new ConfigError(`cannot lock config file ${this.path}: ${(error as Error).message}`);
     }
-  }
-}
-
-function lockIsStale(path: string): boolean {
-  let text: string;
-  let age: number;
-  try {
-    text = readFileSync(path, 'utf8');
-    age = Date.now() - statSync(path).mtimeMs;
-  } catch {
-    return false; // released meanwhile: the next attempt takes it
-  }
-  if (age > STALE_LOCK_MS) return true;
-  const pid = Number(text.trim());
-  // Written but not yet filled in by its owner: give it time.
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
-function removeQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // Already gone.
+    if (!release) {
+      throw new ConfigError(
+        `config file ${this.path} is locked by another aoai (${this.lockPath})`,
+        `if no aoai is running, remove the lock: ${shellCommand(['rm', this.lockPath])}`,
+      );
+    }
+    return release;
   }
 }
 
