@@ -12,7 +12,7 @@
 // Everything happens in a scratch copy of the checkout (node_modules linked), never in the worktree.
 import { spawn, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,8 @@ import { applyMutant, mutantsOf, sampleMutants } from './lib/mutants.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const FOLDERS = ['src/core', 'src/responses', 'src/render', 'src/io'];
 const DEFAULT_SAMPLE = 48;
+/** The coverage bucket of a test file's CLIs that ran outside any one test (beforeAll, afterAll). */
+const FILE_LEVEL = '';
 const USAGE = `usage: npm run mutate -- [options]
 
 Plants one small bug (a mutant) at a time in ${FOLDERS.join(', ')},
@@ -39,6 +41,8 @@ options:
   --seed S        which deterministic sample to take (default 1)
   --file PATH     only mutants in this file (all of them unless --sample is given)
   --only ID       only this mutant (repeatable, or comma-separated); ids come from --list
+  --test PATH     run these test files (repeatable) for each mutant instead of the ones the
+                  coverage map picks, e.g. to check that a new test kills a survivor
   --list          print the ids of the mutants that would run, and exit
   --timeout SEC   per test run of one mutant; a run that exceeds it counts as killed (default 600)
   --refresh-map   redo the coverage run even if src/ and test/ are unchanged since the last one
@@ -53,6 +57,7 @@ const { values: flags } = parseArgs({
     seed: { type: 'string', default: '1' },
     file: { type: 'string' },
     only: { type: 'string', multiple: true },
+    test: { type: 'string', multiple: true },
     list: { type: 'boolean', default: false },
     timeout: { type: 'string', default: '600' },
     'refresh-map': { type: 'boolean', default: false },
@@ -129,7 +134,8 @@ symlinkSync(join(root, 'node_modules'), join(scratch, 'node_modules'));
 mkdirSync(flags.out, { recursive: true });
 
 const testFiles = gitFiles('test').filter((file) => file.endsWith('.test.ts')).sort();
-const map = await coverageMap();
+for (const test of flags.test ?? []) if (!testFiles.includes(test.replace(/^\.\//, ''))) fail(`no such test file: ${test}`);
+const map = flags.test ? undefined : await coverageMap();
 const reach = staticReach(scratch, testFiles);
 
 // ---- run the mutants
@@ -152,16 +158,21 @@ async function runMutant(mutant) {
   const path = join(scratch, mutant.file);
   const original = readFileSync(path, 'utf8');
   const result = { id: mutant.id, file: mutant.file, line: mutant.line, kind: mutant.kind, original: mutant.original, replacement: mutant.replacement, diff: diffOf(original, mutant) };
-  const { unit, other } = testsFor(mutant);
-  result.tests = [...unit, ...other];
+  const { unit, targeted, whole } = flags.test ? { unit: [], targeted: [], whole: flags.test.map((test) => test.replace(/^\.\//, '')) } : testsFor(mutant);
+  result.tests = [...unit, ...targeted.map(({ file, name }) => `${file} › ${name}`), ...whole];
   if (!result.tests.length) return { ...result, status: 'no-coverage' };
   writeFileSync(path, applyMutant(original, mutant));
   try {
     const build = await run(['node', 'scripts/build.mjs'], 120_000);
     if (build.code !== 0) return { ...result, status: 'build-error', detail: build.output.slice(-400) };
-    for (const phase of [unit, other]) {
-      if (!phase.length) continue;
-      const outcome = await vitest(phase);
+    const phases = [
+      { files: unit },
+      { files: [...new Set(targeted.map(({ file }) => file))], extra: ['--testNamePattern', namePattern(targeted.map(({ name }) => name))] },
+      { files: whole },
+    ];
+    for (const { files, extra } of phases) {
+      if (!files.length) continue;
+      const outcome = await vitest(files, { extra });
       if (outcome.status !== 'survived') return { ...result, ...outcome };
     }
     return { ...result, status: 'survived' };
@@ -170,20 +181,40 @@ async function runMutant(mutant) {
   }
 }
 
-/** Unit tests that import the file (run first: quick), then the emulator and end-to-end tests that reach the line. */
+/**
+ * The unit test files that import the file (run first: quick), then the tests whose spawned CLI
+ * executed the changed lines: each test by name, or the whole file when the CLI ran outside any
+ * one test (from a beforeAll). The emulator's own tests import no code from these folders but
+ * src/core/redact.ts, which they only reach in-process; the unit tests cover that.
+ */
 function testsFor(mutant) {
   const last = mutant.line + (mutant.original.match(/\n/g)?.length ?? 0);
   const unit = [];
-  const other = [];
+  const targeted = [];
+  const whole = [];
   for (const test of testFiles) {
     if (map.failing.includes(test)) continue;
-    const imports = reach.get(test)?.has(mutant.file);
-    const lines = map.lines[test]?.[mutant.file] ?? [];
-    const executes = lines.some((line) => line >= mutant.line && line <= last);
-    if (test.startsWith('test/unit/') && imports) unit.push(test);
-    else if (imports || executes) other.push(test);
+    if (test.startsWith('test/unit/')) {
+      if (reach.get(test)?.has(mutant.file)) unit.push(test);
+      continue;
+    }
+    for (const [name, files] of Object.entries(map.reach[test] ?? {})) {
+      const executes = (files[mutant.file] ?? []).some((line) => line >= mutant.line && line <= last);
+      if (!executes) continue;
+      if (name === FILE_LEVEL) {
+        whole.push(test);
+        break;
+      }
+      targeted.push({ file: test, name });
+    }
   }
-  return { unit, other };
+  return { unit, targeted: targeted.filter(({ file }) => !whole.includes(file)), whole };
+}
+
+/** vitest matches -t against "file describe… test"; the names are matched whole, at the end. */
+function namePattern(names) {
+  const escape = (name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return `(?:^| )(?:${[...new Set(names)].map(escape).join('|')})$`;
 }
 
 async function vitest(files, { extra = [], limitMs = timeoutMs } = {}) {
@@ -196,6 +227,8 @@ async function vitest(files, { extra = [], limitMs = timeoutMs } = {}) {
   if (outcome.code === 0) return { status: 'survived', report };
   const failed = report?.testResults?.flatMap((file) => file.assertionResults.filter((test) => test.status === 'failed').map((test) => `${file.name.slice(scratch.length + 1)} › ${test.fullName}`));
   const failedFile = report?.testResults?.find((file) => file.status === 'failed');
+  // A non-zero exit with nothing failed and nothing run: the selection matched no test (a bug here, not a kill).
+  if (report && !failed?.length && !failedFile && report.numPassedTests === 0) return { status: 'selection-error', killedBy: oneLine(outcome.output.slice(-300)) };
   return { status: 'killed', report, killedBy: failed?.[0] ?? (failedFile ? `${failedFile.name.slice(scratch.length + 1)}: ${oneLine(failedFile.message ?? 'failed')}` : `vitest exited ${outcome.code}: ${oneLine(outcome.output.slice(-200))}`) };
 }
 
@@ -245,12 +278,32 @@ async function coverageMap() {
   const coverageDir = join(scratch, '.mutate-coverage');
   writeFileSync(
     join(scratch, 'test/mutate-coverage.setup.ts'),
-    `import { beforeAll, expect } from 'vitest';
+    `import { beforeAll, beforeEach, expect } from 'vitest';
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-// Every CLI this test file spawns writes its V8 coverage to a directory named after the file.
+// Every CLI a test spawns writes its V8 coverage to a directory named after the test (the CLIs
+// a beforeAll spawns, to one named after the file). A test that spawns with an environment built
+// in beforeAll writes to the file's directory: the map tells its CLIs apart by when they ended.
+let fileDir = '';
+let started = 0;
 beforeAll(() => {
   const file = relative(process.cwd(), expect.getState().testPath ?? 'unknown');
-  process.env.NODE_V8_COVERAGE = join(${JSON.stringify(coverageDir)}, file.replaceAll('/', '__'));
+  fileDir = join(${JSON.stringify(coverageDir)}, file.replaceAll('/', '__'));
+  mkdirSync(fileDir, { recursive: true });
+  process.env.NODE_V8_COVERAGE = join(fileDir, 'file-level');
+});
+beforeEach(({ task }) => {
+  const names: string[] = [];
+  for (let t: { name: string; suite?: unknown; filepath?: string } | undefined = task; t && t.filepath === undefined; t = t.suite as typeof t) names.unshift(t.name);
+  const name = names.join(' ');
+  const key = createHash('sha1').update(name).digest('hex').slice(0, 16);
+  started = Date.now();
+  process.env.NODE_V8_COVERAGE = join(fileDir, 'test-' + key);
+  return () => {
+    appendFileSync(join(fileDir, 'names.jsonl'), JSON.stringify({ key, name, started, ended: Date.now() }) + '\\n');
+    process.env.NODE_V8_COVERAGE = join(fileDir, 'file-level');
+  };
 });
 `,
   );
@@ -268,18 +321,33 @@ export default mergeConfig(base, { test: { setupFiles: ['test/mutate-coverage.se
   const failing = outcome.report.testResults.filter((file) => file.status === 'failed').map((file) => file.name.slice(scratch.length + 1));
   if (failing.length > testFiles.length / 4) fail(`the coverage run failed in ${failing.length} test files (${failing.slice(0, 5).join(', ')} …):\n${outcome.killedBy}`);
   const points = mappedPoints(join(scratch, 'dist'), scratch);
-  const lines = {};
+  const reach = {};
+  const asObject = (executed) => Object.fromEntries([...executed].map(([file, set]) => [file, [...set].sort((a, b) => a - b)]));
   for (const test of testFiles) {
-    const executed = linesExecuted(join(coverageDir, test.replaceAll('/', '__')), points);
-    if (executed.size) lines[test] = Object.fromEntries([...executed].map(([file, set]) => [file, [...set].sort((a, b) => a - b)]));
+    const dir = join(coverageDir, test.replaceAll('/', '__'));
+    if (!existsSync(dir)) continue;
+    const runs = existsSync(join(dir, 'names.jsonl')) ? readFileSync(join(dir, 'names.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)) : [];
+    const filesOf = new Map([[FILE_LEVEL, []]]);
+    const add = (name, file) => (filesOf.get(name) ?? filesOf.set(name, []).get(name)).push(file);
+    for (const { key, name } of runs) for (const file of jsonFiles(join(dir, `test-${key}`))) add(name, file);
+    // coverage-PID-TIMESTAMP-N.json: the CLI ended at TIMESTAMP, inside the test that spawned it.
+    for (const file of jsonFiles(join(dir, 'file-level'))) {
+      const ended = Number(/coverage-\d+-(\d+)-\d+\.json$/.exec(file)?.[1]);
+      add(runs.find((run) => ended >= run.started && ended <= run.ended)?.name ?? FILE_LEVEL, file);
+    }
+    reach[test] = Object.fromEntries([...filesOf].map(([name, files]) => [name, asObject(linesExecuted(files, points))]).filter(([name, lines]) => name === FILE_LEVEL || Object.keys(lines).length));
   }
   rmSync(coverageDir, { recursive: true, force: true });
   rmSync(join(scratch, 'test/mutate-coverage.setup.ts'));
   rmSync(join(scratch, 'vitest.mutate.config.ts'));
-  const map = { key, made: new Date().toISOString(), seconds: Math.round((Date.now() - began) / 1000), failing, lines };
+  const map = { key, made: new Date().toISOString(), seconds: Math.round((Date.now() - began) / 1000), failing, reach };
   writeFileSync(cached, JSON.stringify(map));
   if (failing.length) console.error(`mutate: these test files fail without any mutant and are left out: ${failing.join(', ')}`);
   return map;
+}
+
+function jsonFiles(dir) {
+  return existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.json')).map((name) => join(dir, name)) : [];
 }
 
 // ---- the report
@@ -294,7 +362,7 @@ function diffOf(text, mutant) {
 
 function writeReport() {
   const folders = {};
-  for (const folder of [...FOLDERS, 'total']) folders[folder] = { killed: 0, timeout: 0, survived: 0, 'no-coverage': 0, 'build-error': 0 };
+  for (const folder of [...FOLDERS, 'total']) folders[folder] = { killed: 0, timeout: 0, survived: 0, 'no-coverage': 0, 'build-error': 0, 'selection-error': 0 };
   for (const result of results) {
     folders[folderOf(result.file)][result.status]++;
     folders.total[result.status]++;
@@ -303,7 +371,7 @@ function writeReport() {
     const scored = counts.killed + counts.timeout + counts.survived + counts['no-coverage'];
     counts.score = scored ? Math.round((1000 * (counts.killed + counts.timeout)) / scored) / 10 : null;
   }
-  const summary = { started: started.toISOString(), finished: new Date().toISOString(), seed, sample: chosen.length, of: allMutants.length, node: process.version, folders, failingWithoutMutants: map.failing };
+  const summary = { started: started.toISOString(), finished: new Date().toISOString(), seed, sample: chosen.length, of: allMutants.length, node: process.version, folders, failingWithoutMutants: map?.failing ?? [], tests: flags.test ?? 'from the coverage map' };
   writeFileSync(join(flags.out, 'report.json'), JSON.stringify({ ...summary, results: results.map(({ report: _report, ...rest }) => rest) }, null, 2));
   const survivors = results.filter((result) => result.status === 'survived' || result.status === 'no-coverage');
   const markdown = [

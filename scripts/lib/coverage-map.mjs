@@ -97,16 +97,15 @@ function markExecuted(points, functions, hit) {
 }
 
 /**
- * Source lines executed by the processes whose coverage files are in dir, for the bundle whose
+ * Source lines executed by the processes that wrote these coverage files, for the bundle whose
  * points mappedPoints() found: Map<sourceFile, Set<line>>.
  */
-export function linesExecuted(dir, scripts) {
+export function linesExecuted(files, scripts) {
   const hits = new Map();
-  for (const name of existsSync(dir) ? readdirSync(dir) : []) {
-    if (!name.endsWith('.json')) continue;
+  for (const file of files) {
     let report;
     try {
-      report = JSON.parse(readFileSync(join(dir, name), 'utf8'));
+      report = JSON.parse(readFileSync(file, 'utf8'));
     } catch {
       continue; // a process killed while writing its report
     }

@@ -55,7 +55,9 @@ describe('URL forms and auth headers', () => {
     const result = await runAoai(['create', '-m', 'gpt-4.1', 'hi'], { env: { ...ctx.env, AZURE_OPENAI_API_KEY: wrong } });
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/^aoai: HTTP 401: Access denied due to invalid subscription key or wrong API endpoint\./);
-    expect(result.stderr).toMatch(/hint: authenticated with API key from the AZURE_OPENAI_API_KEY environment variable; check that it belongs to http:\/\/127\.0\.0\.1:\d+/);
+    expect(result.stderr).toMatch(/hint: authenticated with API key from the AZURE_OPENAI_API_KEY environment variable; check that it belongs to http:\/\/127\.0\.0\.1:\d+\n/);
+    // A key has no tenant: the tenant hint is for Entra ID only.
+    expect(result.stderr).not.toContain('--tenant');
     expect(result.stderr).not.toContain(wrong);
   });
 });
@@ -142,7 +144,7 @@ describe('Microsoft Entra ID through the real DefaultAzureCredential chain', () 
     const result = await runAoai(['create', '-m', 'gpt-4.1', 'hi'], { env: box.env });
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/HTTP 401: Unauthorized\. Access token is missing, invalid/);
-    expect(result.stderr).toMatch(/authenticated with Microsoft Entra ID via DefaultAzureCredential/);
+    expect(result.stderr).toMatch(/\nhint: authenticated with Microsoft Entra ID via DefaultAzureCredential \(AZURE_TOKEN_CREDENTIALS=AzureCliCredential\); check that it belongs to http:\/\/127\.0\.0\.1:\d+ \(and the tenant, --tenant\)\n/);
     // The rejected cached token was dropped and a fresh one tried once: az ran twice.
     expect(az.calls()).toBe(2);
     box.cleanup();
