@@ -93,6 +93,15 @@ describe('aoai deployments (Azure Resource Manager on the emulator)', { timeout:
     box.cleanup();
   });
 
+  it('Resource Manager out of reach: one line naming it and why (connection refused)', async () => {
+    const port = await unusedPort();
+    const { box } = entraBox({ AOAI_ARM_ENDPOINT: `http://127.0.0.1:${port}` });
+    const result = await runAoai(['deployments'], { env: box.env });
+    expect(result.stderr).toMatch(new RegExp(`^aoai: cannot reach Azure Resource Manager at http://127\\.0\\.0\\.1:${port}/?: connection refused\\nhint: check the network, or the arm-endpoint setting \\(AOAI_ARM_ENDPOINT\\)\\n$`));
+    expect(result.code).toBe(1);
+    box.cleanup();
+  });
+
   it('404 DeploymentNotFound from create hints aoai deployments', async () => {
     const strict = await startTestEmulator({ deployments: ['gpt-4.1'] });
     try {
