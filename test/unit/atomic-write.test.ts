@@ -3,7 +3,7 @@
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileWriteError, openAtomic, removePendingTemporaryFiles, writeFileAtomic } from '../../src/core/atomic-write.ts';
+import { FileWriteError, describeWriteError, openAtomic, removePendingTemporaryFiles, writeFileAtomic } from '../../src/core/atomic-write.ts';
 import { tempDir } from '../helpers/temp.ts';
 
 const dir = () => tempDir('aoai-atomic-');
@@ -81,5 +81,17 @@ describe('writeFileAtomic', () => {
   it('a missing directory is one line naming the path', () => {
     const target = join(dir(), 'missing', 'x.txt');
     expect(() => writeFileAtomic(target, 'x')).toThrow(`cannot write ${target}: no such directory`);
+  });
+});
+
+describe('describeWriteError', () => {
+  it('says what each failure means in a few words; anything else keeps the system message', () => {
+    const said = (code: string) => describeWriteError(Object.assign(new Error(`${code}: raw system text`), { code }));
+    expect(said('EACCES')).toBe('permission denied');
+    expect(said('EPERM')).toBe('permission denied');
+    expect(said('ENOSPC')).toBe('no space left on the device (the disk is full); nothing was written');
+    expect(said('EROFS')).toBe('the file system is read-only');
+    expect(said('ENOTDIR')).toBe('a parent is not a directory');
+    expect(said('EWHATEVER')).toBe('EWHATEVER: raw system text');
   });
 });
