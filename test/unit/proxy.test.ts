@@ -36,6 +36,14 @@ describe('proxy routes', () => {
     expect(bypassesProxy(url('http://[::1]:80'), ['::1'])).toBe(true);
   });
 
+  it('NO_PROXY host:port matches a URL without a port by its scheme\'s default port (80, 443)', () => {
+    const url = (u: string) => new URL(u);
+    expect(bypassesProxy(url('http://example.com/'), ['example.com:80'])).toBe(true);
+    expect(bypassesProxy(url('http://example.com/'), ['example.com:443'])).toBe(false);
+    expect(bypassesProxy(url('https://example.com/'), ['example.com:443'])).toBe(true);
+    expect(bypassesProxy(url('https://example.com/'), ['example.com:80'])).toBe(false);
+  });
+
   it('credentials are masked when shown and registered as secrets', () => {
     const routes = resolveProxyRoutes(undefined, { HTTPS_PROXY: 'http://bob:s3cret-proxy-pass@proxy:3128' })!;
     expect(displayProxy(routes.https!.url)).toBe('http://bob:***@proxy:3128');
