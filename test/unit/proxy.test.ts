@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { cloudForEndpoint } from '../../src/core/cloud.ts';
 import { expandEnvReferences } from '../../src/core/env-expand.ts';
 import { bypassesProxy, describeRoute, displayProxy, resolveProxyRoutes } from '../../src/core/proxy.ts';
+import { createProxiedFetch } from '../../src/core/proxy-fetch.ts';
+import { unusedPort } from '../helpers/cli.ts';
 import { redactSecrets } from '../../src/core/redact.ts';
 
 describe('proxy routes', () => {
@@ -95,5 +97,17 @@ describe('Entra sign-in failures', () => {
     expect(describeSignInFailure(aggregate, 'default').reason).toBe(
       "tried environment: AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET are not set; managed identity: not available on this machine; Azure CLI: not logged in (run 'az login'); Azure PowerShell: not installed; Azure Developer CLI: not installed",
     );
+  });
+});
+
+describe('proxied fetch', () => {
+  it('a proxy that refuses the connection is one line naming it: connection refused', async () => {
+    const port = await unusedPort();
+    const routes = resolveProxyRoutes(undefined, { HTTP_PROXY: `http://127.0.0.1:${port}` })!;
+    const failure = await createProxiedFetch(routes)('http://127.0.0.2:8080/').then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+    expect(failure?.message).toBe(`cannot reach proxy http://127.0.0.1:${port}: connection refused`);
   });
 });
