@@ -44,6 +44,31 @@ describe('openAtomic (streaming)', () => {
   });
 });
 
+describe('openAtomic: misuse and special files', () => {
+  it('a write after commit or abort is a programming error that leaves the committed file alone', () => {
+    const d = dir();
+    const target = join(d, 'done.txt');
+    const committed = openAtomic(target);
+    committed.write('whole');
+    committed.commit();
+    expect(() => committed.write('more')).toThrow(`write after commit of ${target}`);
+    expect(readFileSync(target, 'utf8')).toBe('whole');
+    const aborted = openAtomic(join(d, 'never.txt'));
+    aborted.abort();
+    expect(() => aborted.write('more')).toThrow(`write after abort of ${join(d, 'never.txt')}`);
+    expect(readdirSync(d)).toEqual(['done.txt']);
+  });
+
+  it('a device (/dev/null) is written in place, and counts its bytes', () => {
+    const writer = openAtomic('/dev/null');
+    writer.write('abc');
+    writer.write(Buffer.from('de'));
+    expect(writer.bytesWritten).toBe(5);
+    writer.commit();
+    expect(() => writer.write('x')).toThrow('write after close of /dev/null');
+  });
+});
+
 describe('writeFileAtomic', () => {
   it('exclusive refuses an existing file with an EEXIST FileWriteError', () => {
     const d = dir();
