@@ -100,6 +100,24 @@ describe('Entra sign-in failures', () => {
   });
 });
 
+describe('Entra sign-in failures: the reasons Entra ID gives', () => {
+  it('AADSTS codes become what to fix; a member no one recognises is "credential"; repeats are dropped', async () => {
+    const { describeSignInFailure } = await import('../../src/core/auth/sign-in-errors.ts');
+    const failed = (name: string, message: string) => Object.assign(new Error(message), { name });
+    const aggregate = Object.assign(new Error('ChainedTokenCredential authentication failed.'), {
+      errors: [
+        failed('EnvironmentCredential', 'EnvironmentCredential authentication failed. AADSTS7000215: Invalid client secret provided.'),
+        failed('Error', 'The sign-in went wrong in a new way.'),
+        failed('Error', 'The sign-in went wrong in a new way.'),
+        failed('ManagedIdentityCredential', 'ManagedIdentityCredential: AADSTS700024: Client assertion is not within its valid time range.'),
+      ],
+    });
+    expect(describeSignInFailure(aggregate, 'default').reason).toBe(
+      'tried environment: the client secret is wrong; credential: The sign-in went wrong in a new way.; managed identity: the credential has expired',
+    );
+  });
+});
+
 describe('proxied fetch', () => {
   it('a proxy that refuses the connection is one line naming it: connection refused', async () => {
     const port = await unusedPort();
