@@ -33,6 +33,9 @@ describe('config file', () => {
   it('rejects unexpected shapes', () => {
     expect(() => parseConfig('[]', 'f')).toThrow(/unexpected shape/);
     expect(() => parseConfig('{"profiles": {"a": 3}}', 'f')).toThrow(/profile 'a'/);
+    expect(() => parseConfig('{"profiles": {"a": {"timeout": null}}}', 'f')).toThrow("config file f: profile 'a', key 'timeout': expected a string, got null");
+    expect(() => parseConfig('{"profiles": {"a": {"timeout": [1]}}}', 'f')).toThrow("config file f: profile 'a', key 'timeout': expected a string, got an array");
+    expect(() => parseConfig('{"profiles": {"a": {"timeout": {}}}}', 'f')).toThrow("config file f: profile 'a', key 'timeout': expected a string, got object");
     expect(parseConfig('', 'f')).toEqual({ profiles: {} });
   });
 });

@@ -19,6 +19,10 @@ describe('id shapes', () => {
       expect(isId('response', bad), bad).toBe(false);
     }
     expect(isId('file', 'file-a;b')).toBe(false);
+    // Each kind holds to its own prefix.
+    expect(isId('containerFile', 'file-4wDz5b167pAf72nx1h9eiN')).toBe(false);
+    expect(isId('container', 'cfile_682e0e8a43c88191a7978f477a09bdf5')).toBe(false);
+    expect(isId('batch', 'resp_abc123')).toBe(false);
     expect(isId('call', 'call_$(x)')).toBe(false);
     expect(isId('response', 42)).toBe(false);
   });
