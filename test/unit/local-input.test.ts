@@ -1,5 +1,8 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeUtf8, invalidUtf8Offset } from '../../src/core/local-input.ts';
+import { decodeUtf8, invalidUtf8Offset, readLocalText } from '../../src/core/local-input.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 describe('UTF-8 checking', () => {
   it('finds where the first malformed sequence starts', () => {
@@ -15,5 +18,14 @@ describe('UTF-8 checking', () => {
   it('decodes valid text, drops a BOM, and refuses the rest with the offset and byte', () => {
     expect(decodeUtf8(Buffer.from('\ufeff{"a":1}'), 'x')).toBe('{"a":1}');
     expect(() => decodeUtf8(Buffer.from([0x6f, 0x6b, 0xfe]), '--body: f.json')).toThrow('--body: f.json is not valid UTF-8 (byte offset 2: 0xfe)');
+  });
+});
+
+describe('readLocalText: bounded', () => {
+  it('a file over the limit is refused naming the flag, the file and the limit', () => {
+    const path = join(tempDir('aoai-input-'), 'big.txt');
+    writeFileSync(path, 'x'.repeat(2048));
+    expect(() => readLocalText(path, '--instructions', 1024)).toThrow(`--instructions: ${path} is larger than 1 KB`);
+    expect(readLocalText(path, '--instructions', 4096)).toHaveLength(2048);
   });
 });
