@@ -45,7 +45,7 @@ options:
                   coverage map picks, e.g. to check that a new test kills a survivor
   --list          print the ids of the mutants that would run, and exit
   --timeout SEC   per test run of one mutant; a run that exceeds it counts as killed (default 600)
-  --refresh-map   redo the coverage run even if src/ and test/ are unchanged since the last one
+  --refresh-map   redo the coverage run (it is redone by itself when src/ changes)
   --out DIR       where report.json, report.md and the coverage map go (default .mutate/)
   -h, --help      this text
 
@@ -256,15 +256,24 @@ function run(command, limitMs) {
   });
 }
 
-// ---- the coverage map (cached in --out while src/, test/ and the build are unchanged)
+// ---- the coverage map (cached in --out while src/ and the build are unchanged)
 async function coverageMap() {
-  const hash = createHash('sha256');
-  for (const file of gitFiles('src', 'test', 'scripts/build.mjs', 'vitest.config.ts', 'package-lock.json').sort()) hash.update(file).update(readFileSync(join(root, file)));
-  const key = hash.digest('hex');
+  const digest = (...paths) => {
+    const hash = createHash('sha256');
+    for (const file of gitFiles(...paths).sort()) hash.update(file).update(readFileSync(join(root, file)));
+    return hash.digest('hex');
+  };
+  // A change to src/ moves lines: the map must be redone. A change to test/ only means tests
+  // added since are not picked for end-to-end runs (unit tests are found by their imports).
+  const key = digest('src', 'scripts/build.mjs', 'vitest.config.ts', 'package-lock.json');
+  const testsKey = digest('test');
   const cached = join(flags.out, 'coverage-map.json');
   if (!flags['refresh-map'] && existsSync(cached)) {
     const map = JSON.parse(readFileSync(cached, 'utf8'));
-    if (map.key === key) return map;
+    if (map.key === key) {
+      if (map.testsKey !== testsKey) console.error('mutate: test/ changed since the coverage run; end-to-end tests added since are not picked (--refresh-map picks them)');
+      return map;
+    }
   }
   console.error('mutate: coverage run of the whole suite (once per change to src/ or test/) …');
   // The map's bundle carries source maps; the mutants' bundles are built exactly as a release.
@@ -340,7 +349,7 @@ export default mergeConfig(base, { test: { setupFiles: ['test/mutate-coverage.se
   rmSync(coverageDir, { recursive: true, force: true });
   rmSync(join(scratch, 'test/mutate-coverage.setup.ts'));
   rmSync(join(scratch, 'vitest.mutate.config.ts'));
-  const map = { key, made: new Date().toISOString(), seconds: Math.round((Date.now() - began) / 1000), failing, reach };
+  const map = { key, testsKey, made: new Date().toISOString(), seconds: Math.round((Date.now() - began) / 1000), failing, reach };
   writeFileSync(cached, JSON.stringify(map));
   if (failing.length) console.error(`mutate: these test files fail without any mutant and are left out: ${failing.join(', ')}`);
   return map;
