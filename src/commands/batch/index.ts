@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.ts';
 import { registerBatchPrepare } from './prepare.ts';
+import { registerBatchRun } from './run.ts';
 
 export function registerBatch(program: Command, ctx: CommandContext): void {
   const batch = program
@@ -16,7 +17,10 @@ Input: one request per line, {"custom_id", "method": "POST", "url": "/v1/respons
 with the usual create flags. Docs: docs/batch.md
 
 Examples:
+  cat questions.txt | aoai batch run -m gpt-4.1-mini --instructions "Answer in one word" > answers.jsonl
+  aoai batch run requests.jsonl -o results.jsonl --rpm 1000 --tpm 1000000
   aoai batch prepare -m gpt-4.1-mini --instructions "Answer in one word" questions.txt > requests.jsonl`,
     );
   registerBatchPrepare(batch, ctx);
+  registerBatchRun(batch, ctx);
 }
