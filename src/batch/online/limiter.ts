@@ -58,7 +58,7 @@ export class RateLimiter {
 
   /** In-flight requests allowed now. */
   get allowedInFlight(): number {
-    return Math.floor(this.window);
+    return this.window;
   }
 
   /** May a request estimated at `tokens` start now, with `inFlight` already running? */
@@ -122,7 +122,7 @@ export class RateLimiter {
     // Answers to requests sent before the pause arrive during it; they do not extend it again.
     if (now + pause > this.pausedUntil) {
       this.pausedUntil = now + pause;
-      this.window = Math.max(1, Math.min(this.window, inFlight + 1) / 2);
+      this.window = Math.max(1, Math.floor(Math.min(this.window, inFlight + 1) / 2));
       this.grow = 0;
     }
     this.requests?.drain(now);
