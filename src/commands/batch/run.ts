@@ -54,8 +54,8 @@ Examples:
 function typedWords(cmd: Command): string[] {
   let root = cmd;
   while (root.parent) root = root.parent;
-  // commander keeps the argv it parsed (node, script, words…) on the root command.
-  return ((root as unknown as { rawArgs?: string[] }).rawArgs ?? []).slice(2);
+  // commander keeps the words it parsed on the root command (cli/run.ts parses them `from: 'user'`).
+  return [...((root as unknown as { rawArgs?: string[] }).rawArgs ?? [])];
 }
 
 export function toBatchRunOptions(file: string, values: BatchRunValues, requestFlags: Map<string, string>, commandWords: string[]): BatchRunOptions {
