@@ -1,7 +1,7 @@
 // Where `aoai batch run` writes its results: appended a whole line at a time and flushed to disk
 // in small groups, so a crash, `kill -9` or a full disk leaves every line whole. A later run with
 // the same -o FILE reads the custom_ids already there (resume), cutting off a torn last line.
-import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { FileWriteError } from '../../core/atomic-write.ts';
 import { ExitCode, UsageError } from '../../core/errors.ts';
 import { readFileLines } from '../input.ts';
@@ -94,6 +94,8 @@ export class AppendFile {
   private readonly fd: number;
   private size: number;
   private unsynced = 0;
+  private syncing = false;
+  private syncError: FileWriteError | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -112,6 +114,7 @@ export class AppendFile {
   /** Append lines (each without its newline). Throws FileWriteError; the file then ends at its last whole line. */
   append(lines: readonly string[]): void {
     if (lines.length === 0) return;
+    if (this.syncError) throw this.syncError;
     const data = Buffer.from(`${lines.join('\n')}\n`);
     let written = 0;
     try {
@@ -122,40 +125,40 @@ export class AppendFile {
     }
     this.size += data.length;
     this.unsynced += lines.length;
-    if (this.unsynced >= SYNC_EVERY_LINES) this.sync();
-    else this.timer ??= setTimeout(() => this.syncQuietly(), SYNC_EVERY_MS).unref();
+    if (this.unsynced >= SYNC_EVERY_LINES) this.syncSoon();
+    else this.timer ??= setTimeout(() => this.syncSoon(), SYNC_EVERY_MS).unref();
   }
 
-  /** Flush what was written to the disk. */
-  sync(): void {
+  /**
+   * Flush what was written so far to the disk, off the event loop: a slow disk must not stall the
+   * requests in flight. A failure is reported by the next append or by close.
+   */
+  private syncSoon(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.unsynced === 0 || this.closed) return;
+    if (this.unsynced === 0 || this.syncing || this.closed) return;
+    this.unsynced = 0;
+    this.syncing = true;
+    fdatasync(this.fd, (error) => {
+      this.syncing = false;
+      if (error && !this.closed) this.syncError ??= new FileWriteError(this.path, error);
+      if (this.unsynced >= SYNC_EVERY_LINES) this.syncSoon();
+    });
+  }
+
+  /** Flush everything to the disk and close. */
+  close(): void {
+    if (this.closed) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.closed = true;
     try {
       fdatasyncSync(this.fd);
     } catch (error) {
-      throw new FileWriteError(this.path, error);
-    }
-    this.unsynced = 0;
-  }
-
-  close(): void {
-    if (this.closed) return;
-    try {
-      this.sync();
+      this.syncError ??= new FileWriteError(this.path, error);
     } finally {
-      this.closed = true;
       closeSync(this.fd);
     }
-  }
-
-  private syncQuietly(): void {
-    this.timer = undefined;
-    try {
-      this.sync();
-    } catch {
-      // The next append or close reports it.
-    }
+    if (this.syncError) throw this.syncError;
   }
 
   /** After a failed write: drop the part of a line that did get written. */

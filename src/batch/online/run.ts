@@ -1,7 +1,7 @@
 // aoai batch run: every request of a batch input, sent online as fast as the deployment's quota
 // allows (limiter.ts), each result written as it finishes in Global Batch's output-line shape,
 // resumable from the results file. Loaded only when `batch run` runs.
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { realpathSync, statSync } from 'node:fs';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { Client } from '../../core/client.ts';
@@ -56,21 +56,37 @@ export async function runBatchOnline(options: BatchRunOptions, f: Factory): Prom
     const convert = await requestConverter(f, input, options);
     const checked = await checkInput(f.io, input, convert);
     const existing = options.output !== undefined && isRegularOrMissing(options.output) ? await readExistingResults(options.output) : { ids: new Set<string>(), tornBytes: 0 };
-    const output = options.output === undefined ? undefined : new AppendFile(options.output);
-    let errors: AppendFile | undefined;
+    const files: AppendFile[] = [];
+    let closed = false;
+    const closeFiles = (): unknown => {
+      closed = true;
+      let first: unknown;
+      for (const file of files) {
+        try {
+          file.close();
+        } catch (error) {
+          first ??= error;
+        }
+      }
+      return first;
+    };
     try {
+      const output = options.output === undefined ? undefined : new AppendFile(options.output);
+      if (output) files.push(output);
       // The errors file holds this run's failures only: they are not in -o, so the next run retries them.
-      errors = options.errors === undefined ? undefined : new AppendFile(options.errors, { truncate: true });
+      const errors = options.errors === undefined ? undefined : new AppendFile(options.errors, { truncate: true });
+      if (errors) files.push(errors);
       const settings = await f.settings();
       const client = await prepareRequest(f, undefined, { callerRetries: true });
       const limits = { rpm: options.rpm ?? settings.batchLimits.rpm, tpm: options.tpm ?? settings.batchLimits.tpm };
       const run = new OnlineRun(f, client, options, new RateLimiter(limits, options.concurrency), { output, errors });
-      const summary = await run.start(requestLines(input, convert, new BatchValidator()), checked.requestCount, existing.ids);
+      const summary = await run.start(requestLines(input, convert, new BatchValidator({ duplicates: false })), checked.requestCount, existing.ids);
+      // Every result is on disk before the summary says so.
+      const closeError = closeFiles();
       // A single hook point for a per-run record (the request log): `summary` is the whole story.
-      finishRun(f, options, summary, run);
+      finishRun(f, options, summary, run.fatalError ?? closeError);
     } finally {
-      errors?.close();
-      output?.close();
+      if (!closed) closeFiles();
     }
   } finally {
     input.dispose();
@@ -385,11 +401,10 @@ class OnlineRun {
 }
 
 /** Print the summary (always, on stderr; --json on stdout) and turn the outcome into the exit code. */
-function finishRun(f: Factory, options: BatchRunOptions, summary: BatchRunSummary, run: OnlineRun): void {
+function finishRun(f: Factory, options: BatchRunOptions, summary: BatchRunSummary, fatal: unknown): void {
   f.io.err(`${describeSummary(summary)}\n`);
   if (options.json) f.io.out(`${JSON.stringify(summary)}\n`);
   const resume = options.output === undefined ? undefined : `${shellCommand(['aoai', ...options.commandWords])}${options.file === '-' ? ' (with the same input on stdin)' : ''}`;
-  const fatal = run.fatalError;
   if (fatal instanceof FileWriteError) {
     throw fatal.withHint(resume ? `every line written is whole; once it can be written, resume with: ${resume}` : 'the results written so far are whole');
   }
@@ -421,9 +436,9 @@ function requestIdOf(headers: Headers): string | null {
   return headers.get('apim-request-id') ?? headers.get('x-request-id');
 }
 
-/** Global Batch names each result line `batch_req_…`. */
+/** Global Batch names each result line `batch_req_` and 24 hex digits (random, as a UUID's). */
 function batchRequestId(): string {
-  return `batch_req_${randomBytes(12).toString('hex')}`;
+  return `batch_req_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
 }
 
 function describeFailure(error: unknown): { code: string; message: string } {

@@ -65,7 +65,7 @@ export async function runBatchPrepare(options: BatchPrepareOptions, f: Factory):
     const checked = await checkInput(f.io, input, convert);
     let count = 0;
     let pending: string[] = [];
-    for await (const { request } of requestLines(input, convert, new BatchValidator())) {
+    for await (const { request } of requestLines(input, convert, new BatchValidator({ duplicates: false }))) {
       pending.push(requestLineJson(request));
       count++;
       if (pending.length >= STDOUT_CHUNK_LINES) {
