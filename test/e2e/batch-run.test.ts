@@ -196,6 +196,12 @@ describe('aoai batch run', () => {
     expectOnePerId(readLines(output), ids);
   }, 120_000);
 
+  it('aoai emulate --rate-limit refuses a spec it cannot read, in one line', async () => {
+    const result = await run(['emulate', '--rate-limit', 'rpm=lots']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("aoai: --rate-limit: rate limit 'rpm=lots': rpm needs a whole number ≥ 1");
+  });
+
   it('shows progress on a terminal only', async () => {
     const { path } = promptsFile('progress.txt', 120);
     const output = join(ctx.box.home, 'progress.out.jsonl');
