@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { batchInputVerb, toBatchRequestOptions, type BatchRequestValues } from '../../src/cli/batch-options.ts';
 import { toBatchRunOptions } from '../../src/commands/batch/run.ts';
 import { UsageError } from '../../src/core/errors.ts';
+import { defaultConcurrency } from '../../src/batch/online/run.ts';
 
 function parse(args: string[]): { file: string; values: BatchRequestValues; flags: Map<string, string> } {
   const program = new Command('aoai').exitOverride();
@@ -37,9 +38,16 @@ describe('batch request options', () => {
     expect(() => toBatchRequestOptions(stdinTwice.file, stdinTwice.values, stdinTwice.flags)).toThrow(/both want standard input/);
   });
 
-  it('batch run defaults: 50 in flight, 8 retries, results in finish order, -o - is stdout', () => {
+  it('batch run defaults: 8 retries, results in finish order, -o - is stdout', () => {
     const { file, values, flags } = parse(['in.txt', '-o', '-']);
     const options = toBatchRunOptions(file, values, flags, ['batch', 'run', 'in.txt']);
-    expect(options).toMatchObject({ file: 'in.txt', output: undefined, concurrency: 50, retries: 8, order: 'finish', rpm: undefined, json: false });
+    expect(options).toMatchObject({ file: 'in.txt', output: undefined, concurrency: undefined, retries: 8, order: 'finish', rpm: undefined, json: false });
+  });
+
+  it('in flight by default: 50 without a quota; with rpm, 10 seconds of it (at least 50, at most 1000)', () => {
+    expect(defaultConcurrency(undefined)).toBe(50);
+    expect(defaultConcurrency(60)).toBe(50);
+    expect(defaultConcurrency(1200)).toBe(200);
+    expect(defaultConcurrency(600_000)).toBe(1000);
   });
 });
