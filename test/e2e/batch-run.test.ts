@@ -142,7 +142,7 @@ describe('aoai batch run', () => {
     const chunks: Buffer[] = [];
     const reader = createReadStream(fifo);
     reader.on('data', (chunk) => chunks.push(chunk as Buffer));
-    const ended = new Promise((resolve) => reader.on('end', resolve));
+    const ended = new Promise<void>((resolve) => reader.on('end', () => resolve()));
     const result = await run(['batch', 'run', path, '-m', 'gpt-4.1', '-o', fifo]);
     await ended;
     expect(result.code).toBe(0);
