@@ -11,6 +11,7 @@ import { randomHex } from './ids.ts';
 import { redactLogEntry } from './redact-log.ts';
 import { responseRoutes } from './responses-api.ts';
 import { fileRoutes } from './files-api.ts';
+import { batchRoutes, clearBatches, DEFAULT_BATCH_SETTINGS, type BatchSettings } from './batches-api.ts';
 import { ResponseStore } from './store.ts';
 import type { WireResponse } from './types.ts';
 
@@ -31,6 +32,8 @@ export interface EmulatorOptions {
   queueMs?: number;
   /** Pause between streamed and background events (default 0). */
   eventDelayMs?: number;
+  /** Batch jobs: their clock, the enqueued-token quota and the timestamp style (batches-api.ts). */
+  batch?: Partial<BatchSettings>;
   /** Fault rules queued at start, in the SPEC syntax. */
   faults?: string[];
   /** Called after each request is answered (or its connection dropped). */
@@ -77,13 +80,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     queueMs: options.queueMs ?? 100,
     eventDelayMs: options.eventDelayMs ?? 0,
     deployments: new Set(options.deployments ?? []),
+    batch: { ...DEFAULT_BATCH_SETTINGS, ...options.batch },
   };
   const store = new ResponseStore();
   const faults = new FaultQueue();
   for (const spec of options.faults ?? []) faults.add(spec);
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
-  const routes: Route[] = [...responseRoutes, ...fileRoutes, ...modelRoutes];
+  const routes: Route[] = [...responseRoutes, ...fileRoutes, ...batchRoutes, ...modelRoutes];
   const management = createManagementApi(policy, settings.deployments);
 
   const server = createServer((req, res) => {
@@ -172,6 +176,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       sendJson(res, 200, { ok: true });
     } else if (path === '/_emulator/reset' && method === 'POST') {
       store.clear();
+      clearBatches(store);
       faults.clear();
       requests.length = 0;
       sendJson(res, 200, { ok: true });
@@ -203,6 +208,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     getStored: (id) => store.get(id)?.response,
     close: async () => {
       store.clear();
+      clearBatches(store);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
       await closed;
