@@ -3,6 +3,10 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.ts';
 import { registerBatchPrepare } from './prepare.ts';
+import { registerBatchGet } from './get.ts';
+import { registerBatchList } from './list.ts';
+import { registerBatchCancel } from './cancel.ts';
+import { registerBatchResults } from './results.ts';
 
 export function registerBatch(program: Command, ctx: CommandContext): void {
   const batch = program
@@ -19,4 +23,8 @@ Examples:
   aoai batch prepare -m gpt-4.1-mini --instructions "Answer in one word" questions.txt > requests.jsonl`,
     );
   registerBatchPrepare(batch, ctx);
+  registerBatchGet(batch, ctx);
+  registerBatchList(batch, ctx);
+  registerBatchCancel(batch, ctx);
+  registerBatchResults(batch, ctx);
 }
