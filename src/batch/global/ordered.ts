@@ -28,7 +28,7 @@ export async function downloadInInputOrder(client: Client, batches: readonly Bat
     const index = new Map<string, Located>();
     const unmatched: Located[] = [];
     for (const [number, file] of batches.flatMap(resultFileIds).entries()) {
-      const path = join(directory, `${file.kind}.jsonl`);
+      const path = join(directory, `${number}-${file.kind}.jsonl`);
       const http = await client.files.content(file.id);
       await saveDownload((http.body ?? []) as AsyncIterable<Uint8Array>, path, { exclusive: true });
       descriptors[number] = openSync(path, 'r');

@@ -14,8 +14,8 @@ import { errorLines, MAX_SHOWN_ERRORS } from './view.ts';
 /** Where the job's input lines came from, so the service's line numbers can name the user's file. */
 export interface InputOrigin {
   name: string;
-  /** The input line of the job's line 1 (a --split part starts further down). */
-  firstLine: number;
+  /** The input line of the job's line N (a --split part starts further down; blank lines were left out). */
+  inputLine(line: number): number | undefined;
 }
 
 /**
@@ -30,7 +30,8 @@ export function printBatchErrors(io: IO, batch: Batch, origin?: InputOrigin): vo
       break;
     }
     const text = neutralise(`${error.code ? `${error.code}: ` : ''}${error.message ?? 'no message'}`.replace(/\s*\r?\n\s*/g, ' '));
-    if (typeof error.line === 'number' && origin) io.err(`aoai: ${neutralise(origin.name)}:${origin.firstLine + error.line - 1}: ${text}\n`);
+    const inputLine = typeof error.line === 'number' ? origin?.inputLine(error.line) : undefined;
+    if (inputLine !== undefined) io.err(`aoai: ${neutralise(origin!.name)}:${inputLine}: ${text}\n`);
     else io.err(`aoai: ${neutralise(batch.id)}: ${errorLines({ errors: { data: [error] } } as Batch)[0] ?? text}\n`);
   }
 }

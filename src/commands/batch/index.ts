@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.ts';
 import { registerBatchPrepare } from './prepare.ts';
+import { registerBatchSubmit } from './submit.ts';
 import { registerBatchGet } from './get.ts';
 import { registerBatchList } from './list.ts';
 import { registerBatchCancel } from './cancel.ts';
@@ -20,9 +21,11 @@ Input: one request per line, {"custom_id", "method": "POST", "url": "/v1/respons
 with the usual create flags. Docs: docs/batch.md
 
 Examples:
-  aoai batch prepare -m gpt-4.1-mini --instructions "Answer in one word" questions.txt > requests.jsonl`,
+  aoai batch prepare -m gpt-4.1-mini --instructions "Answer in one word" questions.txt > requests.jsonl
+  aoai batch submit requests.jsonl --wait -o results.jsonl`,
     );
   registerBatchPrepare(batch, ctx);
+  registerBatchSubmit(batch, ctx);
   registerBatchGet(batch, ctx);
   registerBatchList(batch, ctx);
   registerBatchCancel(batch, ctx);
