@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { startForwardProxy } from './forward-proxy.mjs';
 
 const spec = JSON.parse(readFileSync(process.argv[2], 'utf8'));
@@ -54,6 +55,24 @@ if (spec.emulator) {
   substitutions.EMULATOR = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   substitutions.IDENTITY_HEADER = /IDENTITY_HEADER=['"]?([^'"\s]+)/.exec(printed)?.[1] ?? '';
 }
+// A TLS front for the emulator (https://localhost:18443, the fixture certificate), for requests
+// that must go through a CONNECT tunnel and a real TLS handshake.
+let tlsFront;
+if (spec.emulator && spec.tlsFront) {
+  const [host, port] = ['127.0.0.1', 18080];
+  tlsFront = createTlsServer({ cert: readFileSync(spec.tlsFront.cert), key: readFileSync(spec.tlsFront.key) }, (secure) => {
+    const plain = connect(port, host);
+    secure.pipe(plain).pipe(secure);
+    const close = () => {
+      secure.destroy();
+      plain.destroy();
+    };
+    secure.on('error', close);
+    plain.on('error', close);
+  });
+  await new Promise((resolve) => tlsFront.listen(18443, '127.0.0.1', resolve));
+  substitutions.EMULATOR_TLS = 'https://localhost:18443';
+}
 let proxy;
 if (spec.proxy) {
   proxy = await startForwardProxy({ port: 3128, ...spec.proxy });
@@ -72,6 +91,7 @@ for (const step of spec.runs) {
   results.push({ ...result, proxyLog: proxy ? proxy.log.splice(0) : [] });
 }
 emulator?.kill('SIGTERM');
+tlsFront?.close();
 await proxy?.close();
 process.stdout.write(JSON.stringify({ results, substitutions }));
 process.exit(0);

@@ -33,6 +33,8 @@ export interface NetnsSpec {
   baseEnv: Record<string, string>;
   emulator?: { key: string; host?: string; port?: number };
   proxy?: { mode?: 'forward' | 'refuse' | 'auth'; credentials?: string };
+  /** A TLS front for the emulator at {{EMULATOR_TLS}} (https://localhost:18443), with this certificate. */
+  tlsFront?: { cert: string; key: string };
   /** /etc/hosts inside the namespace (bind-mounted in a private mount namespace too). */
   hosts?: string;
   runs: NetnsStep[];
