@@ -146,6 +146,29 @@ describe('aoai batch cancel and results of a cancelled job', () => {
     expect((await runAoai(['batch', 'cancel', id], { env: box.env })).stdout).toBe(`${id}\tcancelled\n`);
   });
 
+  it('Ctrl-C while waiting stops waiting (not the job), exits 130 and prints the command that waits again', async () => {
+    const id = await createBatch(slow, Array.from({ length: 40 }, (_, i) => requestLine(`r${i}`, `q${i}`)));
+    const out = join(dir, 'interrupted.jsonl');
+    const polls = () => slow.requests.filter((r) => r.method === 'GET' && r.path.endsWith(id)).length;
+    const result = await runAoai(['batch', 'get', id, '--wait', ...FAST, '-o', out], {
+      env: box.env,
+      onSpawn: (child) => {
+        const timer = setInterval(() => {
+          if (polls() >= 2) {
+            clearInterval(timer);
+            child.kill('SIGINT');
+          }
+        }, 20);
+        child.on('exit', () => clearInterval(timer));
+      },
+    });
+    expect(result.code).toBe(130);
+    expect(result.stderr).toMatch(new RegExp(`^aoai: stopped waiting; ${id} is still (validating|in_progress) \\(the job goes on\\)\nhint: wait again: aoai batch get ${id} --wait -o ${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(or stop it: aoai batch cancel ${id}\\)\n$`));
+    expect(existsSync(out)).toBe(false);
+    expect(slow.requests.filter((r) => r.path.endsWith(`${id}/cancel`))).toHaveLength(0);
+    await runAoai(['batch', 'cancel', id], { env: box.env });
+  });
+
   it('results of a running job exits 4 with a hint that waits for it', async () => {
     const id = await createBatch(slow, Array.from({ length: 40 }, (_, i) => requestLine(`r${i}`, `q${i}`)));
     const result = await runAoai(['batch', 'results', id], { env: box.env });

@@ -84,6 +84,12 @@ export function toBatchResultsOptions(id: string, values: BatchResultsValues): B
   return { id, target, order: values.order === 'input' ? { inputPath: values.input! } : undefined, json: Boolean(values.json) };
 }
 
+/** The words that ask for the same results again (`-o FILE --force`), for printed commands. */
+export function resultsWords(request: ResultsRequest | undefined): string[] {
+  if (request?.target.kind !== 'file') return [];
+  return ['-o', request.target.path, ...(request.target.force ? ['--force'] : [])];
+}
+
 /** Before any request: the output file must be writable (and new, without --force). */
 export function checkResultsTarget(request: ResultsRequest): void {
   if (request.target.kind !== 'file') return;

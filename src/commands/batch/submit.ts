@@ -21,7 +21,7 @@ import { loadManifest, newManifest, saveManifest } from '../../batch/global/mani
 import { Submission } from '../../batch/global/submit.ts';
 import { DEFAULT_BATCH_POLL_SECONDS } from '../../batch/global/wait.ts';
 import type { InputOrigin } from '../../batch/global/outcome.ts';
-import { checkResultsTarget, resultsTarget, writeBatchResults, type ResultsRequest } from './results.ts';
+import { checkResultsTarget, resultsTarget, resultsWords, writeBatchResults, type ResultsRequest } from './results.ts';
 
 const DAY = 24 * 3600;
 /** Azure's range for batch file expiry, in days. */
@@ -180,7 +180,7 @@ export async function runBatchSubmit(options: BatchSubmitOptions, f: Factory): P
 
 /** How to go on after Ctrl-C: the same command (a --split run resumes from its manifest), or get --wait for one job. */
 function resumeHint(options: BatchSubmitOptions, submission: Submission, followUp: ReturnType<typeof followUpFor>): string {
-  const output = options.results?.target.kind === 'file' ? ['-o', options.results.target.path] : [];
+  const output = resultsWords(options.results);
   const only = submission.batches.length === 1 ? submission.batches[0] : undefined;
   if (!options.split) {
     return only ? `wait again: ${followUp(['batch', 'get', only.id, '--wait', ...output])}` : `nothing was created yet; run the same command again`;
@@ -188,5 +188,8 @@ function resumeHint(options: BatchSubmitOptions, submission: Submission, followU
   const words = ['batch', 'submit', options.file, '--split', '--manifest', options.manifest!, '--wait', ...output];
   if (options.partLines !== GLOBAL_BATCH_LIMITS.lines) words.push('--part-lines', String(options.partLines));
   if (options.order === 'input') words.push('--order', 'input');
+  if (options.fileExpiryDays !== EXPIRY_DAYS.min) words.push('--file-expiry', String(options.fileExpiryDays));
+  if (options.outputExpiryDays !== EXPIRY_DAYS.max) words.push('--output-expiry', String(options.outputExpiryDays));
+  for (const [key, value] of Object.entries(options.metadata ?? {})) words.push('--metadata', `${key}=${value}`);
   return `resume (jobs already created are followed, not sent again): ${followUp(words)}`;
 }
