@@ -9,6 +9,7 @@ import type { Emulator } from '../../src/emulator/index.ts';
 import { CANARY_API_KEY } from '../helpers/canaries.ts';
 import { runAoai, sandbox, type Sandbox } from '../helpers/cli.ts';
 import { keyEnv, startTestEmulator, useEmulator } from '../helpers/emulator.ts';
+import { runOnPty } from '../helpers/pty.ts';
 import { tempDir } from '../helpers/temp.ts';
 
 const ctx = useEmulator({ batch: { validatingMs: 5, lineMs: 0, finalizingMs: 5 } });
@@ -167,6 +168,13 @@ describe('aoai batch cancel and results of a cancelled job', () => {
     expect(existsSync(out)).toBe(false);
     expect(slow.requests.filter((r) => r.path.endsWith(`${id}/cancel`))).toHaveLength(0);
     await runAoai(['batch', 'cancel', id], { env: box.env });
+  });
+
+  it('shows a progress line from request_counts on a terminal while it waits (none on a pipe)', async () => {
+    const id = await createBatch(slow, Array.from({ length: 20 }, (_, i) => requestLine(`r${i}`, `q${i}`)));
+    const { code, output } = await runOnPty(['batch', 'get', id, '--wait', ...FAST], { env: box.env, stdout: 'discard' });
+    expect(code).toBe(0);
+    expect(output).toMatch(new RegExp(`${id} in_progress · \\d+ of 20 done, 0 failed · \\d+s`));
   });
 
   it('results of a running job exits 4 with a hint that waits for it', async () => {
