@@ -126,7 +126,7 @@ describe('aoai batch cancel and results of a cancelled job', () => {
   });
 
   it('cancels (idempotently), keeps the finished requests, and results exits 4 after writing them', async () => {
-    const id = await createBatch(slow, Array.from({ length: 40 }, (_, i) => requestLine(`r${i}`, `q${i}`)));
+    const id = await createBatch(slow, Array.from({ length: 400 }, (_, i) => requestLine(`r${i}`, `q${i}`)));
     const client = sdk(slow);
     while (((await client.batches.retrieve(id)).request_counts?.completed ?? 0) < 2) await new Promise((resolve) => setTimeout(resolve, 10));
     const cancel = await runAoai(['batch', 'cancel', id], { env: box.env });
@@ -142,13 +142,13 @@ describe('aoai batch cancel and results of a cancelled job', () => {
     expect(results.stderr).toMatch(new RegExp(`^aoai: ${id} was cancelled; the requests it finished are in its results\\n`));
     const written = rows(readFileSync(out, 'utf8'));
     expect(written.length).toBeGreaterThanOrEqual(2);
-    expect(written.length).toBeLessThan(40);
+    expect(written.length).toBeLessThan(400);
     // Cancelling an ended job is not an error: nothing is left to stop.
     expect((await runAoai(['batch', 'cancel', id], { env: box.env })).stdout).toBe(`${id}\tcancelled\n`);
   });
 
   it('Ctrl-C while waiting stops waiting (not the job), exits 130 and prints the command that waits again', async () => {
-    const id = await createBatch(slow, Array.from({ length: 40 }, (_, i) => requestLine(`r${i}`, `q${i}`)));
+    const id = await createBatch(slow, Array.from({ length: 400 }, (_, i) => requestLine(`r${i}`, `q${i}`)));
     const out = join(dir, 'interrupted.jsonl');
     const polls = () => slow.requests.filter((r) => r.method === 'GET' && r.path.endsWith(id)).length;
     const result = await runAoai(['batch', 'get', id, '--wait', ...FAST, '-o', out], {
@@ -170,15 +170,15 @@ describe('aoai batch cancel and results of a cancelled job', () => {
     await runAoai(['batch', 'cancel', id], { env: box.env });
   });
 
-  it('shows a progress line from request_counts on a terminal while it waits (none on a pipe)', async () => {
-    const id = await createBatch(slow, Array.from({ length: 20 }, (_, i) => requestLine(`r${i}`, `q${i}`)));
+  it('shows a progress line from request_counts on a terminal while it waits', async () => {
+    const id = await createBatch(slow, Array.from({ length: 150 }, (_, i) => requestLine(`r${i}`, `q${i}`)));
     const { code, output } = await runOnPty(['batch', 'get', id, '--wait', ...FAST], { env: box.env, stdout: 'discard' });
     expect(code).toBe(0);
-    expect(output).toMatch(new RegExp(`${id} in_progress · \\d+ of 20 done, 0 failed · \\d+s`));
+    expect(output).toMatch(new RegExp(`${id} in_progress · \\d+ of 150 done, 0 failed · \\d+s`));
   });
 
   it('results of a running job exits 4 with a hint that waits for it', async () => {
-    const id = await createBatch(slow, Array.from({ length: 40 }, (_, i) => requestLine(`r${i}`, `q${i}`)));
+    const id = await createBatch(slow, Array.from({ length: 400 }, (_, i) => requestLine(`r${i}`, `q${i}`)));
     const result = await runAoai(['batch', 'results', id], { env: box.env });
     expect(result.code).toBe(4);
     expect(result.stderr).toMatch(new RegExp(`^aoai: ${id} is still (validating|in_progress); no results yet\\nhint: wait for it: aoai batch get ${id} --wait\\n$`));

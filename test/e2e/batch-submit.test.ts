@@ -130,7 +130,7 @@ describe('aoai batch submit --split', () => {
   beforeAll(async () => {
     // Each part below holds 30 enqueued tokens; the quota holds 40: a second part fails with
     // token_limit_exceeded while the first runs, and goes through once it is done.
-    quota = await startTestEmulator({ batch: { validatingMs: 5, lineMs: 25, finalizingMs: 5, tokenLimit: 40 } });
+    quota = await startTestEmulator({ batch: { validatingMs: 5, lineMs: 100, finalizingMs: 5, tokenLimit: 40 } });
     box = sandbox(keyEnv(quota));
   });
   afterAll(async () => {

@@ -10,7 +10,7 @@ import type { Client } from '../../core/client.ts';
 import { InterruptedError } from '../../core/errors.ts';
 import { serviceId } from '../../core/ids.ts';
 import type { IO } from '../../io/io.ts';
-import { startSpinner } from '../../io/spinner.ts';
+import { startSpinner, writeAboveSpinners } from '../../io/spinner.ts';
 import { neutralise } from '../../render/terminal-text.ts';
 import { saveManifest, type Manifest, type ManifestPart } from './manifest.ts';
 import type { CutInput, Part } from './parts.ts';
@@ -92,6 +92,8 @@ export class Submission {
   }
 
   private record(job: PartJob, raw: RawBatch): void {
+    // Kept in the manifest, polled by URL and printed in commands: it must be an id.
+    serviceId('batch', raw.batch.id, 'batch id');
     job.current = raw;
     job.record.batch_id = raw.batch.id;
     job.record.status = raw.batch.status;
@@ -107,11 +109,10 @@ export class Submission {
         output_expires_after: { anchor: 'created_at', seconds: this.settings.outputExpirySeconds },
       }),
     );
-    serviceId('batch', raw.batch.id, 'batch id');
     job.record.attempts++;
     this.record(job, raw);
     this.save();
-    if (this.io.stderrIsTTY) this.io.err(`submitted ${raw.batch.id}${this.jobs.length > 1 ? ` (part ${job.part.number} of ${this.jobs.length}, ${job.part.requests} requests)` : ''}\n`);
+    if (this.io.stderrIsTTY) writeAboveSpinners(this.io, `submitted ${raw.batch.id}${this.jobs.length > 1 ? ` (part ${job.part.number} of ${this.jobs.length}, ${job.part.requests} requests)` : ''}\n`);
   }
 
   /** Without --wait: create a job for every part that has none, at once. */
@@ -153,7 +154,7 @@ export class Submission {
     job.scheduledAfter = batch.id;
     const backoff = Math.min(intervalMs * 2 ** Math.max(0, job.record.attempts - 1), Math.max(MAX_BACKOFF_MS, intervalMs));
     job.retryAt = Date.now() + backoff;
-    if (this.io.stderrIsTTY) this.io.err(`${batch.id} hit the enqueued-token quota; trying part ${job.part.number} again in ${duration(backoff)}\n`);
+    if (this.io.stderrIsTTY) writeAboveSpinners(this.io, `${batch.id} hit the enqueued-token quota; trying part ${job.part.number} again in ${duration(backoff)}\n`);
   }
 
   private waitingForQuota(job: PartJob): boolean {

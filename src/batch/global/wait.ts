@@ -5,6 +5,7 @@ import type { Batch } from 'openai/resources/batches';
 import type { FollowUp } from '../../cli/follow-up.ts';
 import type { Client } from '../../core/client.ts';
 import { InterruptedError } from '../../core/errors.ts';
+import { serviceId } from '../../core/ids.ts';
 import type { IO } from '../../io/io.ts';
 import { interrupts } from '../../io/interrupts.ts';
 import { startSpinner } from '../../io/spinner.ts';
@@ -77,7 +78,8 @@ export class InterruptibleWait {
 export async function waitForBatch({ client, io, initial, intervalMs, followUp, resumeWords }: BatchWaitOptions): Promise<RawBatch> {
   let current = initial;
   if (isTerminalBatch(current.batch)) return current;
-  const id = current.batch.id;
+  // Polled by URL and named in hints: it must be an id, not whatever the service sent.
+  const id = serviceId('batch', current.batch.id, 'batch id');
   const started = Date.now();
   const spinner = await startSpinner(io, progressLine(current.batch, 0));
   const wait = new InterruptibleWait();
