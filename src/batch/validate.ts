@@ -36,6 +36,8 @@ const QUOTE_CHARS = 60;
 export interface ValidatorOptions {
   /** Global Batch: every body.model must be the same deployment. */
   sameModel?: boolean;
+  /** Track custom_ids for duplicates (default true); off for a second pass over a checked input. */
+  duplicates?: boolean;
   maxListed?: number;
 }
 
@@ -52,10 +54,12 @@ export class BatchValidator {
   private modelLine = 0;
   private readonly firstLineOf = new Map<string, number>();
   private readonly sameModel: boolean;
+  private readonly duplicates: boolean;
   private readonly maxListed: number;
 
   constructor(options: ValidatorOptions = {}) {
     this.sameModel = options.sameModel ?? false;
+    this.duplicates = options.duplicates ?? true;
     this.maxListed = options.maxListed ?? MAX_LISTED_PROBLEMS;
   }
 
@@ -96,7 +100,8 @@ export class BatchValidator {
     if (!isRecord(body)) problems.push(body === undefined ? 'missing body' : 'body must be a JSON object');
     else if (typeof body.model !== 'string' || body.model === '') problems.push('missing body.model (the deployment name)');
     else model = body.model;
-    if (typeof id === 'string' && id !== '') {
+    if (isRecord(body) && body.stream === true) problems.push('body.stream must not be true (batch results are whole responses)');
+    if (this.duplicates && typeof id === 'string' && id !== '') {
       const first = this.firstLineOf.get(id);
       if (first !== undefined) problems.push(`duplicate custom_id ${quote(id)} (first on line ${first})`);
       else this.firstLineOf.set(id, line);

@@ -17,6 +17,12 @@ const NOT_IN_BATCH: Record<string, string> = {
   maxToolRounds: '--max-tool-rounds (a batch runs no local commands)',
 };
 
+/** A batch verb that reads a batch input (FILE, '-' or none: stdin) and takes the create flags. */
+export function batchInputVerb(batch: Command, name: string, description: string, fileHelp: string): { command: Command; requestFlags: Map<string, string> } {
+  const command = batch.command(name).description(description).argument('[file]', `${fileHelp} ('-' or none: stdin)`, '-');
+  return { command, requestFlags: addBatchRequestOptions(command) };
+}
+
 /** Declare the create flags on a batch verb; returns attribute name → flag, for the ones added. */
 export function addBatchRequestOptions(command: Command): Map<string, string> {
   const before = new Set(command.options.map((option) => option.attributeName()));

@@ -7,43 +7,10 @@ import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { ApiError, oneLine } from './errors.ts';
 import { displayProxy, proxyFor, type Proxy, type ProxyRoutes } from './proxy.ts';
+import { nodeAgentClass, type Dispatcher, type DispatchOptions } from './node-dispatcher.ts';
 import { describeSource } from './settings.ts';
 
 export type FetchFunction = typeof fetch;
-
-/** What Node's fetch hands a dispatcher (the same shape on Node 20, 22 and 24). */
-interface DispatchOptions {
-  origin: string | URL;
-  path: string;
-  headers?: Record<string, string | string[]> | string[] | null;
-  [key: string]: unknown;
-}
-interface Dispatcher {
-  dispatch(options: DispatchOptions, handler: unknown): boolean;
-}
-type ConnectCallback = (error: Error | null, socket: Socket | null) => void;
-interface ConnectOptions {
-  hostname: string;
-  host: string;
-  protocol: string;
-  port: string;
-  servername?: string | null;
-}
-type AgentClass = new (options?: { connect?: (options: ConnectOptions, callback: ConnectCallback) => void }) => Dispatcher;
-
-// Where undici (Node's bundled copy included) keeps the global dispatcher, shared across copies
-// by design; it exists once fetch has run, and a data: URL runs fetch without touching the network.
-const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
-let agentClass: Promise<AgentClass> | undefined;
-function nodeAgentClass(): Promise<AgentClass> {
-  agentClass ??= (async () => {
-    await (await fetch('data:,')).arrayBuffer();
-    const dispatcher = (globalThis as Record<symbol, unknown>)[GLOBAL_DISPATCHER];
-    if (!dispatcher) throw new ApiError("this Node.js has no dispatcher behind its fetch, so aoai cannot use a proxy with it");
-    return dispatcher.constructor as AgentClass;
-  })();
-  return agentClass;
-}
 
 /** Bound on a proxy's answer to CONNECT (status line and headers). */
 const MAX_TUNNEL_HEADER_BYTES = 16 * 1024;

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.ts';
 import { registerBatchPrepare } from './prepare.ts';
+import { registerBatchRun } from './run.ts';
 import { registerBatchSubmit } from './submit.ts';
 import { registerBatchGet } from './get.ts';
 import { registerBatchList } from './list.ts';
@@ -21,10 +22,13 @@ Input: one request per line, {"custom_id", "method": "POST", "url": "/v1/respons
 with the usual create flags. Docs: docs/batch.md
 
 Examples:
+  cat questions.txt | aoai batch run -m gpt-4.1-mini --instructions "Answer in one word" > answers.jsonl
+  aoai batch run requests.jsonl -o results.jsonl --rpm 1000 --tpm 1000000
   aoai batch prepare -m gpt-4.1-mini --instructions "Answer in one word" questions.txt > requests.jsonl
   aoai batch submit requests.jsonl --wait -o results.jsonl`,
     );
   registerBatchPrepare(batch, ctx);
+  registerBatchRun(batch, ctx);
   registerBatchSubmit(batch, ctx);
   registerBatchGet(batch, ctx);
   registerBatchList(batch, ctx);

@@ -3,7 +3,7 @@
 // check them. Nothing is sent.
 import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.ts';
-import { addBatchRequestOptions, toBatchRequestOptions, type BatchRequestValues } from '../../cli/batch-options.ts';
+import { batchInputVerb, toBatchRequestOptions, type BatchRequestValues } from '../../cli/batch-options.ts';
 import { FileWriteError, openAtomic, type AtomicWriter } from '../../core/atomic-write.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { Factory } from '../../core/factory.ts';
@@ -24,11 +24,7 @@ type BatchPrepareValues = BatchRequestValues & { output?: string; force?: boolea
 const STDOUT_CHUNK_LINES = 256;
 
 export function registerBatchPrepare(batch: Command, ctx: CommandContext): void {
-  const command = batch
-    .command('prepare')
-    .description('turn prompts (text lines or {"custom_id","input"} JSONL) and create flags into batch request lines')
-    .argument('[file]', "prompts file ('-' or none: stdin)", '-');
-  const requestFlags = addBatchRequestOptions(command);
+  const { command, requestFlags } = batchInputVerb(batch, 'prepare', 'turn prompts (text lines or {"custom_id","input"} JSONL) and create flags into batch request lines', 'prompts file');
   command
     .option('-o, --output <file>', 'write the request lines to FILE (default: stdout)')
     .option('--force', 'with --output: replace an existing file')
@@ -69,7 +65,7 @@ export async function runBatchPrepare(options: BatchPrepareOptions, f: Factory):
     const checked = await checkInput(f.io, input, convert);
     let count = 0;
     let pending: string[] = [];
-    for await (const { request } of requestLines(input, convert, new BatchValidator())) {
+    for await (const { request } of requestLines(input, convert, new BatchValidator({ duplicates: false }))) {
       pending.push(requestLineJson(request));
       count++;
       if (pending.length >= STDOUT_CHUNK_LINES) {
