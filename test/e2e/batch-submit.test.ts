@@ -104,7 +104,7 @@ describe('aoai batch submit', () => {
 
   it("tells the service's validation errors by the input's own line numbers", async () => {
     // Blank lines are left out of the upload: the service's line 2 is the input's line 4.
-    const path = inputFile('service-rejects.jsonl', [requestLine('a', 'x'), '', '', requestLine('b', 'y', { stream: true })]);
+    const path = inputFile('service-rejects.jsonl', [requestLine('a', 'x'), '', '', requestLine('b', 'y', { background: true })]);
     const result = await run(['batch', 'submit', path, '--wait', ...FAST]);
     expect(result.code).toBe(4);
     expect(result.stdout).toBe('');

@@ -50,7 +50,7 @@ export async function cutIntoParts(input: BatchInput, convert: LineConverter, li
     if (current) current.part.inputLines = Uint32Array.from(current.lines);
   };
   try {
-    for await (const { line, request } of requestLines(input, convert, new BatchValidator())) {
+    for await (const { line, request } of requestLines(input, convert, new BatchValidator({ duplicates: false }))) {
       const text = `${requestLineJson(request)}\n`;
       const bytes = Buffer.byteLength(text);
       if (!current || current.part.requests >= limits.lines || current.part.bytes + bytes > limits.bytes) {
