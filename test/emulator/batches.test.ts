@@ -152,7 +152,7 @@ describe('a batch job', () => {
 
 describe('cancel', () => {
   it('goes cancelling → cancelled and keeps the lines already answered', async () => {
-    const emulator = await startEmulator({ apiKey: KEY, batch: { validatingMs: 0, lineMs: 40, finalizingMs: 30 } });
+    const emulator = await startEmulator({ apiKey: KEY, batch: { validatingMs: 0, lineMs: 40, finalizingMs: 300 } });
     try {
       const client = new OpenAI({ baseURL: `${emulator.url}/openai/v1`, apiKey: KEY, maxRetries: 0 });
       const file = await upload(client, Array.from({ length: 50 }, (_, i) => line(`r${i}`, `q${i}`)).join('\n'));
@@ -165,8 +165,8 @@ describe('cancel', () => {
       const cancelling = await client.batches.cancel(batch.id);
       expect(cancelling.status).toBe('cancelling');
       expect(cancelling.cancelling_at).toBeGreaterThan(0);
-      // Cancelling again is idempotent.
-      expect((await client.batches.cancel(batch.id)).status).toBe('cancelling');
+      // Cancelling again is idempotent (it may have finished cancelling by now).
+      expect((await client.batches.cancel(batch.id)).status).toMatch(/^cancell(ing|ed)$/);
       const done = await settle(client, batch.id);
       expect(done.status).toBe('cancelled');
       const answered = done.request_counts!.completed;
