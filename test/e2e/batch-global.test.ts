@@ -253,3 +253,55 @@ describe('ISO timestamps', () => {
     expect(list.stdout.split('\t')[5]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
   });
 });
+
+describe('a hostile service', () => {
+  // Answers every batch retrieve with the same doctored object: control sequences in its text,
+  // and ids that are not ids.
+  let server: import('node:http').Server;
+  let env: Record<string, string>;
+  let box: Sandbox;
+  const ESC = '\x1b';
+  const doctored = (id: string) => ({
+    id,
+    object: 'batch',
+    endpoint: '/v1/responses',
+    input_file_id: 'file-1',
+    completion_window: '24h',
+    status: 'completed',
+    created_at: 1_764_500_000,
+    model: `gpt${ESC}]0;owned${ESC}\\`,
+    output_file_id: 'file-$(touch pwned)',
+    error_file_id: null,
+    request_counts: { total: 1, completed: 1, failed: 0 },
+    metadata: { [`k${ESC}[2J`]: `v${ESC}[31m` },
+    errors: null,
+  });
+  beforeAll(async () => {
+    const { createServer } = await import('node:http');
+    server = createServer((req, res) => {
+      const id = /\/batches\/([^/?]+)/.exec(req.url ?? '')?.[1] ?? 'batch_x';
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(doctored(id)));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const port = (server.address() as import('node:net').AddressInfo).port;
+    box = sandbox({ AZURE_OPENAI_ENDPOINT: `http://127.0.0.1:${port}`, AZURE_OPENAI_API_KEY: CANARY_API_KEY });
+    env = box.env;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    box.cleanup();
+  });
+
+  it('its text is shown, never obeyed, and an id that is not one never reaches a URL or a command', async () => {
+    const details = await runAoai(['batch', 'get', 'batch_x'], { env, cwd: dir });
+    expect(details.code).toBe(0);
+    expect(details.stdout).not.toContain(ESC);
+    expect(details.stdout).toMatch(/^model: +gpt\^\[\]0;owned\^\[\\$/m);
+    expect(details.stdout).toContain('metadata k^[[2J: v^[[31m');
+    const results = await runAoai(['batch', 'results', 'batch_x'], { env, cwd: dir });
+    expect(results.code).toBe(1);
+    expect(results.stderr).toBe('aoai: the service sent a malformed output file id: "file-$(touch pwned)" (expected file-… or assistant-…); not using it\n');
+    expect(existsSync(join(dir, 'pwned'))).toBe(false);
+  });
+});
