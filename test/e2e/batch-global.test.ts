@@ -164,7 +164,7 @@ describe('aoai batch cancel and results of a cancelled job', () => {
       },
     });
     expect(result.code).toBe(130);
-    expect(result.stderr).toMatch(new RegExp(`^aoai: stopped waiting; ${id} is still (validating|in_progress) \\(the job goes on\\)\nhint: wait again: aoai batch get ${id} --wait -o ${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(or stop it: aoai batch cancel ${id}\\)\n$`));
+    expect(result.stderr).toMatch(new RegExp(`^aoai: stopped waiting; ${id} is still (validating|in_progress) \\(the job goes on\\)\nhint: wait again: aoai batch get ${id} --wait --poll-interval 0.05 -o ${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(or stop it: aoai batch cancel ${id}\\)\n$`));
     expect(existsSync(out)).toBe(false);
     expect(slow.requests.filter((r) => r.path.endsWith(`${id}/cancel`))).toHaveLength(0);
     await runAoai(['batch', 'cancel', id], { env: box.env });

@@ -2,11 +2,12 @@
 // job (endpoint, window, metadata, output expiry), --wait with results, local validation (nothing
 // sent), the service's validation errors told by input line, the limits and --split with a
 // manifest, a fake enqueued-token quota that makes a part fail and be resubmitted, and resume.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.ts';
-import { runAoai, sandbox, type Sandbox } from '../helpers/cli.ts';
+import { BIN, runAoai, sandbox, type Sandbox } from '../helpers/cli.ts';
 import { keyEnv, startTestEmulator, useEmulator } from '../helpers/emulator.ts';
 import { tempDir } from '../helpers/temp.ts';
 
@@ -175,6 +176,49 @@ describe('aoai batch submit --split', () => {
     expect(quota.requests.filter((r) => r.method === 'POST').length).toBe(before);
     expect(rows(readFileSync(out, 'utf8')).map((r) => r.custom_id).sort()).toEqual(['r0', 'r1', 'r2', 'r3']);
     expect(JSON.parse(readFileSync(manifestPath, 'utf8')).parts.map((p: { batch_id: string }) => p.batch_id)).toEqual(ids);
+  }, 90_000);
+
+  it('Ctrl-C while waiting prints a resume command that runs as printed and sends nothing twice', async () => {
+    const path = inputFile('interrupted.jsonl', lines.slice(0, 6));
+    const manifestPath = join(dir, 'interrupted.manifest.json');
+    const out = join(dir, 'interrupted-results.jsonl');
+    const creates = () => quota.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/batches')).length;
+    const before = creates();
+    const interrupted = await runAoai(['batch', 'submit', path, '--split', '--part-lines', '2', '--manifest', manifestPath, '--wait', ...FAST, '-o', out], {
+      env: box.env,
+      onSpawn: (child) => {
+        const timer = setInterval(() => {
+          if (creates() > before) {
+            clearInterval(timer);
+            child.kill('SIGINT');
+          }
+        }, 10);
+        child.on('exit', () => clearInterval(timer));
+      },
+    });
+    expect(interrupted.code).toBe(130);
+    const hint = interrupted.stderr.split('\n').find((line) => line.startsWith('hint: resume'))!;
+    const command = hint.slice(hint.indexOf('aoai '));
+    expect(command).toBe(`aoai batch submit ${path} --split --manifest ${manifestPath} --wait --poll-interval 0.05 -o ${out} --part-lines 2`);
+    expect(existsSync(out)).toBe(false);
+    const binDir = join(dir, 'bin');
+    mkdirSync(binDir, { recursive: true });
+    if (!existsSync(join(binDir, 'aoai'))) symlinkSync(BIN, join(binDir, 'aoai'));
+    const uploads = quota.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/files')).length;
+    const createdSoFar = creates();
+    // Through bash, as a person pastes it (asynchronously: the emulator runs in this process).
+    const resumed = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn('bash', ['-c', command], { env: { ...box.env, PATH: `${binDir}:${box.env.PATH ?? ''}` }, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(rows(readFileSync(out, 'utf8')).map((r) => r.custom_id).sort()).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5']);
+    // The parts were uploaded before the interruption; the jobs already created were followed.
+    expect(quota.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/files')).length).toBe(uploads);
+    expect(creates() - before).toBe(3);
+    expect(createdSoFar - before).toBeGreaterThanOrEqual(1);
   }, 90_000);
 
   it("refuses a manifest that records another input", async () => {

@@ -15,6 +15,11 @@ import { isTerminalBatch, progressLine } from './view.ts';
 /** Azure asks that a job be polled no more often than once a minute. */
 export const DEFAULT_BATCH_POLL_SECONDS = 60;
 
+/** `--poll-interval S` for a printed command, when the user chose another pace than the default. */
+export function pollWords(intervalMs: number): string[] {
+  return intervalMs === DEFAULT_BATCH_POLL_SECONDS * 1000 ? [] : ['--poll-interval', String(intervalMs / 1000)];
+}
+
 export interface RawBatch {
   /** The body exactly as the service sent it (for --json). */
   raw: string;

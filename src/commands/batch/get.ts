@@ -8,7 +8,7 @@ import { UsageError } from '../../core/errors.ts';
 import type { Factory } from '../../core/factory.ts';
 import { printJson } from '../../render/json.ts';
 import { prepareRequest } from '../../responses/session.ts';
-import { DEFAULT_BATCH_POLL_SECONDS, fetchBatch, waitForBatch } from '../../batch/global/wait.ts';
+import { DEFAULT_BATCH_POLL_SECONDS, fetchBatch, pollWords, waitForBatch } from '../../batch/global/wait.ts';
 import { batchDetails } from '../../batch/global/view.ts';
 import { throwIfNotCompleted } from '../../batch/global/outcome.ts';
 import { checkResultsTarget, resultsTarget, resultsWords, writeBatchResults, type ResultsRequest } from './results.ts';
@@ -66,7 +66,7 @@ export async function runBatchGet(options: BatchGetOptions, f: Factory): Promise
   let current = await fetchBatch(client.batches.retrieve(options.id));
   const followUp = followUpFor(f);
   if (options.wait) {
-    const resumeWords = ['batch', 'get', options.id, '--wait', ...resultsWords(options.results)];
+    const resumeWords = ['batch', 'get', options.id, '--wait', ...pollWords(options.pollIntervalMs), ...resultsWords(options.results)];
     current = await waitForBatch({ client, io: f.io, initial: current, intervalMs: options.pollIntervalMs, followUp, resumeWords });
   }
   if (options.json) printJson(f.io, current.raw);

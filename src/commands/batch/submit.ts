@@ -19,7 +19,7 @@ import { checkInput, lineConverter, resolveFormat } from '../../batch/prepare.ts
 import { cutIntoParts, GLOBAL_BATCH_LIMITS, type CutInput } from '../../batch/global/parts.ts';
 import { loadManifest, newManifest, saveManifest } from '../../batch/global/manifest.ts';
 import { Submission } from '../../batch/global/submit.ts';
-import { DEFAULT_BATCH_POLL_SECONDS } from '../../batch/global/wait.ts';
+import { DEFAULT_BATCH_POLL_SECONDS, pollWords } from '../../batch/global/wait.ts';
 import type { InputOrigin } from '../../batch/global/outcome.ts';
 import { checkResultsTarget, resultsTarget, resultsWords, writeBatchResults, type ResultsRequest } from './results.ts';
 
@@ -183,9 +183,9 @@ function resumeHint(options: BatchSubmitOptions, submission: Submission, followU
   const output = resultsWords(options.results);
   const only = submission.batches.length === 1 ? submission.batches[0] : undefined;
   if (!options.split) {
-    return only ? `wait again: ${followUp(['batch', 'get', only.id, '--wait', ...output])}` : `nothing was created yet; run the same command again`;
+    return only ? `wait again: ${followUp(['batch', 'get', only.id, '--wait', ...pollWords(options.pollIntervalMs), ...output])}` : `nothing was created yet; run the same command again`;
   }
-  const words = ['batch', 'submit', options.file, '--split', '--manifest', options.manifest!, '--wait', ...output];
+  const words = ['batch', 'submit', options.file, '--split', '--manifest', options.manifest!, '--wait', ...pollWords(options.pollIntervalMs), ...output];
   if (options.partLines !== GLOBAL_BATCH_LIMITS.lines) words.push('--part-lines', String(options.partLines));
   if (options.order === 'input') words.push('--order', 'input');
   if (options.fileExpiryDays !== EXPIRY_DAYS.min) words.push('--file-expiry', String(options.fileExpiryDays));
