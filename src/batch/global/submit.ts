@@ -52,6 +52,10 @@ export class Submission {
     private readonly manifest: Manifest,
     private readonly manifestPath: string | undefined,
     private readonly settings: JobSettings,
+    /** Ctrl-C, claimed by the caller for the whole submission: each step stops at its next check. */
+    private readonly interrupt: InterruptibleWait,
+    /** The command that goes on from where an interrupted run stopped. */
+    private readonly resumeHint: (submission: Submission) => string,
   ) {
     this.jobs = cut.parts.map((part, index) => ({ part, record: manifest.parts[index]!, current: undefined, retryAt: 0, scheduledAfter: undefined }));
   }
@@ -69,6 +73,11 @@ export class Submission {
     if (this.manifestPath) saveManifest(this.manifestPath, this.manifest);
   }
 
+  /** After Ctrl-C: stop here (what was done is in the manifest) and say how to go on. */
+  private stopIfInterrupted(what: string): void {
+    if (this.interrupt.wasInterrupted) throw new InterruptedError(`stopped ${what}; ${this.stateText()}`, this.resumeHint(this));
+  }
+
   /** Upload the parts not uploaded yet (a resumed run has some already). */
   async upload(): Promise<void> {
     for (const job of this.jobs) {
@@ -80,6 +89,7 @@ export class Submission {
       });
       job.record.input_file_id = serviceId('file', file.id, 'file id');
       this.save();
+      this.stopIfInterrupted('uploading');
     }
   }
 
@@ -117,17 +127,21 @@ export class Submission {
 
   /** Without --wait: create a job for every part that has none, at once. */
   async createAll(): Promise<void> {
-    for (const job of this.jobs) if (!job.current) await this.create(job);
+    for (const job of this.jobs) {
+      if (job.current) continue;
+      await this.create(job);
+      this.stopIfInterrupted('submitting');
+    }
   }
 
   /**
    * With --wait: create the parts' jobs in order, each once the one before it has passed
    * validation, retry quota failures with backoff, and poll until every job has ended.
    */
-  async followToEnd(intervalMs: number, resumeHint: (submission: Submission) => string): Promise<void> {
+  async followToEnd(intervalMs: number): Promise<void> {
     const started = Date.now();
     const spinner = await startSpinner(this.io, this.progress(started));
-    const wait = new InterruptibleWait();
+    const wait = this.interrupt;
     try {
       for (;;) {
         for (const job of this.jobs) {
@@ -140,10 +154,9 @@ export class Submission {
         spinner.update(this.progress(started));
         const due = Math.min(...this.jobs.filter((job) => this.waitingForQuota(job)).map((job) => job.retryAt));
         await wait.sleep(Math.max(0, Math.min(intervalMs, due - Date.now())));
-        if (wait.wasInterrupted) throw new InterruptedError(`stopped waiting; ${this.stateText()} (the jobs go on)`, resumeHint(this));
+        this.stopIfInterrupted('waiting');
       }
     } finally {
-      wait.end();
       spinner.stop();
     }
   }
@@ -180,7 +193,7 @@ export class Submission {
   private stateText(): string {
     const counts = new Map<string, number>();
     for (const job of this.jobs) {
-      const state = !job.current ? 'not created yet' : this.waitingForQuota(job) ? 'waiting for quota' : neutralise(String(job.current.batch.status));
+      const state = !job.record.input_file_id ? 'not uploaded yet' : !job.current ? 'not created yet' : this.waitingForQuota(job) ? 'waiting for quota' : neutralise(String(job.current.batch.status));
       counts.set(state, (counts.get(state) ?? 0) + 1);
     }
     return [...counts].map(([state, count]) => `${count} ${state}`).join(', ');

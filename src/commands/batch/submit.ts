@@ -19,7 +19,7 @@ import { checkInput, lineConverter, resolveFormat } from '../../batch/prepare.ts
 import { cutIntoParts, GLOBAL_BATCH_LIMITS, type CutInput } from '../../batch/global/parts.ts';
 import { loadManifest, newManifest, saveManifest } from '../../batch/global/manifest.ts';
 import { Submission } from '../../batch/global/submit.ts';
-import { DEFAULT_BATCH_POLL_SECONDS, pollWords } from '../../batch/global/wait.ts';
+import { DEFAULT_BATCH_POLL_SECONDS, InterruptibleWait, pollWords } from '../../batch/global/wait.ts';
 import type { InputOrigin } from '../../batch/global/outcome.ts';
 import { checkResultsTarget, resultsTarget, resultsWords, writeBatchResults, type ResultsRequest } from './results.ts';
 
@@ -128,6 +128,7 @@ export async function runBatchSubmit(options: BatchSubmitOptions, f: Factory): P
   if (options.results) checkResultsTarget(options.results);
   const input = await openBatchInput(f.io, options.file);
   let cut: CutInput | undefined;
+  let interrupt: InterruptibleWait | undefined;
   try {
     if ((await resolveFormat(input, 'auto')) !== 'requests') {
       throw new UsageError(`${input.name} holds prompts; Global Batch takes request lines ({"custom_id", "method", "url", "body"})`, 'make them first with aoai batch prepare (see: aoai batch prepare --help), then submit its output');
@@ -147,14 +148,20 @@ export async function runBatchSubmit(options: BatchSubmitOptions, f: Factory): P
     const manifest = (options.manifest ? loadManifest(options.manifest, fresh) : undefined) ?? fresh;
     if (options.manifest) saveManifest(options.manifest, manifest);
     const client = await prepareRequest(f);
-    const submission = new Submission(client, f.io, cut, manifest, options.manifest, {
-      fileExpirySeconds: options.fileExpiryDays * DAY,
-      outputExpirySeconds: options.outputExpiryDays * DAY,
-      metadata: options.metadata,
-    });
+    const followUp = followUpFor(f);
+    interrupt = new InterruptibleWait();
+    const submission = new Submission(
+      client,
+      f.io,
+      cut,
+      manifest,
+      options.manifest,
+      { fileExpirySeconds: options.fileExpiryDays * DAY, outputExpirySeconds: options.outputExpiryDays * DAY, metadata: options.metadata },
+      interrupt,
+      (current) => resumeHint(options, current, followUp),
+    );
     await submission.upload();
     await submission.refreshRecorded();
-    const followUp = followUpFor(f);
     if (!options.wait) {
       await submission.createAll();
       for (const raw of submission.raws) f.io.out(options.json ? `${compactJson(raw!.raw)}\n` : `${raw!.batch.id}\n`);
@@ -165,7 +172,7 @@ export async function runBatchSubmit(options: BatchSubmitOptions, f: Factory): P
       return;
     }
     const resultsRequest = options.results!;
-    await submission.followToEnd(options.pollIntervalMs, (current) => resumeHint(options, current, followUp));
+    await submission.followToEnd(options.pollIntervalMs);
     const origins = new Map<string, InputOrigin>();
     for (const [index, batch] of submission.batches.entries()) {
       const part = cut.parts[index]!;
@@ -173,6 +180,7 @@ export async function runBatchSubmit(options: BatchSubmitOptions, f: Factory): P
     }
     await writeBatchResults(client, submission.batches as NonNullable<(typeof submission.batches)[number]>[], { ...resultsRequest, order: options.order === 'input' ? { inputPath: input.path } : undefined, origins }, f);
   } finally {
+    interrupt?.end();
     cut?.dispose();
     input.dispose();
   }
@@ -183,13 +191,14 @@ function resumeHint(options: BatchSubmitOptions, submission: Submission, followU
   const output = resultsWords(options.results);
   const only = submission.batches.length === 1 ? submission.batches[0] : undefined;
   if (!options.split) {
-    return only ? `wait again: ${followUp(['batch', 'get', only.id, '--wait', ...pollWords(options.pollIntervalMs), ...output])}` : `nothing was created yet; run the same command again`;
+    if (!only) return 'nothing was created yet; run the same command again';
+    return options.wait ? `wait again: ${followUp(['batch', 'get', only.id, '--wait', ...pollWords(options.pollIntervalMs), ...output])}` : `follow it: ${followUp(['batch', 'get', only.id, '--wait'])}`;
   }
-  const words = ['batch', 'submit', options.file, '--split', '--manifest', options.manifest!, '--wait', ...pollWords(options.pollIntervalMs), ...output];
+  const words = ['batch', 'submit', options.file, '--split', '--manifest', options.manifest!, ...(options.wait ? ['--wait', ...pollWords(options.pollIntervalMs), ...output] : [])];
   if (options.partLines !== GLOBAL_BATCH_LIMITS.lines) words.push('--part-lines', String(options.partLines));
   if (options.order === 'input') words.push('--order', 'input');
   if (options.fileExpiryDays !== EXPIRY_DAYS.min) words.push('--file-expiry', String(options.fileExpiryDays));
   if (options.outputExpiryDays !== EXPIRY_DAYS.max) words.push('--output-expiry', String(options.outputExpiryDays));
   for (const [key, value] of Object.entries(options.metadata ?? {})) words.push('--metadata', `${key}=${value}`);
-  return `resume (jobs already created are followed, not sent again): ${followUp(words)}`;
+  return `resume (parts already uploaded or created are not sent again): ${followUp(words)}`;
 }
