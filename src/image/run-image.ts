@@ -112,10 +112,11 @@ export async function runImage(options: ImageOptions, f: Factory): Promise<Image
   const pathsById = new Map<string, string>();
   for (const [index, call] of calls.entries()) {
     if (!call.result) continue;
-    const image = saveImage(plan, { prompt, responseId: response.id, imageIndex: index }, call.result);
+    const image = saveImage(plan, { prompt, responseId: response.id, imageIndex: index }, call.result, { keepForPreview: preview !== undefined });
     saved.push(image);
     pathsById.set(call.id, image.path);
-    const shown = preview?.show(Buffer.from(call.result, 'base64'), image.info, { partial: false, name: image.path }) ?? false;
+    // An image too large to keep in memory is not previewed (nor would its pixels fit the budget).
+    const shown = (image.data && preview?.show(image.data, image.info, { partial: false, name: image.path })) ?? false;
     if (!shown && (io.stderrIsTTY || options.preview)) terminal.write(`${describeSaved(image)}\n`);
     if (call.revised_prompt) terminal.write(`revised prompt: ${neutralise(String(call.revised_prompt))}\n`);
   }
@@ -124,7 +125,7 @@ export async function runImage(options: ImageOptions, f: Factory): Promise<Image
   if (text) terminal.write(withTrailingNewline(neutralise(text)));
 
   if (options.json) {
-    printJson(io, options.raw ? (raw ?? JSON.stringify(response)) : JSON.stringify(withPaths(response, pathsById)));
+    await printJson(io, options.raw ? (raw ?? JSON.stringify(response)) : JSON.stringify(withPaths(response, pathsById)));
   } else {
     for (const image of saved) terminal.out(`${image.path}\n`);
   }
