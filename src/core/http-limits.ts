@@ -107,7 +107,7 @@ export async function boundResponse(response: Response, url: URL, limits: HttpLi
   if (response.status >= 400) return readErrorAhead(response, limits, deadline);
   const type = response.headers.get('content-type') ?? '';
   let guard: Guard;
-  if (type.includes('text/event-stream')) guard = eventLineGuard(limits.maxEventLineBytes, from);
+  if (type.includes('text/event-stream')) guard = { ...eventLineGuard(limits.maxEventLineBytes, from), ...spooledImages(limits, from, { lines: true }) };
   // File contents (files/{id}/content, containers/{id}/files/{id}/content) go to disk as they
   // arrive: the deadline bounds them, not a size cap.
   else if (/\/content\/?$/.test(url.pathname)) guard = { deadline, check: () => undefined, from, timeoutMs: limits.timeoutMs };
@@ -133,11 +133,12 @@ interface BodyRewrite {
 }
 
 /**
- * JSON bodies: image data larger than a threshold goes to a spool file as it arrives
- * (core/spool.ts), so the response cap counts the JSON without it and the spool has its own cap.
+ * JSON bodies and event streams: image data larger than a threshold goes to a spool file as it
+ * arrives (core/spool.ts), so the response and event-line caps count the JSON without it, and the
+ * spool has its own cap.
  */
-function spooledImages(limits: HttpLimits, from: string): { rewrite: BodyRewrite } {
-  const spooler = new JsonStringSpooler({ maxSpoolBytes: limits.maxSpoolBytes, tooLarge: () => tooLarge('spool', limits.maxSpoolBytes, from) });
+function spooledImages(limits: HttpLimits, from: string, options: { lines?: boolean } = {}): { rewrite: BodyRewrite } {
+  const spooler = new JsonStringSpooler({ maxSpoolBytes: limits.maxSpoolBytes, tooLarge: () => tooLarge('spool', limits.maxSpoolBytes, from), ...options });
   const named = (error: unknown) => {
     if (!(error instanceof FileWriteError) || !spooler.responseId) return error;
     return error.withHint(`${error.hint ?? ''}; the image is in response ${spooler.responseId}`);

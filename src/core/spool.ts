@@ -19,8 +19,8 @@ import { ExitCode } from './errors.ts';
 /** A string value longer than this (in bytes of JSON text) goes to disk. */
 export const SPOOL_THRESHOLD_BYTES = 1024 * 1024;
 
-/** The fields whose values are images in base64: image_generation_call.result, images API b64_json. */
-const SPOOLED_KEYS = new Set(['result', 'b64_json']);
+/** The fields whose values are images in base64: image_generation_call.result, a stream's partial images, images API b64_json. */
+const SPOOLED_KEYS = new Set(['result', 'b64_json', 'partial_image_b64']);
 
 /** One string value held on disk: its JSON text between the quotes, escapes as the server sent them. */
 export interface SpooledString {
@@ -102,6 +102,8 @@ export interface SpoolOptions {
   /** The error for a spool over the cap. */
   tooLarge(): Error;
   thresholdBytes?: number;
+  /** The body is an event stream: a line break ends any string (and any key context). */
+  lines?: boolean;
 }
 
 let filesCreated = 0;
@@ -160,6 +162,8 @@ class SpoolFile {
 }
 
 const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
 const BACKSLASH = 0x5c;
 const COLON = 0x3a;
 /** Strings are remembered up to this length: enough for any key, and for a response id. */
@@ -173,6 +177,12 @@ const enum State {
   /** After `"key":`; a string next is that key's value. */
   AfterColon,
   InString,
+}
+
+function nextLineBreak(input: Buffer, from: number): number {
+  const lf = input.indexOf(LF, from);
+  const cr = input.indexOf(CR, from);
+  return lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
 }
 
 function isWhitespace(byte: number): boolean {
@@ -203,9 +213,12 @@ export class JsonStringSpooler {
   /** The first `"id"` value shaped like a response id: named when a spool fails. */
   responseId: string | undefined;
   private readonly threshold: number;
+  /** An event stream: each line stands alone (a `data:` line holds one event's JSON). */
+  private readonly lines: boolean;
 
   constructor(private readonly options: SpoolOptions) {
     this.threshold = options.thresholdBytes ?? SPOOL_THRESHOLD_BYTES;
+    this.lines = options.lines ?? false;
   }
 
   /** The output for one chunk of input (empty while a value is held or spooled). */
@@ -217,15 +230,28 @@ export class JsonStringSpooler {
     let i = 0;
     while (i < input.length) {
       if (this.state === State.InString) {
-        const end = this.findStringEnd(input, i);
-        const stop = end === -1 ? input.length : end;
+        // In an event stream a line break ends everything: a JSON string never holds a raw one.
+        const lineBreak = this.lines ? nextLineBreak(input, i) : -1;
+        const scanned = lineBreak === -1 ? input : input.subarray(0, lineBreak);
+        const end = this.findStringEnd(scanned, i);
+        const stop = end === -1 ? scanned.length : end;
         if (this.spooling) {
           this.take(input.subarray(from, stop));
           from = stop;
         } else if (this.recorded) {
           this.recorded = this.recorded.length + stop - i <= MAX_RECORDED_BYTES ? Buffer.concat([this.recorded, input.subarray(i, stop)]) : undefined;
         }
-        if (end === -1) break;
+        if (end === -1 && lineBreak === -1) break;
+        if (end === -1) {
+          // Not JSON: what was held goes on as it came (a spool file is dropped), for the parser to reject.
+          if (this.spooling) out.push(...this.brokenValue());
+          this.state = State.Outside;
+          this.escaped = false;
+          this.key = undefined;
+          this.recorded = undefined;
+          i = lineBreak;
+          continue;
+        }
         if (this.spooling) {
           out.push(...this.endValue());
           from = end + 1;
@@ -239,6 +265,11 @@ export class JsonStringSpooler {
         continue;
       }
       const byte = input[i]!;
+      if (this.lines && (byte === LF || byte === CR)) {
+        this.state = State.Outside;
+        i++;
+        continue;
+      }
       if (isWhitespace(byte)) {
         i++;
         continue;
@@ -315,6 +346,14 @@ export class JsonStringSpooler {
     for (const part of this.held) this.file.write(part);
     this.held = [];
     this.heldBytes = 0;
+  }
+
+  /** A value cut by a line break: its held text as it came; a spooled one is dropped. */
+  private brokenValue(): Buffer[] {
+    const parts = this.file ? [] : this.held;
+    this.spooling = false;
+    this.abort();
+    return parts;
   }
 
   /** The value's closing quote: its text (a short one) or its token, then the quote. */

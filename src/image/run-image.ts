@@ -17,7 +17,8 @@ import { prepareRequest } from '../responses/session.ts';
 import { imageInfo } from './formats.ts';
 import { ImagePreview, detectProtocol, type PreviewSink } from './preview.ts';
 import { buildImageTool, imageInput, IMAGE_DEPLOYMENT_HEADER, type ImageToolFlags } from './request.ts';
-import { assertPlanWritable, planOutput, saveImage, type SavedImage } from './save.ts';
+import { imageBytes } from './image-data.ts';
+import { assertPlanWritable, planOutput, PREVIEW_KEEP_BYTES, saveImage, type SavedImage } from './save.ts';
 
 export type { ImageToolFlags } from './request.ts';
 export type { SavedImage } from './save.ts';
@@ -138,14 +139,29 @@ export async function runImage(options: ImageOptions, f: Factory): Promise<Image
   return { response, saved, partials };
 
   function onPartial(event: PartialImageEvent, responseId: string, imageIndex: number): void {
-    const data = Buffer.from(event.partial_image_b64, 'base64');
     if (options.savePartials) {
-      const image = saveImage(plan, { prompt: prompt!, responseId, imageIndex, partialIndex: event.partial_image_index }, event.partial_image_b64);
+      const image = saveImage(plan, { prompt: prompt!, responseId, imageIndex, partialIndex: event.partial_image_index }, event.partial_image_b64, { keepForPreview: preview !== undefined });
       partials.push(image);
       if (!options.json) terminal.out(`${image.path}\n`);
+      if (image.data) preview?.show(image.data, image.info, { partial: true });
+      return;
     }
-    preview?.show(data, imageInfo(data), { partial: true });
+    // A large partial image is held on disk (core/spool.ts): read back only if small enough to show.
+    const data = preview ? previewBytes(event.partial_image_b64) : undefined;
+    if (data) preview?.show(data, imageInfo(data), { partial: true });
   }
+}
+
+/** The bytes of an image result for a preview, or undefined when larger than a preview keeps. */
+function previewBytes(result: string): Buffer | undefined {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for (const chunk of imageBytes(result)) {
+    bytes += chunk.length;
+    if (bytes > PREVIEW_KEEP_BYTES) return undefined;
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks);
 }
 
 /** `cat-0a1b2c3d.png (1024×1024 png, 1.2 MB)` */

@@ -37,23 +37,31 @@ async function writeJson(io: IO, text: string): Promise<void> {
     io.out(text);
     return;
   }
+  for (const piece of jsonPieces(text, io.stdoutIsTTY)) {
+    io.out(piece);
+    await drained(io);
+  }
+}
+
+/**
+ * JSON text in pieces: the text around each spool token, and the string the token stands for,
+ * read from disk in chunks — the server's JSON text, escapes and all (on a terminal, C1 controls
+ * escaped as elsewhere). A token-like string this process did not make is the server's text and
+ * stays as it is.
+ */
+export function* jsonPieces(text: string, terminal: boolean): Generator<string | Buffer> {
   let from = 0;
   for (const match of text.matchAll(SPOOL_TOKEN_PATTERN)) {
     const spooled = spooledString(match[1]);
-    // A token-like string this process did not make is the server's text: printed as it is.
     if (!spooled) continue;
-    io.out(text.slice(from, match.index + 1));
-    // The server's JSON text, escapes and all; on a terminal C1 controls are escaped as elsewhere.
+    yield text.slice(from, match.index + 1);
     const decoder = new StringDecoder('utf8');
-    for (const chunk of spooledChunks(spooled)) {
-      // A copy: stdout may still hold it when the next chunk is read into the same buffer.
-      io.out(io.stdoutIsTTY ? terminalJson(decoder.write(chunk)) : Buffer.from(chunk));
-      await drained(io);
-    }
-    if (io.stdoutIsTTY) io.out(terminalJson(decoder.end()));
+    // A copy of each chunk: stdout may still hold it when the next is read into the same buffer.
+    for (const chunk of spooledChunks(spooled)) yield terminal ? terminalJson(decoder.write(chunk)) : Buffer.from(chunk);
+    if (terminal) yield terminalJson(decoder.end());
     from = match.index + match[0].length - 1;
   }
-  io.out(text.slice(from));
+  yield text.slice(from);
 }
 
 /** Wait while stdout's buffer is full, so a slow reader does not make aoai hold the whole image. */

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { recordCapture } from '../helpers/captures.ts';
 import { BIN, REPO_ROOT, runAoai, sandbox, type RunResult, type Sandbox } from '../helpers/cli.ts';
-import { BIG_IMAGE_CHUNKS, bigImageChunk, FORGED_SPOOL_BODY, FORGED_SPOOL_TOKEN, ODD_ERROR_BODIES, startHostileServer, type HostileMode, type HostileServer, type OddErrorShape } from '../helpers/hostile-server.ts';
+import { BIG_IMAGE_CHUNKS, bigImageChunk, FORGED_SPOOL_BODY, STREAM_IMAGE_CHUNKS, FORGED_SPOOL_TOKEN, ODD_ERROR_BODIES, startHostileServer, type HostileMode, type HostileServer, type OddErrorShape } from '../helpers/hostile-server.ts';
 import { smallDisk, smallDiskUnavailable } from '../helpers/small-disk.ts';
 import { tempDir } from '../helpers/temp.ts';
 
@@ -207,6 +207,34 @@ describe('huge images in JSON answers', () => {
       expect(result.peakRssMb).toBeLessThan(PEAK_RSS_MB);
     } finally {
       rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('aoai stream: an image in a 40 MB event line is saved byte for byte, and --json prints every event whole', async () => {
+    const dir = tempDir('aoai-img-');
+    try {
+      writeFileSync(join(dir, 'tools.json'), '[{"type":"image_generation"}]');
+      const args = ['stream', '-m', 'gpt-4.1', '--max-retries', '0', '--tools', 'tools.json', '--image-deployment', 'gpt-image-1', 'a big picture'];
+      const saved = await against('big-image-stream', args, {}, { timeoutMs: 60_000, cwd: dir });
+      expect(saved.code, saved.stderr).toBe(0);
+      expect(saved.stdout).toBe('a-big-picture-amimage1.png\n');
+      const imageHash = createHash('sha256');
+      for (let index = 0; index < STREAM_IMAGE_CHUNKS; index++) imageHash.update(bigImageChunk(index));
+      const expectedSha = imageHash.digest('hex');
+      expect(sha256(join(dir, 'a-big-picture-amimage1.png'))).toBe(expectedSha);
+      expect(saved.peakRssMb).toBeLessThan(PEAK_RSS_MB);
+      rmSync(join(dir, 'a-big-picture-amimage1.png'));
+
+      const json = await against('big-image-stream', [...args, '--json'], {}, { timeoutMs: 60_000, cwd: dir });
+      expect(json.code, json.stderr).toBe(0);
+      expect(json.stderr).toBe('saved image: a-big-picture-amimage1.png\n');
+      const events = json.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; item?: { result: string }; response?: { output: Array<{ result: string }> } });
+      expect(events.map((event) => event.type)).toEqual(['response.created', 'response.output_item.added', 'response.output_item.done', 'response.completed']);
+      const decodedSha = (base64: string) => createHash('sha256').update(Buffer.from(base64, 'base64')).digest('hex');
+      expect(decodedSha(events[2]!.item!.result)).toBe(expectedSha);
+      expect(decodedSha(events[3]!.response!.output[0]!.result)).toBe(expectedSha);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

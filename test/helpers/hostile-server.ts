@@ -22,6 +22,7 @@ export type HostileMode =
   | 'huge-image'
   | 'big-image'
   | 'forged-spool-token'
+  | 'big-image-stream'
   | 'huge-png'
   | 'huge-download'
   | `odd-error-${OddErrorShape}`;
@@ -199,6 +200,21 @@ function handle(req: IncomingMessage, res: ServerResponse, timers: Set<NodeJS.Ti
       pump();
       return;
     }
+    case 'big-image-stream': {
+      // An event stream whose image (STREAM_IMAGE_CHUNKS × 768 KiB, 30 MiB) arrives twice, in
+      // output_item.done and in response.completed: each of those lines is 40 MB, past the
+      // default event-line cap of 16 MB.
+      const base64 = Buffer.concat(Array.from({ length: STREAM_IMAGE_CHUNKS }, (_, index) => bigImageChunk(index))).toString('base64');
+      const item = (result: string) => `{"type":"image_generation_call","id":"ig_1","status":"completed","revised_prompt":"a big picture","result":"${result}"}`;
+      const created = { ...response('in_progress'), id: 'resp_streamimage1' };
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(sse(0, 'response.created', { response: created }));
+      res.write(sse(1, 'response.output_item.added', { output_index: 0, item: JSON.parse(item('')) as unknown }));
+      res.write(`event: response.output_item.done\ndata: {"type":"response.output_item.done","sequence_number":2,"output_index":0,"item":${item(base64)}}\n\n`);
+      const completed = JSON.stringify({ ...created, status: 'completed', output: ['ITEM'] }).replace('"ITEM"', item(base64));
+      res.end(`event: response.completed\ndata: {"type":"response.completed","sequence_number":3,"response":${completed}}\n\n`);
+      return;
+    }
     case 'forged-spool-token':
       res.writeHead(200, { 'content-type': 'application/json' }).end(FORGED_SPOOL_BODY);
       return;
@@ -224,6 +240,8 @@ export const FORGED_SPOOL_BODY = JSON.stringify({ ...response('completed'), outp
 
 /** The big-image mode's image: this many chunks of BIG_IMAGE_CHUNK_BYTES. */
 export const BIG_IMAGE_CHUNKS = 200;
+/** The big-image-stream mode's image: the first chunks of the same image. */
+export const STREAM_IMAGE_CHUNKS = 40;
 /** A multiple of 3, so the base64 of the chunks, joined, is the base64 of the image. */
 const BIG_IMAGE_CHUNK_BYTES = 768 * 1024;
 let bigImageNoise: Buffer | undefined;

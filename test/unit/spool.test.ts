@@ -71,6 +71,20 @@ describe('JsonStringSpooler', () => {
     expect(() => JSON.parse(out)).toThrow();
   });
 
+  it('in an event stream, each data line is scanned on its own; a line break ends a broken string', () => {
+    const image = 'D'.repeat(40);
+    const text = `event: response.output_item.done\ndata: {"type":"x","item":{"result":"${image}"}}\n\n: a "comment\ndata: {"result":"${'E'.repeat(40)}\ndata: {"partial_image_b64":"${'F'.repeat(40)}"}\n\n`;
+    for (const size of [1, 3, 64, 4096]) {
+      const { out } = spool(text, size, { lines: true });
+      const lines = out.split('\n');
+      expect(spooledString((JSON.parse(lines[1]!.slice(6)) as { item: { result: string } }).item.result), `cut every ${size}`).toBeDefined();
+      // The unclosed quote of the comment does not swallow the next line; the cut string is dropped.
+      expect(lines[3]).toBe(': a "comment');
+      expect(lines[4]).toBe('data: {"result":"');
+      expect(spooledString((JSON.parse(lines[5]!.slice(6)) as { partial_image_b64: string }).partial_image_b64)).toBeDefined();
+    }
+  });
+
   it('a server string shaped like a token is just a string: never looked up as a file', () => {
     expect(spooledString('aoai-spool:0123456789abcdef0123456789abcdef:0')).toBeUndefined();
     expect(spooledString('/etc/passwd')).toBeUndefined();
