@@ -166,23 +166,43 @@ const LF = 0x0a;
 const CR = 0x0d;
 const BACKSLASH = 0x5c;
 const COLON = 0x3a;
-/** Strings are remembered up to this length: enough for any key, and for a response id. */
-const MAX_RECORDED_BYTES = 128;
+/** A response id is remembered up to this length. */
+const MAX_ID_BYTES = 128;
+
+/**
+ * What the scanner looks for: a key, quotes included. Inside a JSON string every '"' is escaped,
+ * so `"result"` followed by ':' cannot come from inside a string: it is the key itself, or (for a
+ * key that ends in `\"result`) a harmless false match whose value is spooled all the same.
+ */
+const KEY_NEEDLES = [...SPOOLED_KEYS, 'id'].map((key) => ({ key, bytes: Buffer.from(`"${key}"`, 'latin1') }));
+const LONGEST_NEEDLE = Math.max(...KEY_NEEDLES.map((needle) => needle.bytes.length));
 
 const enum State {
-  /** Between tokens, nothing pending. */
+  /** Looking for the next key. */
   Outside,
-  /** A string ended; a ':' next makes it a key. */
-  AfterString,
+  /** After `"key"`; a ':' next. */
+  AfterKey,
   /** After `"key":`; a string next is that key's value. */
   AfterColon,
-  InString,
+  /** Inside the value of an image field: held (below the threshold) or spooled. */
+  InImage,
+  /** Inside the value of `id`. */
+  InId,
 }
 
-function nextLineBreak(input: Buffer, from: number): number {
-  const lf = input.indexOf(LF, from);
-  const cr = input.indexOf(CR, from);
-  return lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+/**
+ * The first or last line break (LF or CR) in the input, or -1. LF is searched first: event
+ * streams end lines with it, and a search for CR, which is rare, then covers only a short stretch.
+ */
+function lineBreakIn(input: Buffer, which: 'first' | 'last'): number {
+  if (which === 'first') {
+    const lf = input.indexOf(LF);
+    const cr = (lf === -1 ? input : input.subarray(0, lf)).indexOf(CR);
+    return cr === -1 ? lf : cr;
+  }
+  const lf = input.lastIndexOf(LF);
+  const cr = input.subarray(lf + 1).lastIndexOf(CR);
+  return cr === -1 ? lf : lf + 1 + cr;
 }
 
 function isWhitespace(byte: number): boolean {
@@ -191,22 +211,21 @@ function isWhitespace(byte: number): boolean {
 
 /**
  * The streaming scanner: JSON text in, the same JSON text out, except that values of image fields
- * longer than the threshold are replaced by spool tokens. Memory: at most the threshold (a value
- * held until it is known to be long) plus one chunk. Not a validator: text that is not JSON passes
- * through unchanged for the parser to reject.
+ * longer than the threshold are replaced by spool tokens. It follows keys and the strings of image
+ * values, nothing else, so the rest of a body costs a few fast searches per chunk. Memory: at most
+ * the threshold (a value held until it is known to be long) plus one chunk. Not a validator: text
+ * that is not JSON passes through unchanged for the parser to reject.
  */
 export class JsonStringSpooler {
   private state = State.Outside;
-  /** Inside a string, the byte after a backslash is escaped (possibly in the next chunk). */
+  /** The key whose value comes next (AfterKey, AfterColon). */
+  private key = '';
+  /** Inside a value, the byte after a backslash is escaped (possibly in the next chunk). */
   private escaped = false;
-  /** The current string's text so far while it is short; undefined once longer. */
-  private recorded: Buffer | undefined;
-  /** The last string, if short: a key when a ':' follows. */
-  private lastString: string | undefined;
-  /** The key whose value the current string is (when it follows `"key":`). */
-  private key: string | undefined;
-  /** The current string is an image field's value: held (below the threshold) or spooled. */
-  private spooling = false;
+  /** The end of the previous chunk, where a key cut in two may begin (already passed on). */
+  private tail = Buffer.alloc(0);
+  /** The `id` value so far, while short. */
+  private idText: string | undefined;
   private held: Buffer[] = [];
   private heldBytes = 0;
   private file: SpoolFile | undefined;
@@ -215,6 +234,12 @@ export class JsonStringSpooler {
   private readonly threshold: number;
   /** An event stream: each line stands alone (a `data:` line holds one event's JSON). */
   private readonly lines: boolean;
+  /** An event stream whose last chunk ended a line (or that has not started): the next chunk starts one. */
+  private atLineStart = true;
+  /** Counts the times output differed from input (a value held, spooled, replaced or dropped). */
+  private rewrites = 0;
+  /** Per piece: where the next backslash, quote and each key are (-1: none left; -2: not looked yet). */
+  private nextAt: number[] = [];
 
   constructor(private readonly options: SpoolOptions) {
     this.threshold = options.thresholdBytes ?? SPOOL_THRESHOLD_BYTES;
@@ -225,74 +250,133 @@ export class JsonStringSpooler {
   push(chunk: Uint8Array): Buffer {
     const input = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const out: Buffer[] = [];
-    // Start of the input not yet emitted, held or spooled.
-    let from = 0;
-    let i = 0;
-    while (i < input.length) {
-      if (this.state === State.InString) {
-        // In an event stream a line break ends everything: a JSON string never holds a raw one.
-        const lineBreak = this.lines ? nextLineBreak(input, i) : -1;
-        const scanned = lineBreak === -1 ? input : input.subarray(0, lineBreak);
-        const end = this.findStringEnd(scanned, i);
-        const stop = end === -1 ? scanned.length : end;
-        if (this.spooling) {
-          this.take(input.subarray(from, stop));
-          from = stop;
-        } else if (this.recorded) {
-          this.recorded = this.recorded.length + stop - i <= MAX_RECORDED_BYTES ? Buffer.concat([this.recorded, input.subarray(i, stop)]) : undefined;
-        }
-        if (end === -1 && lineBreak === -1) break;
-        if (end === -1) {
-          // Not JSON: what was held goes on as it came (a spool file is dropped), for the parser to reject.
-          if (this.spooling) out.push(...this.brokenValue());
-          this.state = State.Outside;
-          this.escaped = false;
-          this.key = undefined;
-          this.recorded = undefined;
-          i = lineBreak;
-          continue;
-        }
-        if (this.spooling) {
-          out.push(...this.endValue());
-          from = end + 1;
-        } else {
-          this.lastString = this.recorded?.toString('latin1');
-          if (this.key === 'id' && this.responseId === undefined && this.lastString && /^resp_[A-Za-z0-9_-]+$/.test(this.lastString)) this.responseId = this.lastString;
-        }
-        this.key = undefined;
-        this.state = State.AfterString;
-        i = end + 1;
-        continue;
-      }
-      const byte = input[i]!;
-      if (this.lines && (byte === LF || byte === CR)) {
-        this.state = State.Outside;
-        i++;
-        continue;
-      }
-      if (isWhitespace(byte)) {
-        i++;
-        continue;
-      }
-      if (byte === QUOTE) {
-        this.key = this.state === State.AfterColon ? this.lastString : undefined;
-        this.state = State.InString;
-        this.escaped = false;
-        this.recorded = Buffer.alloc(0);
-        if (this.key !== undefined && SPOOLED_KEYS.has(this.key)) {
-          // Emit up to and including the opening quote; hold the value from here.
-          out.push(input.subarray(from, i + 1));
-          from = i + 1;
-          this.spooling = true;
-        }
-        i++;
-        continue;
-      }
-      this.state = byte === COLON && this.state === State.AfterString && this.lastString !== undefined ? State.AfterColon : State.Outside;
-      i++;
+    const rewritesBefore = this.rewrites;
+    const firstBreak = this.lines ? lineBreakIn(input, 'first') : -1;
+    if (firstBreak === -1) {
+      this.scan(input, out);
+    } else {
+      // An event stream: only a line that does not end in this chunk can hold a long value. The
+      // end of the line that was open, and the last line, are scanned; the whole lines between
+      // them (most of a stream: short events) pass untouched.
+      const lastBreak = lineBreakIn(input, 'last');
+      if (!this.atLineStart) this.scan(input.subarray(0, firstBreak), out);
+      this.endLine(out);
+      out.push(input.subarray(firstBreak, lastBreak + 1));
+      this.scan(input.subarray(lastBreak + 1), out);
     }
-    if (!this.spooling && from < input.length) out.push(input.subarray(from));
+    this.atLineStart = this.lines && (input.at(-1) === LF || input.at(-1) === CR);
+    // Nothing held, spooled or replaced: the chunk goes on as it came, without a copy.
+    if (this.rewrites === rewritesBefore) return input;
     return out.length === 1 ? out[0]! : Buffer.concat(out);
+  }
+
+  /** A line break in an event stream: whatever was open ends (a value cut by it is not JSON). */
+  private endLine(out: Buffer[]): void {
+    // What was held goes on as it came (a spool file is dropped), for the parser to reject.
+    if (this.state === State.InImage) out.push(...this.brokenValue());
+    this.state = State.Outside;
+    this.tail = Buffer.alloc(0);
+  }
+
+  /** Scan one piece of the input (in an event stream, a piece without line breaks), adding its output to `out`. */
+  private scan(input: Buffer, out: Buffer[]): void {
+    this.nextAt = [-2, -2, -2, -2, -2, -2, -2, -2];
+    // Start of the input not yet passed on (a value being held or spooled is not).
+    let from = 0;
+    let outsideFrom = 0;
+    let i = this.state === State.Outside ? this.keyAcrossChunks(input) : 0;
+    while (i < input.length) {
+      if (this.state === State.Outside) {
+        i = this.findKey(input, i);
+        continue;
+      }
+      if (this.state === State.AfterKey || this.state === State.AfterColon) {
+        const byte = input[i]!;
+        if (byte === COLON && this.state === State.AfterKey) this.state = State.AfterColon;
+        else if (byte === QUOTE && this.state === State.AfterColon) {
+          this.escaped = false;
+          if (this.key === 'id') {
+            this.state = State.InId;
+            this.idText = '';
+          } else {
+            this.state = State.InImage;
+            // Pass on up to and including the opening quote; hold the value from here.
+            out.push(input.subarray(from, i + 1));
+            from = i + 1;
+          }
+        } else if (!isWhitespace(byte)) this.state = State.Outside;
+        i++;
+        outsideFrom = i;
+        continue;
+      }
+      const end = this.findStringEnd(input, i);
+      const stop = end === -1 ? input.length : end;
+      if (this.state === State.InImage) {
+        this.take(input.subarray(from, stop));
+        from = stop;
+      } else if (this.idText !== undefined) {
+        this.idText = this.idText.length + stop - i <= MAX_ID_BYTES ? this.idText + input.toString('latin1', i, stop) : undefined;
+      }
+      if (end === -1) break;
+      if (this.state === State.InImage) {
+        out.push(...this.endValue());
+        from = end + 1;
+      } else if (this.idText !== undefined && /^resp_[A-Za-z0-9_-]+$/.test(this.idText)) {
+        this.responseId ??= this.idText;
+      }
+      this.state = State.Outside;
+      i = end + 1;
+      outsideFrom = i;
+    }
+    // Where a key cut by the end of this piece may begin: its last bytes seen outside any value.
+    if (this.state === State.Outside) {
+      const last = input.subarray(Math.max(outsideFrom, input.length - LONGEST_NEEDLE + 1));
+      const seen = outsideFrom === 0 ? Buffer.concat([this.tail, last]) : last;
+      this.tail = Buffer.from(seen.subarray(Math.max(0, seen.length - LONGEST_NEEDLE + 1)));
+    } else {
+      this.tail = Buffer.alloc(0);
+    }
+    if (this.state !== State.InImage && from < input.length) out.push(input.subarray(from));
+  }
+
+  /** The next key at or after `from`: moves to AfterKey past it, or to the end of the chunk. */
+  private findKey(input: Buffer, from: number): number {
+    let best = -1;
+    let found: (typeof KEY_NEEDLES)[number] | undefined;
+    for (const [slot, needle] of KEY_NEEDLES.entries()) {
+      // Once a response id is known, `id` is no longer looked for.
+      if (needle.key === 'id' && this.responseId !== undefined) continue;
+      const at = this.next(input, 2 + slot, needle.bytes, from);
+      if (at !== -1 && (best === -1 || at < best)) {
+        best = at;
+        found = needle;
+      }
+    }
+    if (!found) return input.length;
+    this.state = State.AfterKey;
+    this.key = found.key;
+    return best + found.bytes.length;
+  }
+
+  /** A key cut by the chunk boundary: where its rest ends in this chunk, or 0. */
+  private keyAcrossChunks(input: Buffer): number {
+    if (this.tail.length === 0) return 0;
+    const joint = Buffer.concat([this.tail, input.subarray(0, LONGEST_NEEDLE - 1)]);
+    for (const needle of KEY_NEEDLES) {
+      const at = joint.indexOf(needle.bytes);
+      if (at === -1 || at + needle.bytes.length <= this.tail.length) continue;
+      this.state = State.AfterKey;
+      this.key = needle.key;
+      return at + needle.bytes.length - this.tail.length;
+    }
+    return 0;
+  }
+
+  /** The first `value` at or after `from` in this chunk, remembered so a chunk is searched once per needle. */
+  private next(input: Buffer, slot: number, value: number | Buffer, from: number): number {
+    const at = this.nextAt[slot] ?? -2;
+    if (at === -1 || at >= from) return at;
+    return (this.nextAt[slot] = input.indexOf(value, from));
   }
 
   /** The end of the input: a value still held goes out as it came (a cut body stays cut). */
@@ -318,23 +402,23 @@ export class JsonStringSpooler {
       this.escaped = false;
       i++;
     }
-    let nextBackslash = input.indexOf(BACKSLASH, i);
     for (;;) {
-      const quote = input.indexOf(QUOTE, i);
-      if (nextBackslash === -1 || (quote !== -1 && quote < nextBackslash)) return quote;
+      const quote = this.next(input, 1, QUOTE, i);
+      const backslash = this.next(input, 0, BACKSLASH, i);
+      if (backslash === -1 || (quote !== -1 && quote < backslash)) return quote;
       // An escape: skip the backslash and the byte after it.
-      i = nextBackslash + 2;
+      i = backslash + 2;
       if (i > input.length) {
         this.escaped = true;
         return -1;
       }
-      nextBackslash = input.indexOf(BACKSLASH, i);
     }
   }
 
   /** Content of an image field's value: held until it passes the threshold, then spooled. */
   private take(content: Buffer): void {
     if (content.length === 0) return;
+    this.rewrites++;
     if (this.file) {
       this.file.write(content);
       return;
@@ -350,16 +434,15 @@ export class JsonStringSpooler {
 
   /** A value cut by a line break: its held text as it came; a spooled one is dropped. */
   private brokenValue(): Buffer[] {
+    this.rewrites++;
     const parts = this.file ? [] : this.held;
-    this.spooling = false;
     this.abort();
     return parts;
   }
 
   /** The value's closing quote: its text (a short one) or its token, then the quote. */
   private endValue(): Buffer[] {
-    this.spooling = false;
-    this.recorded = undefined;
+    this.rewrites++;
     if (this.file) {
       const spooled = this.file.finish();
       this.file = undefined;
