@@ -238,6 +238,34 @@ describe('huge images in JSON answers', () => {
     }
   });
 
+  it('SIGTERM while an image is being spooled: exit 143, the spool removed, nothing at the destination', async () => {
+    const out = tempDir('aoai-img-');
+    const spool = tempDir('aoai-tmp-');
+    const spooled = () => readdirSync(spool).flatMap((dir) => readdirSync(join(spool, dir)).map((file) => statSync(join(spool, dir, file)).size)).reduce((a, b) => a + b, 0);
+    try {
+      const result = await runAoai([...image, '-o', `${out}/`, 'a big picture'], {
+        env: { ...box.env, AZURE_OPENAI_ENDPOINT: server.endpoint('big-image'), TMPDIR: spool },
+        cwd: box.home,
+        timeoutMs: 60_000,
+        onSpawn: (child) => {
+          // Signalled once the spool holds part of the image: the signal meets a half-spooled value.
+          const poll = setInterval(() => {
+            if (spooled() < 8 * MB) return;
+            clearInterval(poll);
+            child.kill('SIGTERM');
+          }, 20);
+          child.once('close', () => clearInterval(poll));
+        },
+      });
+      expect(result.code, result.stderr).toBe(143);
+      expect(readdirSync(spool)).toEqual([]);
+      expect(readdirSync(out)).toEqual([]);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+      rmSync(spool, { recursive: true, force: true });
+    }
+  });
+
   it('the spool has its own cap (max-spool-mb): over it, one line says how to raise it, and nothing is written', async () => {
     const out = tempDir('aoai-img-');
     try {
