@@ -11,6 +11,7 @@
 // make aoai read a local file.
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileWriteError } from './atomic-write.ts';
@@ -76,6 +77,39 @@ export function* spooledChunks(spooled: SpooledString, chunkBytes = SPOOL_CHUNK_
     }
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * JSON text in pieces, each spool token replaced by the string it stands for: the text around the
+ * tokens, and the spooled text read from disk in chunks (the server's JSON text, escapes and all).
+ * `escape` rewrites spooled text on its way (a terminal's C1 escaping); without it the chunks are
+ * bytes. A token-like string this process did not make is the server's text and stays as it is.
+ */
+export function* inlinedPieces(text: string, escape?: (text: string) => string): Generator<string | Buffer> {
+  let from = 0;
+  for (const match of text.matchAll(SPOOL_TOKEN_PATTERN)) {
+    const spooled = spooledString(match[1]);
+    if (!spooled) continue;
+    yield text.slice(from, match.index + 1);
+    const decoder = new StringDecoder('utf8');
+    // A copy of each chunk: the reader may still hold it when the next is read into the same buffer.
+    for (const chunk of spooledChunks(spooled)) yield escape ? escape(decoder.write(chunk)) : Buffer.from(chunk);
+    if (escape) yield escape(decoder.end());
+    from = match.index + match[0].length - 1;
+  }
+  yield text.slice(from);
+}
+
+/** The spooled strings of this text are written out and no longer needed: their files go (and count no more against the cap). */
+export function releaseSpooled(text: string): void {
+  if (!hasSpoolTokens(text)) return;
+  for (const match of text.matchAll(SPOOL_TOKEN_PATTERN)) {
+    const spooled = spooledString(match[1]);
+    if (!spooled) continue;
+    registry.delete(spooled.token);
+    spooledBytes -= spooled.bytes;
+    rmSync(spooled.path, { force: true });
   }
 }
 

@@ -3,9 +3,8 @@
 // (core/spool.ts) are streamed back in place of their tokens, so stdout is the service's JSON
 // whatever the image's size, and memory stays at one chunk.
 import { once } from 'node:events';
-import { StringDecoder } from 'node:string_decoder';
 import { oneLine } from '../core/errors.ts';
-import { hasSpoolTokens, SPOOL_TOKEN_PATTERN, spooledChunks, spooledString } from '../core/spool.ts';
+import { hasSpoolTokens, inlinedPieces } from '../core/spool.ts';
 import type { IO } from '../io/io.ts';
 import { neutralise, terminalJson } from './terminal-text.ts';
 
@@ -43,25 +42,9 @@ async function writeJson(io: IO, text: string): Promise<void> {
   }
 }
 
-/**
- * JSON text in pieces: the text around each spool token, and the string the token stands for,
- * read from disk in chunks — the server's JSON text, escapes and all (on a terminal, C1 controls
- * escaped as elsewhere). A token-like string this process did not make is the server's text and
- * stays as it is.
- */
-export function* jsonPieces(text: string, terminal: boolean): Generator<string | Buffer> {
-  let from = 0;
-  for (const match of text.matchAll(SPOOL_TOKEN_PATTERN)) {
-    const spooled = spooledString(match[1]);
-    if (!spooled) continue;
-    yield text.slice(from, match.index + 1);
-    const decoder = new StringDecoder('utf8');
-    // A copy of each chunk: stdout may still hold it when the next is read into the same buffer.
-    for (const chunk of spooledChunks(spooled)) yield terminal ? terminalJson(decoder.write(chunk)) : Buffer.from(chunk);
-    if (terminal) yield terminalJson(decoder.end());
-    from = match.index + match[0].length - 1;
-  }
-  yield text.slice(from);
+/** JSON text for stdout in pieces, spooled strings read back from disk (C1-escaped on a terminal). */
+export function jsonPieces(text: string, terminal: boolean): Generator<string | Buffer> {
+  return inlinedPieces(text, terminal ? terminalJson : undefined);
 }
 
 /** Wait while stdout's buffer is full, so a slow reader does not make aoai hold the whole image. */

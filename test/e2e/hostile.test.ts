@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { recordCapture } from '../helpers/captures.ts';
 import { BIN, REPO_ROOT, runAoai, sandbox, type RunResult, type Sandbox } from '../helpers/cli.ts';
-import { BIG_IMAGE_CHUNKS, bigImageChunk, FORGED_SPOOL_BODY, STREAM_IMAGE_CHUNKS, FORGED_SPOOL_TOKEN, ODD_ERROR_BODIES, startHostileServer, type HostileMode, type HostileServer, type OddErrorShape } from '../helpers/hostile-server.ts';
+import { BIG_IMAGE_CHUNKS, bigImageChunk, FORGED_SPOOL_BODY, MEDIUM_IMAGE_CHUNKS, STREAM_IMAGE_CHUNKS, FORGED_SPOOL_TOKEN, ODD_ERROR_BODIES, startHostileServer, type HostileMode, type HostileServer, type OddErrorShape } from '../helpers/hostile-server.ts';
 import { smallDisk, smallDiskUnavailable } from '../helpers/small-disk.ts';
 import { tempDir } from '../helpers/temp.ts';
 
@@ -263,6 +263,27 @@ describe('huge images in JSON answers', () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
       rmSync(spool, { recursive: true, force: true });
+    }
+  });
+
+  it('aoai batch run: every result line carries its whole image, and each spooled image is released once written', async () => {
+    const dir = tempDir('aoai-img-');
+    try {
+      writeFileSync(join(dir, 'prompts.txt'), 'one\ntwo\nthree\n');
+      // Each image is 8 MB of base64: three of them fit a 10 MB spool only if each goes once written.
+      const result = await against('medium-image', ['batch', 'run', 'prompts.txt', '-m', 'gpt-4.1', '-o', 'out.jsonl', '--concurrency', '1', '--retries', '0'], { AOAI_MAX_SPOOL_MB: '10' }, { cwd: dir });
+      expect(result.code, result.stderr).toBe(0);
+      const imageHash = createHash('sha256');
+      for (let index = 0; index < MEDIUM_IMAGE_CHUNKS; index++) imageHash.update(bigImageChunk(index));
+      const expected = imageHash.digest('hex');
+      const lines = readFileSync(join(dir, 'out.jsonl'), 'utf8').trimEnd().split('\n');
+      expect(lines).toHaveLength(3);
+      for (const line of lines) {
+        const { response } = JSON.parse(line) as { response: { body: { output: Array<{ result: string }> } } };
+        expect(createHash('sha256').update(Buffer.from(response.body.output[0]!.result, 'base64')).digest('hex')).toBe(expected);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -21,6 +21,7 @@ export type HostileMode =
   | 'long-error-message'
   | 'huge-image'
   | 'big-image'
+  | 'medium-image'
   | 'forged-spool-token'
   | 'big-image-stream'
   | 'huge-png'
@@ -184,14 +185,17 @@ function handle(req: IncomingMessage, res: ServerResponse, timers: Set<NodeJS.Ti
       sendRepeated(res, Buffer.alloc(MB, 'A'), 560, '"}]}');
       return;
     }
-    case 'big-image': {
-      // A JSON response carrying a real-looking PNG of BIG_IMAGE_CHUNKS × 768 KiB (150 MiB), its
-      // base64 written as some servers do, every '/' escaped as '\/'; made as it is sent.
+    case 'big-image':
+    case 'medium-image': {
+      // A JSON response carrying a real-looking PNG of BIG_IMAGE_CHUNKS × 768 KiB (150 MiB; the
+      // medium one MEDIUM_IMAGE_CHUNKS), its base64 written as some servers do, every '/' escaped
+      // as '\/'; made as it is sent.
+      const chunks = mode === 'big-image' ? BIG_IMAGE_CHUNKS : MEDIUM_IMAGE_CHUNKS;
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write(`{"id":"resp_bigimage01","object":"response","status":"completed","output":[{"type":"image_generation_call","id":"ig_1","status":"completed","result":"`);
       let index = 0;
       const pump = () => {
-        while (!res.destroyed && index < BIG_IMAGE_CHUNKS) {
+        while (!res.destroyed && index < chunks) {
           const text = bigImageChunk(index++).toString('base64').replace(/\//g, '\\/');
           if (!res.write(text)) return void res.once('drain', pump);
         }
@@ -240,6 +244,8 @@ export const FORGED_SPOOL_BODY = JSON.stringify({ ...response('completed'), outp
 
 /** The big-image mode's image: this many chunks of BIG_IMAGE_CHUNK_BYTES. */
 export const BIG_IMAGE_CHUNKS = 200;
+/** The medium-image mode's image (6 MiB): the first chunks of the same image. */
+export const MEDIUM_IMAGE_CHUNKS = 8;
 /** The big-image-stream mode's image: the first chunks of the same image. */
 export const STREAM_IMAGE_CHUNKS = 40;
 /** A multiple of 3, so the base64 of the chunks, joined, is the base64 of the image. */
