@@ -1,10 +1,11 @@
 // Huge strings in JSON answers go to disk, not into memory. A generated image arrives as one
 // base64 string inside the response JSON (a 420 MB image is 560 MB of text, more than V8 can hold
-// as one string). The fetch layer passes every JSON body through a scanner that follows JSON
-// string boundaries; when the value of an image field (`result`, `b64_json`) grows past a
-// threshold, its content is written to a private temporary file as it arrives, and the JSON the
-// SDK sees carries a token in its place. The image saver decodes the file as a stream; printing
-// the JSON streams the content back in, so `--json` output is still the service's bytes.
+// as one string). The fetch layer passes every JSON body (and every event-stream line that spans
+// network reads) through a scanner that finds the keys of image fields (`result`,
+// `partial_image_b64`, `b64_json`) and follows their string values to the closing quote; a value
+// that grows past a threshold is written to a private temporary file as it arrives, and the JSON
+// the SDK sees carries a token in its place. The image saver decodes the file as a stream;
+// printing the JSON streams the content back in, so `--json` output is still the service's bytes.
 //
 // A token is `aoai-spool:<nonce>:<n>`, with a random nonce per process: it is looked up in this
 // process's registry, never read as a path, so a server that sends a token-like string cannot
@@ -136,7 +137,7 @@ export interface SpoolOptions {
   /** The error for a spool over the cap. */
   tooLarge(): Error;
   thresholdBytes?: number;
-  /** The body is an event stream: a line break ends any string (and any key context). */
+  /** The body is an event stream: a line break ends any value (and any key before it). */
   lines?: boolean;
 }
 
@@ -145,11 +146,13 @@ let filesCreated = 0;
 /** A spool file being written: registered (given a token) when its string ends. */
 class SpoolFile {
   readonly path: string;
+  /** Names the file and the token: never reused, also after a release. */
+  private readonly number = filesCreated++;
   private fd: number | undefined;
   private bytes = 0;
 
   constructor(private readonly options: SpoolOptions) {
-    this.path = join(spoolDirectory(), String(filesCreated++));
+    this.path = join(spoolDirectory(), String(this.number));
     try {
       this.fd = openSync(this.path, 'wx', 0o600);
     } catch (error) {
@@ -180,7 +183,7 @@ class SpoolFile {
   finish(): SpooledString {
     closeSync(this.fd!);
     this.fd = undefined;
-    const token = `${TOKEN_PREFIX}${registry.size}`;
+    const token = `${TOKEN_PREFIX}${this.number}`;
     const spooled = { token, path: this.path, bytes: this.bytes };
     registry.set(token, spooled);
     return spooled;

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { JsonStringSpooler, spooledBytesInAll, spooledString, hasSpoolTokens, type SpoolOptions } from '../../src/core/spool.ts';
+import { JsonStringSpooler, releaseSpooled, spooledBytesInAll, spooledString, hasSpoolTokens, type SpoolOptions } from '../../src/core/spool.ts';
 import { drawPicture } from '../../src/emulator/image/picture.ts';
 import { encodePng } from '../../src/emulator/image/png.ts';
 import { imageBytes, JsonBase64Decoder } from '../../src/image/image-data.ts';
@@ -190,5 +190,18 @@ describe('printing and saving spooled values', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('releaseSpooled', () => {
+  it('removes the files of a written line; later tokens never reuse a released number', () => {
+    const first = JSON.parse(spool(`{"result":"${'G'.repeat(40)}"}`, 9).out) as { result: string };
+    const path = spooledString(first.result)!.path;
+    releaseSpooled(JSON.stringify(first));
+    expect(existsSync(path)).toBe(false);
+    expect(spooledString(first.result)).toBeUndefined();
+    const second = JSON.parse(spool(`{"result":"${'H'.repeat(40)}"}`, 9).out) as { result: string };
+    expect(second.result).not.toBe(first.result);
+    expect(readFileSync(spooledString(second.result)!.path, 'utf8')).toBe('H'.repeat(40));
   });
 });
