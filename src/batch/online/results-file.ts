@@ -96,6 +96,7 @@ export class AppendFile {
   private size: number;
   private unsynced = 0;
   private syncing = false;
+  private readonly syncable: boolean = true;
   private syncError: FileWriteError | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -106,7 +107,10 @@ export class AppendFile {
   ) {
     try {
       this.fd = openSync(path, options.truncate ? 'w' : 'a', 0o644);
-      this.size = fstatSync(this.fd).size;
+      const info = fstatSync(this.fd);
+      this.size = info.size;
+      // A pipe or a device (-o /dev/stdout, a FIFO) takes lines but cannot be flushed to a disk.
+      this.syncable = info.isFile();
     } catch (error) {
       throw new FileWriteError(path, error, 'nothing was sent', ExitCode.Usage);
     }
@@ -144,7 +148,7 @@ export class AppendFile {
   private syncSoon(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.unsynced === 0 || this.syncing || this.closed) return;
+    if (this.unsynced === 0 || this.syncing || this.closed || !this.syncable) return;
     this.unsynced = 0;
     this.syncing = true;
     fdatasync(this.fd, (error) => {
@@ -160,7 +164,7 @@ export class AppendFile {
     if (this.timer) clearTimeout(this.timer);
     this.closed = true;
     try {
-      fdatasyncSync(this.fd);
+      if (this.syncable) fdatasyncSync(this.fd);
     } catch (error) {
       this.syncError ??= new FileWriteError(this.path, error);
     } finally {
@@ -171,6 +175,7 @@ export class AppendFile {
 
   /** After a failed write: drop the part of a line that did get written. */
   private cutBack(): void {
+    if (!this.syncable) return;
     try {
       ftruncateSync(this.fd, this.size);
     } catch {
