@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { nodeDirForLine } from '../scripts/node-line.mjs';
 import { sizeTable } from './lib/size.mjs';
 import { startupTable } from './lib/startup.mjs';
+import { batchSection } from './lib/batch.mjs';
 import { emulatorVariables } from '../scripts/lib/emulator-env.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -175,6 +176,13 @@ try {
     const ourRss = await peakRss(bin, args, { env });
     const sdkRss = await peakRss(node, sdkArgs, { env });
     extra.push(`- Peak RSS saving a 4 MB image: aoai ${ourRss.toFixed(1)} MB, SDK script ${sdkRss.toFixed(1)} MB. Both times include the emulator drawing and encoding the picture.`);
+  }
+  if (!only || only === 'batch' || only.startsWith('batch-')) {
+    // --only=batch-limit, batch-rate or batch-rss runs one part.
+    const parts = only?.startsWith('batch-') ? [only.slice(6)] : undefined;
+    const caCerts = process.env.NODE_EXTRA_CA_CERTS ? 'set' : 'unset';
+    print(['', '### Batch (aoai batch run)', '', `Node ${process.version}, NODE_EXTRA_CA_CERTS ${caCerts}.`, '']);
+    await batchSection({ node, bin, home, env, run, peakRss, print, parts });
   }
 } finally {
   emulator.kill('SIGTERM');

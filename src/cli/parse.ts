@@ -55,3 +55,4 @@ export const responseId = idOf('response', 'a response id');
 export const fileId = idOf('file', 'a file id');
 export const containerId = idOf('container', 'a container id');
 export const approvalRequestId = idOf('approvalRequest', 'an approval request id');
+export const batchId = idOf('batch', 'a batch id');

@@ -11,7 +11,8 @@ import { newRequestRecord, type RequestRecord } from './request-record.ts';
 import { neutralise } from '../render/terminal-text.ts';
 import { cacheDir, configFile, stateDir } from './paths.ts';
 import { resolveSettings, type GlobalFlags, type Settings } from './settings.ts';
-import { resolveProxyRoutes, type ProxyRoutes } from './proxy.ts';
+import type { PinnedHost } from './address-trust.ts';
+import { proxyFor, resolveProxyRoutes, type ProxyRoutes } from './proxy.ts';
 
 export interface Factory {
   readonly io: IO;
@@ -26,8 +27,11 @@ export interface Factory {
   proxyRoutes(): Promise<ProxyRoutes | undefined>;
   /** fetch for every request aoai makes: through the proxy when one is configured. */
   transport(): Promise<typeof fetch>;
-  /** The client; extra headers give a separate client (e.g. image generation's deployment header). */
-  client(extraHeaders?: Record<string, string>): Promise<Client>;
+  /**
+   * The client; extra headers give a separate client (e.g. image generation's deployment header).
+   * `callerRetries`: a client that never retries, for a caller that paces retries itself (batch run).
+   */
+  client(extraHeaders?: Record<string, string>, options?: { callerRetries?: boolean }): Promise<Client>;
   debug(line: string): void;
   /** This command's requests, as its error line names them (endpoint, credential, attempts). */
   readonly requests: RequestRecord;
@@ -105,20 +109,26 @@ export function createFactory(io: IO, flags: GlobalFlags): Factory {
       })();
       return transport;
     },
-    client(extraHeaders) {
-      const key = JSON.stringify(extraHeaders ?? {});
+    client(extraHeaders, options) {
+      const key = JSON.stringify([extraHeaders ?? {}, Boolean(options?.callerRetries)]);
       let client = clients.get(key);
       if (!client) {
         client = (async () => {
           const s = await factory.settings();
+          let pin: PinnedHost | undefined;
           if (s.endpoint) {
             const { requireTrustedTransport } = await import('./address-trust.ts');
-            await requireTrustedTransport(new URL(s.endpoint.value), s.insecure);
+            pin = await requireTrustedTransport(new URL(s.endpoint.value), s.insecure);
           }
           const tokenProvider = await factory.tokenProvider();
-          const transport = await factory.transport();
+          let transport = await factory.transport();
+          if (pin) {
+            const routes = await factory.proxyRoutes();
+            const { pinnedFetch } = await import('./pinned-fetch.ts');
+            transport = pinnedFetch(transport, pin, (target) => !routes || !proxyFor(target, routes));
+          }
           const { createClient } = await import('./client.ts');
-          return createClient(s, { io, tokenProvider, extraHeaders, record: factory.requests, transport });
+          return createClient(s, { io, tokenProvider, extraHeaders, record: factory.requests, transport, callerRetries: options?.callerRetries });
         })();
         clients.set(key, client);
       }

@@ -7,7 +7,7 @@ import { unusedPort } from '../helpers/cli.ts';
 import { redactSecrets } from '../../src/core/redact.ts';
 
 describe('proxy routes', () => {
-  it('no proxy variables: no routes (undici is never loaded)', () => {
+  it('no proxy variables: no routes (proxy support is never loaded)', () => {
     expect(resolveProxyRoutes(undefined, { NO_PROXY: 'x' })).toBeUndefined();
   });
 
