@@ -84,7 +84,8 @@ const gitFiles = (...paths) =>
   execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z', ...paths], { cwd: root })
     .toString()
     .split('\0')
-    .filter((file) => file && existsSync(join(root, file)));
+    // node_modules is linked, not copied (a linked node_modules is not ignored by `node_modules/`).
+    .filter((file) => file && file !== 'node_modules' && existsSync(join(root, file)));
 
 // ---- which mutants
 const sourceFiles = gitFiles(...FOLDERS).filter((file) => file.endsWith('.ts'));
