@@ -122,6 +122,22 @@ describe('rendering tool items', () => {
     expect(block).toBe('mcp s: t({}) failed: boom\n');
     expect(toolItemBlock({ type: 'message' }, plain)).toBeUndefined();
   });
+
+  it('a code interpreter call shows its code, its logs and the images it made', () => {
+    const block = toolItemBlock(
+      {
+        type: 'code_interpreter_call',
+        container_id: 'cntr_1',
+        code: 'print(1)\nplot()',
+        outputs: [
+          { type: 'logs', logs: '1\n' },
+          { type: 'image', url: 'https://example.test/plot.png' },
+        ],
+      },
+      plain,
+    );
+    expect(block).toBe('code interpreter (cntr_1)\n  print(1)\n  plot()\noutput\n  1\nimage https://example.test/plot.png\n');
+  });
 });
 
 describe('approvals', () => {
