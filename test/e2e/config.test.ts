@@ -1,10 +1,10 @@
-import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CANARY_API_KEY } from '../helpers/canaries.ts';
 import { BIN, runAoai, sandbox, unusedPort, type Sandbox } from '../helpers/cli.ts';
 import { useEmulator } from '../helpers/emulator.ts';
-import { answerPrompt } from '../helpers/pty.ts';
+import { answerPrompt, runOnPty } from '../helpers/pty.ts';
 
 const ctx = useEmulator();
 let box: Sandbox;
@@ -45,6 +45,12 @@ describe('aoai config', () => {
     expect(output).toContain(`api-key: ${'*'.repeat(CANARY_API_KEY.length)}`);
     expect(output).not.toContain(CANARY_API_KEY);
     expect(readFileSync(configPath(), 'utf8')).toContain(CANARY_API_KEY);
+  });
+
+  it('a terminal on stdin but not on stderr: no prompt (nowhere to show it), a usage error, nothing stored', async () => {
+    const result = await runOnPty(['config', 'set', 'api-key'], { env: box.env, stderr: 'discard' });
+    expect(result).toEqual({ code: 2, output: '' });
+    expect(existsSync(configPath())).toBe(false);
   });
 
   it('a profile alone is enough to make requests', async () => {
