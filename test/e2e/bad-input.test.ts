@@ -89,6 +89,7 @@ const ROWS: Array<[string, BadInput]> = [
   ['--api-key-stdin with empty stdin', { args: ['create', ...m, '--api-key-stdin', 'hi'], stdin: '', error: /--api-key-stdin: standard input was empty/ }],
   ['--api-key-stdin with two words', { args: ['create', ...m, '--api-key-stdin', 'hi'], stdin: 'two words\n', error: /--api-key-stdin: expected one key/ }],
   ['--api-key-stdin and a prompt from stdin', { args: ['create', ...m, '--api-key-stdin', '-'], stdin: 'key-0123456789\n', error: /stdin is already used/ }],
+  ['--input-items - and a prompt from stdin', { args: ['create', ...m, '--input-items', '-', '-'], stdin: '[]', error: /^aoai: stdin is already used \(--api-key-stdin or --input-items -\); give the prompt as arguments$/ }],
 
   // Environment and config file (exit 3: configuration, not the command line)
   ['AZURE_OPENAI_ENDPOINT not a URL', { args: ['create', ...m, 'hi'], env: { AZURE_OPENAI_ENDPOINT: 'myres' }, code: 3, error: /invalid endpoint 'myres'.*AZURE_OPENAI_ENDPOINT/ }],
