@@ -3,6 +3,7 @@ import { CommanderError } from 'commander';
 import { CliError, ExitCode, UsageError, formatCliError, oneLine, MAX_ERROR_LINE, truncate } from '../core/errors.ts';
 import { removePendingTemporaryFiles } from '../core/atomic-write.ts';
 import { newRequestRecord, type RequestRecord } from '../core/request-record.ts';
+import type { Factory } from '../core/factory.ts';
 import { processIO, type IO } from '../io/io.ts';
 import { stopAllSpinners } from '../io/spinner.ts';
 import { buildProgram } from './program.ts';
@@ -13,9 +14,14 @@ export async function runCli(argv: string[]): Promise<number> {
   const io = processIO({ noColor: argv.includes('--no-color') });
   interrupts.install(io);
   let requests: RequestRecord | undefined;
+  let factory: Factory | undefined;
   try {
-    const program = buildProgram(io, (factory) => (requests = factory.requests));
+    const program = buildProgram(io, (built) => {
+      factory = built;
+      requests = built.requests;
+    });
     await program.parseAsync(argv, { from: 'user' });
+    await writeLog(factory, ExitCode.Ok);
     await io.flush();
     return ExitCode.Ok;
   } catch (error) {
@@ -25,9 +31,17 @@ export async function runCli(argv: string[]): Promise<number> {
     // reader is slow: stdout's queue goes first.
     await io.flush();
     const code = await reportError(io, error, requests);
+    await writeLog(factory, code, error);
     await io.flush();
     return code;
   }
+}
+
+/** The command's record in the local log (aoai log), when it created or continued a response. */
+async function writeLog(factory: Factory | undefined, exit: number, error?: unknown): Promise<void> {
+  if (!factory?.log.pending) return;
+  const { writeCommandLog } = await import('../log/write.ts');
+  await writeCommandLog(factory, exit, error);
 }
 
 /** The one place an error becomes a stderr line and an exit code (exported for its unit test). */

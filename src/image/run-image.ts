@@ -92,6 +92,8 @@ export async function runImage(options: ImageOptions, f: Factory): Promise<Image
 
   let response: ApiResponse;
   let raw: string | undefined;
+  // For the local log (aoai log): the prompt, the response, the saved paths (never the image data).
+  f.log.sent(body);
   if (tool.partial_images) {
     response = await streamImages({ f, client, body, terminal, onPartial });
   } else {
@@ -107,6 +109,7 @@ export async function runImage(options: ImageOptions, f: Factory): Promise<Image
     }
   }
 
+  f.log.responded(response);
   const calls = response.output.filter((item): item is ImageCall => item.type === 'image_generation_call');
   const saved: SavedImage[] = [];
   const pathsById = new Map<string, string>();
@@ -114,6 +117,7 @@ export async function runImage(options: ImageOptions, f: Factory): Promise<Image
     if (!call.result) continue;
     const image = saveImage(plan, { prompt, responseId: response.id, imageIndex: index }, call.result);
     saved.push(image);
+    f.log.saved([image.path]);
     pathsById.set(call.id, image.path);
     const shown = preview?.show(Buffer.from(call.result, 'base64'), image.info, { partial: false, name: image.path }) ?? false;
     if (!shown && (io.stderrIsTTY || options.preview)) terminal.write(`${describeSaved(image)}\n`);
@@ -141,6 +145,7 @@ export async function runImage(options: ImageOptions, f: Factory): Promise<Image
     if (options.savePartials) {
       const image = saveImage(plan, { prompt: prompt!, responseId, imageIndex, partialIndex: event.partial_image_index }, event.partial_image_b64);
       partials.push(image);
+      f.log.saved([image.path]);
       if (!options.json) terminal.out(`${image.path}\n`);
     }
     preview?.show(data, imageInfo(data), { partial: true });

@@ -4,6 +4,7 @@ import type { Factory } from '../core/factory.ts';
 import { buildCreateBody, type CreateBody, type RequestFlags } from '../request/create-params.ts';
 import { readBody, readInputItems, readInputText } from '../request/input.ts';
 import { resolveRich, type ResolvedRich } from '../request/rich.ts';
+import type { ContinueRef } from '../log/continue-ref.ts';
 
 /** What `create`, `stream` and `create --stream` take from the command line to build a request. */
 export interface RequestInput {
@@ -11,11 +12,19 @@ export interface RequestInput {
   request: RequestFlags;
   inputItems: string | undefined;
   body: string | undefined;
+  /** -c/--continue: the response to continue, found in the local log (instead of --previous). */
+  continueFrom?: ContinueRef | undefined;
 }
 
 /** The request body, and what the rich flags resolved to (the turn loop needs the history). */
 export async function buildRequest(f: Factory, options: RequestInput): Promise<{ body: CreateBody; rich: ResolvedRich }> {
-  const { request } = options;
+  let { request } = options;
+  if (options.continueFrom) {
+    const { resolveContinue } = await import('../log/continue.ts');
+    const continued = resolveContinue(f, options.continueFrom);
+    // The conversation goes on with the deployment it used, unless -m says otherwise.
+    request = { ...request, previous: continued.id, model: request.model ?? continued.deployment };
+  }
   // Attachments and tool files are checked before stdin is read or anything is sent.
   const rich = await resolveRich(request.rich, { env: f.io.env, previous: request.previous, store: request.store, include: request.include });
   const settings = await f.settings();
@@ -25,7 +34,7 @@ export async function buildRequest(f: Factory, options: RequestInput): Promise<{
     allowEmpty: items.length + rich.items.length + rich.attachments.length > 0,
   });
   const body = buildCreateBody({
-    flags: options.request,
+    flags: request,
     defaultDeployment: settings.deployment?.value,
     profile: settings.profile,
     items: [...items, ...rich.items],
