@@ -45,7 +45,7 @@ export function resolveContinue(f: Factory, ref: ContinueRef): Continuation {
   }
   const which = ref.latest === 1 ? 'no response' : `fewer than ${ref.latest} responses`;
   const skippedNote = skipped ? ` (${skipped} made with --no-store skipped: the service kept nothing to continue from)` : '';
-  throw new UsageError(`--continue: ${which} to continue in the log of profile '${profile}'${skippedNote}`, 'aoai log lists what the log holds; start a conversation with: aoai create "…"');
+  throw new UsageError(`--continue: ${which} to continue in the log of profile '${profile}'${skippedNote}`, 'aoai log lists what the log holds');
 }
 
 function notStored(id: string): UsageError {
