@@ -68,6 +68,6 @@ export function pointInTime(value: string, now = Date.now()): Date {
   if (duration) return new Date(now - Number(duration[1]) * DURATION_UNITS[duration[2]!]!);
   const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   const date = day ? new Date(Number(day[1]), Number(day[2]) - 1, Number(day[3])) : /^\d{4}-\d{2}-\d{2}T/.test(text) ? new Date(text) : undefined;
-  if (date && Number.isFinite(date.getTime()) && (!day || date.getDate() === Number(day[3]))) return date;
+  if (date && Number.isFinite(date.getTime()) && (!day || (date.getMonth() === Number(day[2]) - 1 && date.getDate() === Number(day[3])))) return date;
   throw new InvalidArgumentError('expected a duration back from now (30m, 2h, 7d, 2w) or a date (2026-11-30, 2026-11-30T14:00).');
 }
