@@ -92,7 +92,7 @@ export function addNoLogOption(command: Command): Command {
 
 /** -c/--continue [ref]: continue a response from the local log (create, stream; chat has its own wording). */
 export function addContinueOption(command: Command): Command {
-  return command.option('-c, --continue [response]', "continue this profile's latest response in the local log (aoai log); or the Nth latest (-c 2), or an id");
+  return command.option('-c, --continue [id]', "continue this profile's latest response in the local log (aoai log); or the Nth latest (-c 2), or an id");
 }
 
 export interface ContinueValues {

@@ -41,7 +41,7 @@ export function registerChat(program: Command, ctx: CommandContext): void {
   addNoLogOption(addChatToolOptions(addStreamOptions(addModelOptions(command))))
     .option('--image-deployment <name>', 'image model deployment for /image (default: $AZURE_OPENAI_IMAGE_DEPLOYMENT or profile image-deployment)')
     .option('--resume', "continue this profile's last conversation")
-    .option('-c, --continue [response]', "continue this profile's latest response in the local log (aoai log): from create, stream or chat; or the Nth latest (-c 2), or an id")
+    .option('-c, --continue [id]', "continue this profile's latest response in the local log (aoai log): from create, stream or chat; or the Nth latest (-c 2), or an id")
     .addHelpText(
       'after',
       `

@@ -29,6 +29,7 @@ Reasoning summaries go to stderr; a background stream that drops is resumed auto
 Examples:
   aoai stream -m o4-mini "Tell me about neural text degeneration" --reasoning-summary detailed
   aoai stream -m o3 --background "Write me a very long story"
+  aoai stream -c "Go on"                # continue the latest response (aoai log)
   aoai stream -m gpt-4.1 "hi" --json | jq -c 'select(.type=="response.output_text.delta") | .delta'`,
     )
     .action(async (input: string[], values: StreamValues, cmd: Command) => {

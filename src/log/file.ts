@@ -7,6 +7,8 @@
 import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.ts';
+import { ConfigError } from '../core/errors.ts';
+import { describeFsError } from '../core/local-input.ts';
 import { takeLockFile } from '../core/lock-file.ts';
 import { parseRecord, type LogRecord } from './record.ts';
 
@@ -76,7 +78,7 @@ export function* linesNewestFirst(path: string): Generator<string> {
     fd = openSync(path, 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
+    throw unreadable(path, error);
   }
   try {
     let position = fstatSync(fd).size;
@@ -86,7 +88,11 @@ export function* linesNewestFirst(path: string): Generator<string> {
       const size = Math.min(CHUNK_BYTES, position);
       position -= size;
       const chunk = Buffer.allocUnsafe(size);
-      readSync(fd, chunk, 0, size, position);
+      try {
+        readSync(fd, chunk, 0, size, position);
+      } catch (error) {
+        throw unreadable(path, error);
+      }
       const data = rest.length ? Buffer.concat([chunk, rest]) : chunk;
       let end = data.length;
       while (end > 0) {
@@ -102,6 +108,11 @@ export function* linesNewestFirst(path: string): Generator<string> {
   } finally {
     closeSync(fd);
   }
+}
+
+/** Local state that cannot be read is reported like an unreadable config file (exit 3). */
+function unreadable(path: string, error: unknown): ConfigError {
+  return new ConfigError(`cannot read the log ${path}: ${describeFsError(error)}`, 'check its owner and mode (aoai writes it 0600), or move it aside');
 }
 
 /** Every record, newest first: the current file from its end, then the rotated one. */

@@ -35,6 +35,9 @@ export interface TerminalTable {
   columns: number;
 }
 
+/** Narrower than this, the prompt column is left out rather than shown as a few letters. */
+const MIN_PROMPT_COLUMNS = 8;
+
 /** Aligned rows for a terminal, with a header: id, age, deployment, status, tokens, prompt. */
 export function terminalRows(records: readonly LogRecord[], now: number, table: TerminalTable): string[] {
   const header = ['ID', 'AGE', 'DEPLOYMENT', 'STATUS', 'TOKENS', 'PROMPT'];
@@ -49,8 +52,9 @@ export function terminalRows(records: readonly LogRecord[], now: number, table: 
   const widths = header.slice(0, -1).map((title, i) => Math.max(table.width(title), ...rows.map((row) => table.width(row[i]!))));
   const line = (fields: string[]) => {
     const left = fields.slice(0, -1).map((field, i) => (i === 4 ? field.padStart(widths[i]!) : field + ' '.repeat(widths[i]! - table.width(field)))).join('  ');
-    const room = Math.max(10, table.columns - table.width(left) - 2);
-    return `${left}  ${table.cut(fields.at(-1)!, room)}`.trimEnd();
+    // The prompt takes what is left of the line; ids are never cut (they are there to be copied).
+    const room = table.columns - table.width(left) - 2;
+    return room < MIN_PROMPT_COLUMNS ? left.trimEnd() : `${left}  ${table.cut(fields.at(-1)!, room)}`.trimEnd();
   };
   return [line(header), ...rows.map(line)];
 }

@@ -35,6 +35,7 @@ const FIXTURES: Record<string, string> = {
   'config-array/config.json': '[]',
   'notes.txt': 'just text, not an image or a PDF',
   'existing.png': 'already here',
+  'state-odd/log.jsonl/not-a-file': '',
 };
 const DIRECTORY = 'a-directory';
 const CORRUPT_CONFIG = { AOAI_CONFIG_DIR: 'config-corrupt' };
@@ -249,7 +250,7 @@ const ROWS: Array<[string, BadInput]> = [
   ['log: --status not a status', { args: ['log', '--status', 'done'], error: /argument 'done' is invalid\. Allowed choices are completed/ }],
   ['log: --json with --jsonl', { args: ['log', '--json', '--jsonl'], error: /--json and --jsonl are alternatives/ }],
   ['log: -q without text', { args: ['log', '-q'], error: /'-q, --query <text>' argument missing/ }],
-  ['log show: no record named', { args: ['log', 'show'], error: /missing required argument 'record'/ }],
+  ['log show: no record named', { args: ['log', 'show'], error: /missing required argument 'id'/ }],
   ['log show: not an id', { args: ['log', 'show', 'msg_1'], error: /^aoai: 'msg_1' is not a response id or -N$/ }],
   ['log show: -0', { args: ['log', 'show', '-0'], error: /^aoai: '-0' is not a response id or -N$/ }],
   ['log show: an id not in the log', { args: ['log', 'show', 'resp_notlogged'], error: /^aoai: the log has no record of resp_notlogged$/ }],
@@ -257,6 +258,7 @@ const ROWS: Array<[string, BadInput]> = [
   ['log usage: --since not a time', { args: ['log', 'usage', '--since', 'last week'], error: /'--since <when>' argument 'last week' is invalid/ }],
   ['log usage: --json with --jsonl', { args: ['log', 'usage', '--json', '--jsonl'], error: /--json and --jsonl are alternatives/ }],
   ['log purge: --before not a time', { args: ['log', 'purge', '--before', 'soon'], error: /'--before <when>' argument 'soon' is invalid/ }],
+  ['log: the log file is a directory', { args: ['log'], env: { AOAI_STATE_DIR: 'state-odd' }, code: 3, error: /^aoai: cannot read the log state-odd\/log\.jsonl: is a directory$/ }],
   ['log purge: an argument', { args: ['log', 'purge', 'all'], error: /too many arguments for 'purge'/ }],
 ];
 

@@ -8,6 +8,7 @@ import { runAoai, sandbox, type Sandbox } from '../helpers/cli.ts';
 import { CANARY_API_KEY, CANARY_MCP_HEADER } from '../helpers/canaries.ts';
 import { keyEnv, useEmulator } from '../helpers/emulator.ts';
 import { TmuxServer, type Pane } from '../helpers/tmux.ts';
+import { runOnPty } from '../helpers/pty.ts';
 import type { LogRecord } from '../../src/log/record.ts';
 
 const ctx = useEmulator({}, { MCP_TOKEN: CANARY_MCP_HEADER, AZURE_OPENAI_IMAGE_DEPLOYMENT: 'gpt-image-1' });
@@ -293,6 +294,24 @@ describe('aoai log, show, usage, purge', () => {
     expect(json.map((r) => r.prompt)).toEqual(['fourth fails', 'third']);
     const jsonl = (await run(['log', '--jsonl'])).stdout.trim().split('\n').map((line) => JSON.parse(line) as LogRecord);
     expect(jsonl).toEqual([...records(state)].reverse());
+  });
+
+  it('on a terminal: aligned columns under a header, ages, remote text shown not obeyed, cut to the width', async () => {
+    const { run, box } = home();
+    await run(['create', ...m, '--max-output-tokens', '16', 'a prompt with \u001b[31mred\u001b[0m in it and a long tail that goes on and on and on']);
+    await run(['create', '-m', 'o4-mini', 'short']);
+    const { code, output } = await runOnPty(['log'], { env: box.env, cwd: box.home, columns: 120 });
+    expect(code).toBe(0);
+    const lines = output.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ID +AGE +DEPLOYMENT +STATUS +TOKENS +PROMPT$/);
+    expect(lines[1]).toMatch(/^resp_\w+ +\d+s +o4-mini +completed +\d+ +short$/);
+    expect(lines[2]).toMatch(/^resp_\w+ +\d+s +gpt-4\.1 +\w+ +\d+ +a prompt with \^\[\[31mred/);
+    expect(lines[2]).toMatch(/…$/);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(120);
+    expect(lines[1]!.indexOf('o4-mini')).toBe(lines[2]!.indexOf('gpt-4.1'));
+    expect(output).not.toContain('\u001b[31m');
+    const shown = await runOnPty(['log', 'show', '-2'], { env: box.env, cwd: box.home });
+    expect(shown.output).toContain('a prompt with ^[[31mred^[[0m in it');
   });
 
   it('log show prints the local copy after aoai delete removed the service copy', async () => {

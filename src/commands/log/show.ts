@@ -17,7 +17,7 @@ export function registerLogShow(log: Command, ctx: CommandContext): void {
   log
     .command('show')
     .description('print one record in full: prompt, output, usage (works after the response was deleted)')
-    .argument('<record>', 'a response id (resp_…), or -1 for the newest record, -2 for the one before…')
+    .argument('<id>', 'a response id (resp_…), or -1 for the newest record, -2 for the one before…')
     .option('--json', 'print the record as JSON')
     .addHelpText('after', '\nExamples:\n  aoai log show -1\n  aoai log show resp_123 --json | jq -r .output')
     .action(async (which: string, _values: unknown, cmd: Command) => {
