@@ -192,6 +192,16 @@ function statusText(status: number | undefined): string {
   return (status && texts[status]) || 'no error message in the response';
 }
 
+const TLS_CERTIFICATE_CODES = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 function describeCause(cause: unknown): string | undefined {
   if (!(cause instanceof Error)) return undefined;
   const inner = (cause as Error & { cause?: unknown }).cause;
@@ -201,7 +211,7 @@ function describeCause(cause: unknown): string | undefined {
   if (errno.code === 'ECONNREFUSED') return 'connection refused';
   if (errno.code === 'ECONNRESET' || errno.code === 'UND_ERR_SOCKET') return 'connection reset';
   if (errno.code === 'ETIMEDOUT' || errno.code === 'UND_ERR_CONNECT_TIMEOUT') return 'connection timed out';
-  if (errno.code === 'CERT_HAS_EXPIRED' || errno.code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || errno.code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE') return `TLS certificate rejected (${errno.code})`;
+  if (errno.code && TLS_CERTIFICATE_CODES.has(errno.code)) return `TLS certificate rejected (${errno.code})`;
   if (errno.code) return `${errno.code}`;
   return oneLine(errno.message);
 }

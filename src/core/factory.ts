@@ -12,7 +12,8 @@ import { CommandLog } from '../log/notes.ts';
 import { neutralise } from '../render/terminal-text.ts';
 import { cacheDir, configFile, stateDir } from './paths.ts';
 import { resolveSettings, type GlobalFlags, type Settings } from './settings.ts';
-import { resolveProxyRoutes, type ProxyRoutes } from './proxy.ts';
+import type { PinnedHost } from './address-trust.ts';
+import { proxyFor, resolveProxyRoutes, type ProxyRoutes } from './proxy.ts';
 
 export interface Factory {
   readonly io: IO;
@@ -118,12 +119,18 @@ export function createFactory(io: IO, flags: GlobalFlags, command = ''): Factory
       if (!client) {
         client = (async () => {
           const s = await factory.settings();
+          let pin: PinnedHost | undefined;
           if (s.endpoint) {
             const { requireTrustedTransport } = await import('./address-trust.ts');
-            await requireTrustedTransport(new URL(s.endpoint.value), s.insecure);
+            pin = await requireTrustedTransport(new URL(s.endpoint.value), s.insecure);
           }
           const tokenProvider = await factory.tokenProvider();
-          const transport = await factory.transport();
+          let transport = await factory.transport();
+          if (pin) {
+            const routes = await factory.proxyRoutes();
+            const { pinnedFetch } = await import('./pinned-fetch.ts');
+            transport = pinnedFetch(transport, pin, (target) => !routes || !proxyFor(target, routes));
+          }
           const { createClient } = await import('./client.ts');
           return createClient(s, { io, tokenProvider, extraHeaders, record: factory.requests, transport });
         })();

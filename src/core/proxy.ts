@@ -1,8 +1,8 @@
 // Which proxy a request takes, decided once per run from the `proxy` setting (flag, AOAI_PROXY,
 // profile) or, without it, the usual HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY variables
 // (either case), as curl reads them. Node's fetch ignores those variables, so a proxied run
-// fetches through undici with a ProxyAgent; undici is loaded only then (see proxy-fetch.ts), and a
-// run with no proxy configured pays nothing for proxy support.
+// fetches with a dispatcher of its own (proxy-fetch.ts, loaded only then), and a run with no proxy
+// configured pays nothing for proxy support.
 import { parseProxyText } from './config-keys.ts';
 import { ConfigError, UsageError } from './errors.ts';
 import { registerSecret } from './redact.ts';
@@ -51,7 +51,7 @@ export function displayProxy(url: URL): string {
   return `${url.protocol}//${auth}${url.host}`;
 }
 
-/** undefined: no proxy configured, requests go direct (and undici is never loaded). */
+/** undefined: no proxy configured, requests go direct (and proxy-fetch.ts is never loaded). */
 export function resolveProxyRoutes(setting: Valued<string> | undefined, env: NodeJS.ProcessEnv): ProxyRoutes | undefined {
   const noProxy = parseNoProxy(envValue(env, 'NO_PROXY'));
   if (setting) {

@@ -48,4 +48,28 @@ describe('trust by resolved address', { timeout: 120_000 }, () => {
       box.cleanup();
     }
   });
+
+  it('DNS rebinding: a name checked as loopback is connected to at the checked address, not what it resolves to next', () => {
+    const box = sandbox({ AZURE_OPENAI_API_KEY: CANARY_API_KEY });
+    try {
+      const { results, decoyLog, dnsAsked } = runInNetns({
+        baseEnv: box.env,
+        emulator: { key: CANARY_API_KEY },
+        // Per name, the first answer (for the check) is the emulator; every later one is the decoy.
+        dns: { answers: { 'rebind.test': ['127.0.0.1', '127.0.0.2'], 'rebind-stream.test': ['127.0.0.1', '127.0.0.2'] } },
+        decoy: { host: '127.0.0.2', port: 18080 },
+        runs: [
+          { args: ['create', '-m', 'gpt-4.1', 'pinned'], env: { AZURE_OPENAI_ENDPOINT: 'http://rebind.test:18080' } },
+          { args: ['stream', '-m', 'gpt-4.1', 'pinned too'], env: { AZURE_OPENAI_ENDPOINT: 'http://rebind-stream.test:18080' } },
+        ],
+      });
+      expect(results[0]).toMatchObject({ code: 0, stdout: 'Echo: pinned\n', stderr: '' });
+      expect(results[1]).toMatchObject({ code: 0, stdout: 'Echo: pinned too\n' });
+      expect(decoyLog).toEqual([]);
+      // One lookup per run, the trust check's; the connection asked nothing more.
+      expect(dnsAsked).toEqual({ 'rebind.test': 1, 'rebind-stream.test': 1 });
+    } finally {
+      box.cleanup();
+    }
+  });
 });

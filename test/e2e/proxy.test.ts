@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CANARY_API_KEY } from '../helpers/canaries.ts';
-import { sandbox } from '../helpers/cli.ts';
+import { REPO_ROOT, sandbox } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/temp.ts';
 import { runInNetns, type NetnsStep } from '../helpers/netns.ts';
 
@@ -14,10 +14,12 @@ import { runInNetns, type NetnsStep } from '../helpers/netns.ts';
 // machine that can take longer than the default 30 s, hence the longer timeouts below.
 const PROXY_PASSWORD = 'pr0xy-CANARY-pass-7d1e';
 
+const TLS_FIXTURE = { cert: join(REPO_ROOT, 'test', 'fixtures', 'tls', 'localhost.crt'), key: join(REPO_ROOT, 'test', 'fixtures', 'tls', 'localhost.key') };
+
 function scenario(runs: NetnsStep[], options: { proxy?: { mode?: 'forward' | 'refuse' | 'auth'; credentials?: string } } = {}) {
   const box = sandbox({ AZURE_OPENAI_API_KEY: CANARY_API_KEY, AZURE_OPENAI_ENDPOINT: '{{EMULATOR}}' });
   try {
-    return runInNetns({ baseEnv: box.env, emulator: { key: CANARY_API_KEY }, proxy: options.proxy ?? {}, runs: runs.map((r) => ({ ...r, env: { AZURE_OPENAI_ENDPOINT: '{{EMULATOR}}', ...r.env } })) }).results;
+    return runInNetns({ baseEnv: box.env, emulator: { key: CANARY_API_KEY }, tlsFront: TLS_FIXTURE, proxy: options.proxy ?? {}, runs: runs.map((r) => ({ ...r, env: { AZURE_OPENAI_ENDPOINT: '{{EMULATOR}}', ...r.env } })) }).results;
   } finally {
     box.cleanup();
   }
@@ -65,6 +67,33 @@ describe('proxies (private network namespace)', { timeout: 120_000 }, () => {
     expect(refused!.stderr.split('\n').filter(Boolean)).toHaveLength(2);
   });
 
+  it('an https endpoint through the tunnel: TLS to the service inside it, every kind of request, credentials on CONNECT', () => {
+    const dir = tempDir('aoai-proxy-tls-');
+    const upload = join(dir, 'notes.jsonl');
+    writeFileSync(upload, '{"a":1}\n');
+    const env = { AZURE_OPENAI_ENDPOINT: '{{EMULATOR_TLS}}', HTTPS_PROXY: `http://alice:${PROXY_PASSWORD}@127.0.0.1:3128`, NODE_EXTRA_CA_CERTS: TLS_FIXTURE.cert };
+    const [created, streamed, uploaded, untrusted] = scenario(
+      [
+        { args: ['create', '-m', 'gpt-4.1', 'tunnelled'], env },
+        { args: ['stream', '-m', 'gpt-4.1', 'streamed'], env },
+        { args: ['files', 'upload', upload, '--purpose', 'batch'], env },
+        // Without the fixture's certificate the service's TLS is not trusted, tunnel or not.
+        { args: ['create', '-m', 'gpt-4.1', '--max-retries', '0', 'hi'], env: { ...env, NODE_EXTRA_CA_CERTS: null } },
+      ],
+      { proxy: { mode: 'auth', credentials: `alice:${PROXY_PASSWORD}` } },
+    );
+    expect(created).toMatchObject({ code: 0, stdout: 'Echo: tunnelled\n', stderr: '' });
+    // Two requests on one kept-alive tunnel would show one CONNECT; each run is a new process.
+    expect(created!.proxyLog).toEqual([{ method: 'CONNECT', target: 'localhost:18443', proxyAuthorization: true }]);
+    expect(streamed).toMatchObject({ code: 0, stdout: 'Echo: streamed\n' });
+    expect(uploaded!.code).toBe(0);
+    expect(uploaded!.stdout).toMatch(/file-/);
+    expect(untrusted!.code).toBe(1);
+    expect(untrusted!.stderr).toMatch(/^aoai: .*TLS certificate rejected \(DEPTH_ZERO_SELF_SIGNED_CERT\)\n/);
+    expect(untrusted!.stderr).not.toMatch(/proxy/);
+    expect(untrusted!.stderr + created!.stderr).not.toContain(PROXY_PASSWORD);
+  });
+
   it('a proxy that refuses plain requests, or is not there, is one line naming it', () => {
     const [refusing] = scenario([{ args: ['create', '-m', 'gpt-4.1', '--max-retries', '0', 'hi'], env: { HTTP_PROXY: '{{PROXY}}' } }], { proxy: { mode: 'refuse' } });
     expect(refusing!.code).toBe(1);
@@ -107,7 +136,7 @@ describe('proxies (private network namespace)', { timeout: 120_000 }, () => {
 });
 
 describe('no proxy configured: proxy support is never loaded', { timeout: 120_000 }, () => {
-  it('a request runs with the proxy chunk (undici) removed from the bundle; with a proxy set it is needed', async () => {
+  it('a request runs with the proxy chunk removed from the bundle; with a proxy set it is needed', async () => {
     const { cpSync, readdirSync, rmSync } = await import('node:fs');
     const { spawn } = await import('node:child_process');
     // Asynchronous: the emulator answering the child runs in this process.

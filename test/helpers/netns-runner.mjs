@@ -5,7 +5,10 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { createServer as createHttpServer } from 'node:http';
 import { startForwardProxy } from './forward-proxy.mjs';
+import { startRebindingDns } from './rebinding-dns.mjs';
 
 const spec = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const bin = spec.bin;
@@ -54,6 +57,37 @@ if (spec.emulator) {
   substitutions.EMULATOR = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   substitutions.IDENTITY_HEADER = /IDENTITY_HEADER=['"]?([^'"\s]+)/.exec(printed)?.[1] ?? '';
 }
+// A TLS front for the emulator (https://localhost:18443, the fixture certificate), for requests
+// that must go through a CONNECT tunnel and a real TLS handshake.
+let tlsFront;
+if (spec.emulator && spec.tlsFront) {
+  const [host, port] = ['127.0.0.1', 18080];
+  tlsFront = createTlsServer({ cert: readFileSync(spec.tlsFront.cert), key: readFileSync(spec.tlsFront.key) }, (secure) => {
+    const plain = connect(port, host);
+    secure.pipe(plain).pipe(secure);
+    const close = () => {
+      secure.destroy();
+      plain.destroy();
+    };
+    secure.on('error', close);
+    plain.on('error', close);
+  });
+  await new Promise((resolve) => tlsFront.listen(18443, '127.0.0.1', resolve));
+  substitutions.EMULATOR_TLS = 'https://localhost:18443';
+}
+// A DNS server (the namespace's resolv.conf names it) and a decoy HTTP server that records who
+// reached it: for DNS rebinding, where a name resolves to one address and then to another.
+const dns = spec.dns ? await startRebindingDns({ answers: spec.dns.answers }) : undefined;
+const decoyLog = [];
+let decoy;
+if (spec.decoy) {
+  decoy = createHttpServer((req, res) => {
+    decoyLog.push({ method: req.method, url: req.url, credentials: Boolean(req.headers['api-key'] || req.headers.authorization) });
+    req.resume();
+    res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"message":"decoy"}}');
+  });
+  await new Promise((resolve) => decoy.listen(spec.decoy.port, spec.decoy.host, resolve));
+}
 let proxy;
 if (spec.proxy) {
   proxy = await startForwardProxy({ port: 3128, ...spec.proxy });
@@ -72,6 +106,9 @@ for (const step of spec.runs) {
   results.push({ ...result, proxyLog: proxy ? proxy.log.splice(0) : [] });
 }
 emulator?.kill('SIGTERM');
+tlsFront?.close();
+decoy?.close();
+await dns?.close();
 await proxy?.close();
-process.stdout.write(JSON.stringify({ results, substitutions }));
+process.stdout.write(JSON.stringify({ results, substitutions, decoyLog, dnsAsked: dns?.asked ?? {} }));
 process.exit(0);

@@ -5,7 +5,7 @@ import { bypassesProxy, describeRoute, displayProxy, resolveProxyRoutes } from '
 import { redactSecrets } from '../../src/core/redact.ts';
 
 describe('proxy routes', () => {
-  it('no proxy variables: no routes (undici is never loaded)', () => {
+  it('no proxy variables: no routes (proxy support is never loaded)', () => {
     expect(resolveProxyRoutes(undefined, { NO_PROXY: 'x' })).toBeUndefined();
   });
 

@@ -5,6 +5,8 @@ import { NeutralisingStream, neutralise, tableField, terminalJson } from '../../
 /** Anything a terminal could act on: C0 but tab and LF, DEL, C1. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const LIVE = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
+/** Bidi embeddings, overrides and isolates: what can make a text display as another. */
+const BIDI = /[\u202a-\u202e\u2066-\u2069]/;
 
 describe('neutralise', () => {
   const cases: Array<[string, string, string]> = [
@@ -20,14 +22,22 @@ describe('neutralise', () => {
     ['lone CR rewriting a line', 'rm -rf ~\rls', 'rm -rf ~^Mls'],
     ['NUL and DEL', 'a\x00b\x7f', 'a^@b^?'],
     ['SGR colour from the server', '\x1b[31mred\x1b[0m', '^[[31mred^[[0m'],
+    ['bidi override hiding a command (Trojan Source)', 'ls \u202eexe.txt\u202c', 'ls <U+202E>exe.txt<U+202C>'],
+    ['bidi isolates', 'a\u2066b\u2069c\u2067d\u2068e', 'a<U+2066>b<U+2069>c<U+2067>d<U+2068>e'],
   ];
   for (const [name, input, shown] of cases) {
     it(`${name}: shown, not obeyed`, () => {
       const out = neutralise(input);
       expect(out).toBe(shown);
       expect(out).not.toMatch(LIVE);
+      expect(out).not.toMatch(BIDI);
     });
   }
+
+  it('right-to-left writing without formatting characters is untouched (same string)', () => {
+    const text = 'שלום עולם — مرحبا بالعالم (a mark: \u200f)';
+    expect(neutralise(text)).toBe(text);
+  });
 
   it('keeps newlines, tabs and CRLF; leaves plain text untouched (same string)', () => {
     const text = 'line one\n\tindented\r\nline three — ünïcödé 😀';
@@ -84,9 +94,10 @@ describe('tableField', () => {
 
 describe('terminalJson', () => {
   it('escapes the C1 controls JSON.stringify leaves raw, and stays the same JSON value', () => {
-    const value = { text: 'a\u009b2Jb\x7f', esc: '\x1b]52' };
+    const value = { text: 'a\u009b2Jb\x7f', esc: '\x1b]52', bidi: 'x\u202ey' };
     const json = terminalJson(JSON.stringify(value, null, 2));
     expect(json).not.toMatch(LIVE);
+    expect(json).not.toMatch(BIDI);
     expect(JSON.parse(json)).toEqual(value);
   });
 });
