@@ -67,12 +67,7 @@ async function recordOf(f: Factory, entry: PendingEntry, ended: { exit: number; 
   const last = entry.last;
   let usage = null;
   for (const response of responses) usage = addUsage(usage, usageOf(response.final?.usage));
-  const record: LogRecord = {
-    v: 1,
-    time: new Date().toISOString(),
-    command: f.command,
-    profile: f.profileName,
-    endpoint: hostOf(f.requests.endpoint),
+  const record = commandRecord(f, {
     deployment: request.model ?? last?.final?.model ?? null,
     id: last?.id ?? null,
     status: last?.final?.status ?? last?.status ?? 'error',
@@ -80,13 +75,34 @@ async function recordOf(f: Factory, entry: PendingEntry, ended: { exit: number; 
     stored: request.store !== false,
     usage,
     exit: ended.exit,
-  };
+  });
   const prompt = promptOf(request.input ?? undefined);
   if (prompt !== undefined) record.prompt = prompt;
   if (last?.final) record.output = outputText(last.final);
   if (entry.files.length) record.files = entry.files;
   if (ended.message !== undefined) record.error = ended.message;
   return record;
+}
+
+/**
+ * A record of this command: time, command, profile and endpoint host filled in from the factory,
+ * the rest as given. For commands that write their own record, such as `batch run`:
+ *   appendLogRecord(f, commandRecord(f, { deployment, status: 'completed', exit: 0, usage, requests: 120, prompt: 'requests.jsonl' }))
+ */
+export function commandRecord(f: Factory, fields: Omit<LogRecord, 'v' | 'time' | 'command' | 'profile' | 'endpoint' | 'id' | 'previous_response_id' | 'stored' | 'usage' | 'deployment'> & Partial<LogRecord>): LogRecord {
+  return {
+    v: 1,
+    time: new Date().toISOString(),
+    command: f.command,
+    profile: f.profileName,
+    endpoint: hostOf(f.requests.endpoint),
+    deployment: null,
+    id: null,
+    previous_response_id: null,
+    stored: true,
+    usage: null,
+    ...fields,
+  };
 }
 
 function hostOf(endpoint: string | undefined): string | null {

@@ -10,6 +10,11 @@ import { ageOf, pipeRow, terminalRows, usageRows, usageTable } from '../../src/l
 import { addUsage, parseRecord, recordForMode, startOfText, usageOf, type LogRecord } from '../../src/log/record.ts';
 import { registerSecret } from '../../src/core/redact.ts';
 import { continueRef } from '../../src/log/continue-ref.ts';
+import { appendLogRecord, commandRecord } from '../../src/log/write.ts';
+import { CommandLog } from '../../src/log/notes.ts';
+import { ConfigStore } from '../../src/core/config-store.ts';
+import { newRequestRecord } from '../../src/core/request-record.ts';
+import type { Factory } from '../../src/core/factory.ts';
 import { tempDir } from '../helpers/temp.ts';
 
 function record(overrides: Partial<LogRecord> = {}): LogRecord {
@@ -147,5 +152,36 @@ describe('rendering', () => {
     expect(table[0]).toMatch(/^DAY +DEPLOYMENT +RESPONSES +INPUT +OUTPUT +REASONING +CACHED +TOTAL$/);
     expect(table.at(-1)).toMatch(/^total +13 +10 +13 +1 +0 +23$/);
     expect(usageTable(rows, false)[0]).toMatch(/^\d{4}-\d{2}-\d{2}\tgpt-4\.1\t12\t9\t12\t0\t0\t21$/);
+  });
+});
+
+describe('appendLogRecord, for commands that write their own record (batch run)', () => {
+  function factory(env: Record<string, string> = {}, flags: Record<string, unknown> = {}) {
+    const dir = tempDir('aoai-log-unit-');
+    const store = new ConfigStore(join(dir, 'config.json'));
+    return {
+      io: { env },
+      flags,
+      profileName: 'default',
+      command: 'batch run',
+      log: new CommandLog(),
+      requests: { ...newRequestRecord(), endpoint: 'https://myres.openai.azure.com/gateway' },
+      paths: { state: join(dir, 'state'), config: join(dir, 'config.json'), cache: dir },
+      configStore: () => store,
+      debug: () => undefined,
+    } as unknown as Factory;
+  }
+
+  it('fills in time, command, profile and host; the mode decides what is kept', () => {
+    const f = factory();
+    appendLogRecord(f, commandRecord(f, { deployment: 'gpt-4.1', status: 'completed', exit: 0, requests: 120, usage: { input_tokens: 1, output_tokens: 2, total_tokens: 3 }, prompt: 'requests.jsonl' }));
+    const [written] = [...recordsNewestFirst(logFiles(f.paths.state))];
+    expect(written).toMatchObject({ v: 1, command: 'batch run', profile: 'default', endpoint: 'myres.openai.azure.com', id: null, requests: 120, prompt: 'requests.jsonl', stored: true });
+    const idsOnly = factory({ AOAI_LOG: 'ids-only' });
+    appendLogRecord(idsOnly, commandRecord(idsOnly, { status: 'completed', exit: 0, prompt: 'words' }));
+    expect([...recordsNewestFirst(logFiles(idsOnly.paths.state))][0]).not.toHaveProperty('prompt');
+    const off = factory({}, { log: false });
+    appendLogRecord(off, commandRecord(off, { status: 'completed', exit: 0 }));
+    expect([...recordsNewestFirst(logFiles(off.paths.state))]).toEqual([]);
   });
 });

@@ -79,9 +79,8 @@ export async function runLogList(options: LogListOptions, f: Factory): Promise<v
     if (records.length >= options.limit) break;
   }
   if (options.format === 'json') {
-    const { terminalJson } = await import('../../render/terminal-text.ts');
-    const text = io.stdoutIsTTY ? JSON.stringify(records, null, 2) : JSON.stringify(records);
-    io.out(`${io.stdoutIsTTY ? terminalJson(text) : text}\n`);
+    const { printJson } = await import('../../render/json.ts');
+    printJson(io, JSON.stringify(records));
     return;
   }
   if (options.format === 'jsonl') {

@@ -49,7 +49,7 @@ export function toLogUsageOptions(values: LogUsageValues): LogUsageOptions {
 }
 
 export async function runLogUsage(options: LogUsageOptions, f: Factory): Promise<void> {
-  const [{ logFiles, recordsNewestFirst }, { matching }, { usageRows, usageTable }, { printJsonLine }] = await Promise.all([
+  const [{ logFiles, recordsNewestFirst }, { matching }, { usageRows, usageTable }, { printJson, printJsonLine }] = await Promise.all([
     import('../../log/file.ts'),
     import('../../log/filter.ts'),
     import('../../log/format.ts'),
@@ -57,7 +57,7 @@ export async function runLogUsage(options: LogUsageOptions, f: Factory): Promise
   ]);
   const rows = usageRows(matching(recordsNewestFirst(logFiles(f.paths.state)), options.filter));
   const { io } = f;
-  if (options.format === 'json') return io.out(`${JSON.stringify(rows, null, io.stdoutIsTTY ? 2 : undefined)}\n`);
+  if (options.format === 'json') return printJson(io, JSON.stringify(rows));
   if (options.format === 'jsonl') {
     for (const row of rows) printJsonLine(io, row);
     return;
