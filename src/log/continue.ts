@@ -4,6 +4,7 @@
 import { configSetCommand, notInherited } from '../cli/follow-up.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Factory } from '../core/factory.ts';
+import { isId } from '../core/ids.ts';
 import { neutralise } from '../render/terminal-text.ts';
 import { logFiles, recordsNewestFirst } from './file.ts';
 import { ageOf } from './format.ts';
@@ -34,7 +35,8 @@ export function resolveContinue(f: Factory, ref: ContinueRef): Continuation {
   let seen = 0;
   let skipped = 0;
   for (const record of recordsNewestFirst(files)) {
-    if (record.profile !== profile || !record.id) continue;
+    // Only an id of the service's shape goes into a request (the log is a file anyone could edit).
+    if (record.profile !== profile || !isId('response', record.id)) continue;
     if (!record.stored) {
       skipped++;
       continue;

@@ -257,6 +257,7 @@ describe('-c/--continue', () => {
     const pane = tmux.aoai(['chat', '--continue'], { env: box.env, cwd: box.home });
     panes.push(pane);
     await pane.waitFor('/help for commands');
+    expect(pane.screen()).toMatch(new RegExp(`continuing ${first} \\(\\d+s ago: from create\\)`));
     pane.line('from chat');
     const screen = await pane.waitForCount(/✓ completed · resp_/, 1);
     expect(screen).toContain('Echo: from chat (turn 2; earlier: "from create")');
