@@ -1,11 +1,9 @@
-// The local log's costs (issue 18): writing a record at the end of a command, in-process (the real
-// src/log code, bundled) and end to end (`aoai create` with and without --no-log, interleaved);
+// The local log's costs (issue 18): writing a record at the end of a command, in-process (as
+// `aoai create --debug` reports it) and end to end (`aoai create` with and without --no-log, interleaved);
 // and `aoai log -n 20` on a generated 100,000-record log, which reads backwards from the end.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 
 /** A log of `count` realistic records (a prompt, a paragraph of output, usage), a minute apart. */
 export function generateLog(stateDir, count) {
@@ -38,22 +36,18 @@ export function generateLog(stateDir, count) {
 }
 
 /**
- * In-process timings of writeCommandLog (ms per record): `cold` is the median over fresh processes
- * of their one write (what a command pays: it writes one record), `warm` the median of many
- * writes in one process.
+ * What writing the record costs a real command: `aoai create --debug` reports it in-process
+ * ("log: record written in X ms", timed around the whole write in src/cli/run.ts). Median and max
+ * over `runs` commands.
  */
-export async function writeTimings(root, processes, rounds) {
-  const dir = mkdtempSync(join(tmpdir(), 'aoai-log-bench-'));
-  try {
-    const outfile = join(dir, 'log-write.mjs');
-    await build({ entryPoints: [join(root, 'bench/lib/log-write-entry.ts')], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20.19', logLevel: 'error' });
-    const run = (n) => JSON.parse(execFileSync(process.execPath, [outfile, join(dir, 'state'), join(dir, 'config.json'), String(n)], { encoding: 'utf8' }));
-    run(1); // the state directory and the log file exist, as they do after the first command
-    const cold = Array.from({ length: processes }, () => run(1)[0]).sort((a, b) => a - b);
-    const warm = run(rounds).slice(1).sort((a, b) => a - b);
-    const median = (list) => list[Math.floor(list.length / 2)];
-    return { cold: median(cold), coldMax: cold.at(-1), warm: median(warm) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+export function writeTimings(bin, env, runs) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const result = spawnSync(bin, ['create', '-m', 'gpt-4.1', '--debug', `log timing ${i}`], { env, encoding: 'utf8' });
+    const ms = /log: record written in ([\d.]+) ms/.exec(result.stderr)?.[1];
+    if (result.status !== 0 || ms === undefined) throw new Error(`aoai create --debug: no log timing (exit ${result.status}): ${result.stderr.slice(-300)}`);
+    times.push(Number(ms));
   }
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(times.length / 2)], max: times.at(-1) };
 }

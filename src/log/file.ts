@@ -42,9 +42,8 @@ export function maxLogBytes(env: NodeJS.ProcessEnv): number {
  * the file 0600. Throws what the file system says (the caller decides how loud to be).
  */
 export function appendRecordLine(files: LogFiles, line: string, maxBytes: number): void {
-  mkdirSync(dirname(files.current), { recursive: true, mode: 0o700 });
   const data = Buffer.from(`${line}\n`);
-  const fd = openSync(files.current, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
+  const fd = openForAppend(files.current);
   let size: number;
   try {
     const written = writeSync(fd, data);
@@ -58,6 +57,19 @@ export function appendRecordLine(files: LogFiles, line: string, maxBytes: number
     closeSync(fd);
   }
   if (size > maxBytes) rotate(files, maxBytes);
+}
+
+/** The file opened to append (created 0600, its directory 0700, when missing). */
+function openForAppend(path: string): number {
+  const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT;
+  try {
+    return openSync(path, flags, 0o600);
+  } catch (error) {
+    // Only the first record ever needs the directory made: no mkdir on every command.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    return openSync(path, flags, 0o600);
+  }
 }
 
 /** Rename the full file aside, once: whoever gets the lock first does it; the others find it done. */

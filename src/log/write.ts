@@ -6,6 +6,10 @@ import type { Factory } from '../core/factory.ts';
 import { isLogMode, type LogMode } from '../core/config-keys.ts';
 import { appendRecordLine, logFiles, maxLogBytes } from './file.ts';
 import type { PendingEntry } from './notes.ts';
+// Static, not lazy: both are loaded by every command that noted a request, and a lazy import of
+// a module is a chunk file of its own, read at the end of the command (measured: milliseconds).
+import { promptOf } from '../request/prompt-text.ts';
+import { outputText } from '../render/response.ts';
 import { addUsage, recordForMode, usageOf, type LogRecord } from './record.ts';
 
 /** The log mode for this command: --no-log, then the profile's mode. */
@@ -49,7 +53,7 @@ export async function writeCommandLog(f: Factory, exit: number | undefined, erro
   const entry = f.log.take();
   if (!entry || logModeFor(f) === 'off') return;
   const ended = error === undefined ? { exit: exit ?? ExitCode.Ok, message: undefined } : await endingOf(f, error, exit);
-  appendLogRecord(f, await recordOf(f, entry, ended));
+  appendLogRecord(f, recordOf(f, entry, ended));
 }
 
 /** The exit code and one-line message an error ends a command (or a chat turn) with. */
@@ -60,8 +64,7 @@ async function endingOf(f: Factory, error: unknown, exit: number | undefined): P
   return { exit: exit ?? mapped?.exitCode ?? ExitCode.ApiError, message: mapped?.message ?? (error instanceof Error ? error.message : String(error)) };
 }
 
-async function recordOf(f: Factory, entry: PendingEntry, ended: { exit: number; message: string | undefined }): Promise<LogRecord> {
-  const [{ promptOf }, { outputText }] = await Promise.all([import('../image/results.ts'), import('../render/response.ts')]);
+function recordOf(f: Factory, entry: PendingEntry, ended: { exit: number; message: string | undefined }): LogRecord {
   const { request } = entry;
   const responses = [...entry.responses.values()];
   const last = entry.last;
@@ -105,11 +108,7 @@ export function commandRecord(f: Factory, fields: Omit<LogRecord, 'v' | 'time' |
   };
 }
 
+/** The host of an endpoint settings already normalised (`https://host[:port][/path]`); a regex, not URL: this runs on every command. */
 function hostOf(endpoint: string | undefined): string | null {
-  if (!endpoint) return null;
-  try {
-    return new URL(endpoint).host;
-  } catch {
-    return null;
-  }
+  return (endpoint && /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#@]*@)?([^/?#@]+)/i.exec(endpoint)?.[1]) || null;
 }
