@@ -51,3 +51,16 @@ export function writeTimings(bin, env, runs) {
   times.sort((a, b) => a - b);
   return { median: times[Math.floor(times.length / 2)], max: times.at(-1) };
 }
+
+/** What `aoai log ARGS` spends reading, without start-up, as `--debug` reports it: median over `runs`. */
+export function readTimings(bin, env, args, runs) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const result = spawnSync(bin, ['log', ...args, '--debug'], { env, encoding: 'utf8' });
+    const ms = /log: \d+ records read in ([\d.]+) ms/.exec(result.stderr)?.[1];
+    if (result.status !== 0 || ms === undefined) throw new Error(`aoai log --debug: no timing (exit ${result.status}): ${result.stderr.slice(-300)}`);
+    times.push(Number(ms));
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}

@@ -71,6 +71,7 @@ export function toLogListOptions(values: LogListValues, profile: string | undefi
 }
 
 export async function runLogList(options: LogListOptions, f: Factory): Promise<void> {
+  const started = performance.now();
   const [{ logFiles, recordsNewestFirst }, { matching }] = await Promise.all([import('../../log/file.ts'), import('../../log/filter.ts')]);
   const { io } = f;
   const records = [];
@@ -78,6 +79,8 @@ export async function runLogList(options: LogListOptions, f: Factory): Promise<v
     records.push(record);
     if (records.length >= options.limit) break;
   }
+  // The reading alone, without start-up (npm run bench reads it).
+  f.debug(`log: ${records.length} records read in ${(performance.now() - started).toFixed(2)} ms`);
   if (options.format === 'json') {
     const { printJson } = await import('../../render/json.ts');
     printJson(io, JSON.stringify(records));
