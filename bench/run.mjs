@@ -12,6 +12,7 @@ import { nodeDirForLine } from '../scripts/node-line.mjs';
 import { sizeTable } from './lib/size.mjs';
 import { startupTable } from './lib/startup.mjs';
 import { generateLog, readTimings, writeTimings } from './lib/log.mjs';
+import { batchSection } from './lib/batch.mjs';
 import { emulatorVariables } from '../scripts/lib/emulator-env.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -214,6 +215,10 @@ try {
     const reading = readTimings(bin, noCa, ['-n', '20'], RUNS);
     extra.push(`- Of that, reading the 20 records (in-process, as \`aoai log -n 20 --debug\` reports it): median ${reading.toFixed(2)} ms; \`node -e 0\` ${spread(node0)} in the same conditions. The rest is start-up, which the log's size does not change.`);
     extra.push(`- \`aoai log -n 20\` on 100,000 records: ${spread(list)} with NODE_EXTRA_CA_CERTS unset, ${spread(listCa)} with the environment's value (budget ≤ 150 ms ${list.median <= 150 ? '✓' : '✗'}); with --model and -q filters ${spread(filtered)}; a search that matches nothing reads all ${(bytes / 2 ** 20).toFixed(0)} MB in ${spread(scan)}.`);
+  }
+  if (!only || only === 'batch') {
+    const caCerts = process.env.NODE_EXTRA_CA_CERTS ? 'set' : 'unset';
+    print(['', '### Batch (aoai batch run)', '', `Node ${process.version}, NODE_EXTRA_CA_CERTS ${caCerts}.`, '', ...(await batchSection({ node, bin, home, env, run, peakRss }))]);
   }
 } finally {
   emulator.kill('SIGTERM');

@@ -19,6 +19,7 @@ import { registerItems } from '../commands/items.ts';
 import { registerConfig } from '../commands/config/index.ts';
 import { registerEmulate } from '../commands/emulate.ts';
 import { registerFiles } from '../commands/files/index.ts';
+import { registerBatch } from '../commands/batch/index.ts';
 import { registerMcp } from '../commands/mcp/index.ts';
 import { registerImage } from '../commands/image.ts';
 import { registerCompletion } from '../commands/completion.ts';
@@ -77,6 +78,7 @@ Exit codes: 0 ok, 1 API error, 2 usage, 3 auth/config, 4 response not completed,
   registerItems(program, ctx);
   registerLog(program, ctx);
   registerFiles(program, ctx);
+  registerBatch(program, ctx);
   registerMcp(program, ctx);
   registerModels(program, ctx);
   registerDeployments(program, ctx);

@@ -19,6 +19,7 @@ export interface EmulateOptions {
   eventDelayMs: number;
   deployments: string[];
   faults: string[];
+  rateLimits: string[];
   quiet: boolean;
   writeEnv: string | undefined;
 }
@@ -31,6 +32,7 @@ interface EmulateValues {
   eventDelayMs?: number;
   deployment?: string[];
   fault?: string[];
+  rateLimit?: string[];
   quiet?: boolean;
   writeEnv?: string;
 }
@@ -48,6 +50,7 @@ export function registerEmulate(program: Command, ctx: CommandContext): void {
     .option('--event-delay-ms <ms>', 'pause between streamed events (default 15)', intInRange(0, 60_000))
     .option('--deployment <name>', 'accept only these deployments (repeatable; default: any)', collect)
     .option('--fault <spec>', "inject a fault, e.g. 'status=429,retry-after=2' or 'drop-after=5,times=3' (repeatable)", collect)
+    .option('--rate-limit <spec>', "simulate a deployment quota: 'rpm=6000,tpm=1000000' for each deployment, 'NAME:rpm=60' for one (repeatable)", collect)
     .option('-q, --quiet', 'do not log requests to stderr')
     // Not --env-file: Node 20 reads that flag from anywhere in argv, even after the script name.
     .option('--write-env <path>', 'also write the export lines to PATH (whole, before serving; removed on exit)')
@@ -82,6 +85,7 @@ export function toEmulateOptions(values: EmulateValues): EmulateOptions {
     eventDelayMs: values.eventDelayMs ?? 15,
     deployments: values.deployment ?? [],
     faults: values.fault ?? [],
+    rateLimits: values.rateLimit ?? [],
     quiet: Boolean(values.quiet),
     writeEnv: values.writeEnv,
   };
@@ -100,6 +104,7 @@ export async function runEmulate(options: EmulateOptions, f: Factory): Promise<v
       eventDelayMs: options.eventDelayMs,
       deployments: options.deployments,
       faults: options.faults,
+      rateLimits: options.rateLimits,
       onRequest: options.quiet
         ? undefined
         : (entry) => io.err(`${new Date().toISOString().slice(11, 23)} ${entry.method} ${entry.path} ${entry.status || 'dropped'} ${Date.now() - entry.startedAt} ms\n`),
@@ -107,6 +112,8 @@ export async function runEmulate(options: EmulateOptions, f: Factory): Promise<v
   } catch (error) {
     const { FaultSpecError } = await import('../emulator/faults.ts');
     if (error instanceof FaultSpecError) throw new UsageError(`--fault: ${error.message}`, "e.g. --fault 'status=429,retry-after=2' or --fault 'drop-after=5,times=3'");
+    const { RateLimitSpecError } = await import('../emulator/rate-limits.ts');
+    if (error instanceof RateLimitSpecError) throw new UsageError(`--rate-limit: ${error.message}`, "e.g. --rate-limit 'rpm=6000,tpm=1000000' or --rate-limit 'gpt-4.1:rpm=60'");
     // The atomic writer may already say what went wrong, in one line.
     if (error instanceof CliError) throw new UsageError(`--write-env: ${error.message}`, error.hint);
     const code = (error as NodeJS.ErrnoException).code;

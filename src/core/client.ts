@@ -23,6 +23,11 @@ export interface ClientDeps {
   record: RequestRecord;
   /** fetch through the configured proxy (core/proxy-fetch.ts); global fetch when direct. */
   transport?: typeof fetch | undefined;
+  /**
+   * The caller retries by itself (aoai batch run paces a whole run after a 429): the client
+   * sends each request once and reports every failure as it is.
+   */
+  callerRetries?: boolean | undefined;
 }
 
 export type Client = OpenAI;
@@ -37,7 +42,8 @@ export function requireEndpoint(settings: Settings): string {
   return settings.endpoint.value;
 }
 
-export function createClient(settings: Settings, deps: ClientDeps): Client {
+export function createClient(resolved: Settings, deps: ClientDeps): Client {
+  const settings = deps.callerRetries ? { ...resolved, maxRetries: 0 } : resolved;
   const endpoint = requireEndpoint(settings);
   // Plain http:// is checked on the resolved address before the client is built (core/address-trust.ts).
   deps.record.maxRetries = settings.maxRetries;

@@ -71,6 +71,16 @@ export const CONFIG_KEYS = {
     description: 'Retries for rate limits, 5xx and dropped connections',
     validate: (v: string) => String(parseNonNegativeInt('max-retries', v)),
   },
+  rpm: {
+    description: "Requests per minute of the deployment's quota; aoai batch run stays within it (--rpm)",
+    env: 'AOAI_RPM',
+    validate: (v: string) => String(parsePositiveNumber('rpm', v)),
+  },
+  tpm: {
+    description: "Tokens per minute of the deployment's quota; aoai batch run stays within it (--tpm)",
+    env: 'AOAI_TPM',
+    validate: (v: string) => String(parsePositiveNumber('tpm', v)),
+  },
   proxy: {
     description: 'HTTP(S) proxy for every request, e.g. http://proxy:3128 (overrides HTTPS_PROXY)',
     env: 'AOAI_PROXY',

@@ -32,8 +32,11 @@ export interface Factory {
   proxyRoutes(): Promise<ProxyRoutes | undefined>;
   /** fetch for every request aoai makes: through the proxy when one is configured. */
   transport(): Promise<typeof fetch>;
-  /** The client; extra headers give a separate client (e.g. image generation's deployment header). */
-  client(extraHeaders?: Record<string, string>): Promise<Client>;
+  /**
+   * The client; extra headers give a separate client (e.g. image generation's deployment header).
+   * `callerRetries`: a client that never retries, for a caller that paces retries itself (batch run).
+   */
+  client(extraHeaders?: Record<string, string>, options?: { callerRetries?: boolean }): Promise<Client>;
   debug(line: string): void;
   /** This command's requests, as its error line names them (endpoint, credential, attempts). */
   readonly requests: RequestRecord;
@@ -113,8 +116,8 @@ export function createFactory(io: IO, flags: GlobalFlags, command = ''): Factory
       })();
       return transport;
     },
-    client(extraHeaders) {
-      const key = JSON.stringify(extraHeaders ?? {});
+    client(extraHeaders, options) {
+      const key = JSON.stringify([extraHeaders ?? {}, Boolean(options?.callerRetries)]);
       let client = clients.get(key);
       if (!client) {
         client = (async () => {
@@ -132,7 +135,7 @@ export function createFactory(io: IO, flags: GlobalFlags, command = ''): Factory
             transport = pinnedFetch(transport, pin, (target) => !routes || !proxyFor(target, routes));
           }
           const { createClient } = await import('./client.ts');
-          return createClient(s, { io, tokenProvider, extraHeaders, record: factory.requests, transport });
+          return createClient(s, { io, tokenProvider, extraHeaders, record: factory.requests, transport, callerRetries: options?.callerRetries });
         })();
         clients.set(key, client);
       }

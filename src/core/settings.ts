@@ -105,6 +105,8 @@ export interface Settings {
   resourceGroup: Valued<string> | undefined;
   /** The Entra credential to use wherever a token is needed (ARM always needs one). */
   entra: { credential: CredentialKind; tenantId: string | undefined };
+  /** The deployment's quota as the profile or environment gives it (aoai batch run; its flags override). */
+  batchLimits: { rpm: number | undefined; tpm: number | undefined };
   /** Size caps on what aoai reads from the service (docs/security.md, Network limits). */
   limits: { maxResponseBytes: number; maxErrorBytes: number; maxEventLineBytes: number };
 }
@@ -259,6 +261,14 @@ export function resolveSettings({ flags, env, profileName, profile, stdinKey, ru
     return Math.round((raw ? validated(raw, (v) => parseLimitMb(setting.key, v)) : setting.defaultMb) * MB);
   };
 
+  const quota = (key: 'rpm' | 'tpm', name: string): number | undefined => {
+    const raw = pick<string>([
+      [env[name], envSource(name)],
+      [profile[key], fromProfile(key)],
+    ]);
+    return raw ? validated(raw, (v) => parsePositiveNumber(key, v)) : undefined;
+  };
+
   return {
     profile: profileName,
     endpoint,
@@ -282,6 +292,7 @@ export function resolveSettings({ flags, env, profileName, profile, stdinKey, ru
     ]),
     resourceGroup: pick<string>([[profile['resource-group'], fromProfile('resource-group')]]),
     entra: { credential, tenantId },
+    batchLimits: { rpm: quota('rpm', 'AOAI_RPM'), tpm: quota('tpm', 'AOAI_TPM') },
     limits: { maxResponseBytes: limitBytes('response'), maxErrorBytes: limitBytes('error'), maxEventLineBytes: limitBytes('event') },
   };
 }

@@ -12,6 +12,7 @@ import { redactLogEntry } from './redact-log.ts';
 import { responseRoutes } from './responses-api.ts';
 import { fileRoutes } from './files-api.ts';
 import { ResponseStore } from './store.ts';
+import { quotaExceededAnswer, SimulatedQuota } from './rate-limits.ts';
 import type { WireResponse } from './types.ts';
 
 export interface EmulatorOptions {
@@ -33,6 +34,10 @@ export interface EmulatorOptions {
   eventDelayMs?: number;
   /** Fault rules queued at start, in the SPEC syntax. */
   faults?: string[];
+  /** Simulated RPM/TPM quotas, e.g. 'rpm=6000,tpm=1000000' or 'gpt-4.1:rpm=60' (rate-limits.ts). */
+  rateLimits?: string[];
+  /** The clock of the simulated quotas (tests drive it); default Date.now. */
+  quotaClock?: () => number;
   /** Called after each request is answered (or its connection dropped). */
   onRequest?: (entry: RecordedRequest) => void;
 }
@@ -81,6 +86,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const store = new ResponseStore();
   const faults = new FaultQueue();
   for (const spec of options.faults ?? []) faults.add(spec);
+  const quota = new SimulatedQuota(options.rateLimits ?? [], options.quotaClock);
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const routes: Route[] = [...responseRoutes, ...fileRoutes, ...modelRoutes];
@@ -133,6 +139,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const streaming = route.isStream?.({ url, body: entry.body }) ?? false;
       const fault = takeFault(req, entry, streaming);
       if (fault && (await answerImmediateFault(fault, req, res))) return;
+      if (quota.enabled && entry.method === 'POST' && located.subPath === '/responses' && !chargeQuota(entry.body, res)) return;
       const ctx: RequestContext = { req, res, url, subPath, params, rawBody, headers: entry.headers, store, settings, fault };
       await route.handler(ctx);
     } catch (error) {
@@ -140,6 +147,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (res.headersSent) res.destroy();
       else sendError(res, error);
     }
+  }
+
+  /** Charge a create request to its deployment's simulated quota; false when it was answered 429. */
+  function chargeQuota(body: unknown, res: ServerResponse): boolean {
+    const request = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+    const decision = quota.admit(typeof request.model === 'string' ? request.model : '', request);
+    if (!decision.allowed) {
+      const answer = quotaExceededAnswer(decision);
+      sendJson(res, answer.status, answer.body, answer.headers);
+      return false;
+    }
+    for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
+    return true;
   }
 
   function takeFault(req: IncomingMessage, entry: RecordedRequest, stream: boolean): FaultRule | undefined {

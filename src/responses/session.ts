@@ -3,9 +3,9 @@
 import type { Client } from '../core/client.ts';
 import type { Factory } from '../core/factory.ts';
 
-export async function prepareRequest(f: Factory, extraHeaders?: Record<string, string>): Promise<Client> {
+export async function prepareRequest(f: Factory, extraHeaders?: Record<string, string>, options?: { callerRetries?: boolean }): Promise<Client> {
   const settings = await f.settings();
-  const client = await f.client(extraHeaders);
+  const client = await f.client(extraHeaders, options);
   const { describeCredential } = await import('../core/client.ts');
   f.requests.endpoint = settings.endpoint?.value;
   f.requests.credential = describeCredential(settings, await f.tokenProvider());
