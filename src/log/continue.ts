@@ -2,12 +2,12 @@
 // latest of this profile by default, the Nth latest with a number, or a given id. A --no-store
 // response cannot be continued (the service kept nothing to continue from), so it is skipped.
 import { configSetCommand, notInherited } from '../cli/follow-up.ts';
-import { UsageError } from '../core/errors.ts';
+import { UsageError, truncate } from '../core/errors.ts';
 import type { Factory } from '../core/factory.ts';
 import { isId } from '../core/ids.ts';
 import { neutralise } from '../render/terminal-text.ts';
 import { logFiles, recordsNewestFirst } from './file.ts';
-import { ageOf } from './format.ts';
+import { ageOf, firstLineOf } from './format.ts';
 import type { ContinueRef } from './continue-ref.ts';
 import { profileLogMode } from './write.ts';
 
@@ -21,7 +21,8 @@ export interface Continuation {
 export function resolveContinue(f: Factory, ref: ContinueRef): Continuation {
   const profile = f.profileName;
   if (profileLogMode(f) === 'off') {
-    throw new UsageError(`--continue reads the local log, which is off for profile '${profile}'`, `pass the id instead (--previous resp_…), or turn the log on: ${configSetCommand(profile, 'log', 'ids-only')}${notInherited(profile)}`);
+    if (f.io.env.AOAI_LOG === 'off') throw new UsageError('--continue reads the local log, which AOAI_LOG=off turns off', 'unset AOAI_LOG, or name the response with --previous resp_…');
+    throw new UsageError(`--continue reads the local log, which is off for profile '${profile}'`, `name the response with --previous resp_…, or turn the log on: ${configSetCommand(profile, 'log', 'ids-only')}${notInherited(profile)}`);
   }
   const files = logFiles(f.paths.state);
   if ('id' in ref) {
@@ -42,7 +43,7 @@ export function resolveContinue(f: Factory, ref: ContinueRef): Continuation {
       continue;
     }
     if (++seen < ref.latest) continue;
-    if (f.io.stderrIsTTY) f.io.err(`continuing ${record.id} (${ageOf(record.time, Date.now())} ago${record.prompt ? `: ${neutralise(firstLine(record.prompt))}` : ''})\n`);
+    if (f.io.stderrIsTTY) f.io.err(`continuing ${record.id} (${ageOf(record.time, Date.now())} ago${record.prompt ? `: ${neutralise(truncate(firstLineOf(record.prompt), 60))}` : ''})\n`);
     return { id: record.id, deployment: record.deployment ?? undefined };
   }
   const which = ref.latest === 1 ? 'no response' : `fewer than ${ref.latest} responses`;
@@ -52,9 +53,4 @@ export function resolveContinue(f: Factory, ref: ContinueRef): Continuation {
 
 function notStored(id: string): UsageError {
   return new UsageError(`${id} was created with --no-store, so the service kept nothing to continue from`, 'send the earlier turns yourself with --conversation FILE, or start again');
-}
-
-function firstLine(text: string): string {
-  const line = text.split('\n', 1)[0] ?? '';
-  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
 }

@@ -239,7 +239,7 @@ const ROWS: Array<[string, BadInput]> = [
   ['create: --continue 0', { args: ['create', ...m, '-c', '0', 'hi'], error: /^aoai: --continue 0: expected 1/ }],
   ['create: --continue with nothing in the log', { args: ['create', ...m, '-c', 'hi'], error: /^aoai: --continue: no response to continue in the log of profile 'default'$/ }],
   ['stream: --continue N beyond the log', { args: ['stream', ...m, '--continue', '3', 'hi'], error: /^aoai: --continue: fewer than 3 responses to continue/ }],
-  ['create: --continue with the log off', { args: ['create', ...m, '-c', 'hi'], env: { AOAI_LOG: 'off' }, error: /^aoai: --continue reads the local log, which is off for profile 'default'$/ }],
+  ['create: --continue with the log off', { args: ['create', ...m, '-c', 'hi'], env: { AOAI_LOG: 'off' }, error: /^aoai: --continue reads the local log, which AOAI_LOG=off turns off$/ }],
   ['create: --no-log takes no value', { args: ['create', ...m, '--no-log=yes', 'hi'], error: /unknown option '--no-log=yes'/ }],
   ['config set log: not a mode', { args: ['config', 'set', 'log', 'sometimes'], error: /^aoai: invalid log 'sometimes': expected one of off, ids-only, full$/ }],
   ['log: an argument', { args: ['log', 'resp_abc'], error: /too many arguments for 'log'/ }],

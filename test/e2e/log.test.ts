@@ -157,6 +157,9 @@ describe('log modes', () => {
     expect(existsSync(join(state, 'log.jsonl'))).toBe(false);
     const empty = await run(['log']);
     expect(empty).toMatchObject({ code: 0, stdout: '' });
+    const continued = await run(['create', ...m, '-c', 'more']);
+    expect(continued.code).toBe(2);
+    expect(continued.stderr).toBe("aoai: --continue reads the local log, which is off for profile 'default'\nhint: name the response with --previous resp_…, or turn the log on: aoai config set log ids-only\n");
     expect((await run(['config', 'set', 'log', 'ids-only'])).code).toBe(0);
     const created = await run(['create', ...m, '--json', 'private words']);
     const [record, ...rest] = records(state);
