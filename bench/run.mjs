@@ -216,9 +216,12 @@ try {
     extra.push(`- Of that, reading the 20 records (in-process, as \`aoai log -n 20 --debug\` reports it): median ${reading.toFixed(2)} ms; \`node -e 0\` ${spread(node0)} in the same conditions. The rest is start-up, which the log's size does not change.`);
     extra.push(`- \`aoai log -n 20\` on 100,000 records: ${spread(list)} with NODE_EXTRA_CA_CERTS unset, ${spread(listCa)} with the environment's value (budget ≤ 150 ms ${list.median <= 150 ? '✓' : '✗'}); with --model and -q filters ${spread(filtered)}; a search that matches nothing reads all ${(bytes / 2 ** 20).toFixed(0)} MB in ${spread(scan)}.`);
   }
-  if (!only || only === 'batch') {
+  if (!only || only === 'batch' || only.startsWith('batch-')) {
+    // --only=batch-limit, batch-rate or batch-rss runs one part.
+    const parts = only?.startsWith('batch-') ? [only.slice(6)] : undefined;
     const caCerts = process.env.NODE_EXTRA_CA_CERTS ? 'set' : 'unset';
-    print(['', '### Batch (aoai batch run)', '', `Node ${process.version}, NODE_EXTRA_CA_CERTS ${caCerts}.`, '', ...(await batchSection({ node, bin, home, env, run, peakRss }))]);
+    print(['', '### Batch (aoai batch run)', '', `Node ${process.version}, NODE_EXTRA_CA_CERTS ${caCerts}.`, '']);
+    await batchSection({ node, bin, home, env, run, peakRss, print, parts });
   }
 } finally {
   emulator.kill('SIGTERM');

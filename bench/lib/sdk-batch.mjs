@@ -1,12 +1,12 @@
 // The baseline for `aoai batch run` with no limit: the openai SDK, a file of batch request lines,
 // a fixed 50 requests in flight, one output line per result on stdout. What a user would write by
-// hand (minus retries and resume).
+// hand (the SDK's default retries, no pacing, no resume).
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import OpenAI from 'openai';
 
 const CONCURRENCY = 50;
-const client = new OpenAI({ baseURL: `${process.env.AZURE_OPENAI_ENDPOINT}/openai/v1`, apiKey: process.env.AZURE_OPENAI_API_KEY, maxRetries: 0 });
+const client = new OpenAI({ baseURL: `${process.env.AZURE_OPENAI_ENDPOINT}/openai/v1`, apiKey: process.env.AZURE_OPENAI_API_KEY });
 const lines = createInterface({ input: createReadStream(process.argv[2]), crlfDelay: Infinity })[Symbol.asyncIterator]();
 
 async function worker() {

@@ -2,7 +2,8 @@
 // as error lines, retries, --order input, a 429 storm, resume after kill -9 and Ctrl-C, and a
 // full or read-only results disk. The emulator's simulated quota slows the "slow" deployment
 // (600 RPM: 100 at once, then 10 a second) so that a run can be interrupted part-way.
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAoai, type RunResult } from '../helpers/cli.ts';
@@ -134,6 +135,20 @@ describe('aoai batch run', () => {
     expectOnePerId(readLines(output), ids);
   });
 
+  it('-o FIFO writes through the pipe (a FIFO is never fsynced or resumed from)', async () => {
+    const { path, ids } = promptsFile('fifo.txt', 5);
+    const fifo = join(ctx.box.home, 'results.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const chunks: Buffer[] = [];
+    const reader = createReadStream(fifo);
+    reader.on('data', (chunk) => chunks.push(chunk as Buffer));
+    const ended = new Promise<void>((resolve) => reader.on('end', () => resolve()));
+    const result = await run(['batch', 'run', path, '-m', 'gpt-4.1', '-o', fifo]);
+    await ended;
+    expect(result.code).toBe(0);
+    expectOnePerId(parseLines(Buffer.concat(chunks).toString('utf8')), ids);
+  });
+
   it('--order input writes results in input order', async () => {
     const { path, ids } = promptsFile('ordered.txt', 40);
     const result = await run(['batch', 'run', path, '-m', 'gpt-4.1', '--order', 'input', '--concurrency', '8']);
@@ -195,6 +210,12 @@ describe('aoai batch run', () => {
     expect(final.code).toBe(0);
     expectOnePerId(readLines(output), ids);
   }, 120_000);
+
+  it('aoai emulate --rate-limit refuses a spec it cannot read, in one line', async () => {
+    const result = await run(['emulate', '--rate-limit', 'rpm=lots']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("aoai: --rate-limit: rate limit 'rpm=lots': rpm needs a whole number ≥ 1");
+  });
 
   it('shows progress on a terminal only', async () => {
     const { path } = promptsFile('progress.txt', 120);

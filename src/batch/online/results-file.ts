@@ -95,6 +95,7 @@ export class AppendFile {
   private size: number;
   private unsynced = 0;
   private syncing = false;
+  private readonly syncable: boolean = true;
   private syncError: FileWriteError | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -105,7 +106,10 @@ export class AppendFile {
   ) {
     try {
       this.fd = openSync(path, options.truncate ? 'w' : 'a', 0o644);
-      this.size = fstatSync(this.fd).size;
+      const info = fstatSync(this.fd);
+      this.size = info.size;
+      // A pipe or a device (-o /dev/stdout, a FIFO) takes lines but cannot be flushed to a disk.
+      this.syncable = info.isFile();
     } catch (error) {
       throw new FileWriteError(path, error, 'nothing was sent', ExitCode.Usage);
     }
@@ -136,7 +140,7 @@ export class AppendFile {
   private syncSoon(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.unsynced === 0 || this.syncing || this.closed) return;
+    if (this.unsynced === 0 || this.syncing || this.closed || !this.syncable) return;
     this.unsynced = 0;
     this.syncing = true;
     fdatasync(this.fd, (error) => {
@@ -152,7 +156,7 @@ export class AppendFile {
     if (this.timer) clearTimeout(this.timer);
     this.closed = true;
     try {
-      fdatasyncSync(this.fd);
+      if (this.syncable) fdatasyncSync(this.fd);
     } catch (error) {
       this.syncError ??= new FileWriteError(this.path, error);
     } finally {
@@ -163,6 +167,7 @@ export class AppendFile {
 
   /** After a failed write: drop the part of a line that did get written. */
   private cutBack(): void {
+    if (!this.syncable) return;
     try {
       ftruncateSync(this.fd, this.size);
     } catch {

@@ -1,7 +1,7 @@
 // aoai batch run: every request of a batch input, sent online as fast as the deployment's quota
 // allows (limiter.ts), each result written as it finishes in Global Batch's output-line shape,
 // resumable from the results file. Loaded only when `batch run` runs.
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { realpathSync, statSync } from 'node:fs';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { Client } from '../../core/client.ts';
@@ -28,7 +28,8 @@ export interface BatchRunOptions extends BatchRequestOptions {
   /** Failed lines go here instead of the results file (and run again next time). */
   errors: string | undefined;
   order: 'finish' | 'input';
-  concurrency: number;
+  /** Requests in flight at most; undefined: the default, which follows the rpm quota (defaultConcurrency). */
+  concurrency: number | undefined;
   rpm: number | undefined;
   tpm: number | undefined;
   /** Retries per request (429s, 5xx, timeouts, dropped connections) before it becomes an error line. */
@@ -43,6 +44,22 @@ const ORDER_WINDOW_MIN = 1000;
 /** Results written to stdout before waiting for the reader. */
 const STDOUT_FLUSH_LINES = 256;
 const PROGRESS_EVERY_MS = 250;
+
+/** Requests in flight without a quota to go by. */
+export const DEFAULT_CONCURRENCY = 50;
+/** The most requests in flight by default, however large the quota. */
+const MAX_DEFAULT_CONCURRENCY = 1000;
+/** With an rpm quota, the default allows this many seconds of it in flight. */
+const IN_FLIGHT_SECONDS = 10;
+
+/**
+ * In flight at most, unless --concurrency says: with an rpm quota, enough that requests taking up
+ * to IN_FLIGHT_SECONDS each still fill it (the quota, not the cap, sets the pace); else 50.
+ */
+export function defaultConcurrency(rpm: number | undefined): number {
+  if (!rpm) return DEFAULT_CONCURRENCY;
+  return Math.min(MAX_DEFAULT_CONCURRENCY, Math.max(DEFAULT_CONCURRENCY, Math.ceil((rpm / 60) * IN_FLIGHT_SECONDS)));
+}
 
 /** Backoff for a 5xx, a timeout or a dropped connection of one request: 1 s, 2 s, 4 s … 30 s, with jitter. */
 function retryBackoffMs(attempt: number): number {
@@ -79,7 +96,8 @@ export async function runBatchOnline(options: BatchRunOptions, f: Factory): Prom
       const settings = await f.settings();
       const client = await prepareRequest(f, undefined, { callerRetries: true });
       const limits = { rpm: options.rpm ?? settings.batchLimits.rpm, tpm: options.tpm ?? settings.batchLimits.tpm };
-      const run = new OnlineRun(f, client, options, new RateLimiter(limits, options.concurrency), { output, errors });
+      const concurrency = options.concurrency ?? defaultConcurrency(limits.rpm);
+      const run = new OnlineRun(f, client, { ...options, concurrency }, new RateLimiter(limits, concurrency), { output, errors });
       const summary = await run.start(requestLines(input, convert, new BatchValidator({ duplicates: false })), checked.requestCount, existing.ids);
       // Every result is on disk before the summary says so.
       const closeError = closeFiles();
@@ -128,6 +146,10 @@ interface Sinks {
   errors: AppendFile | undefined;
 }
 
+interface RunSettings extends BatchRunOptions {
+  concurrency: number;
+}
+
 class OnlineRun {
   private readonly inFlight = new Map<number, AbortController>();
   private readonly retryQueue: Job[] = [];
@@ -144,7 +166,7 @@ class OnlineRun {
   constructor(
     private readonly f: Factory,
     private readonly client: Client,
-    private readonly options: BatchRunOptions,
+    private readonly options: RunSettings,
     private readonly limiter: RateLimiter,
     private readonly sinks: Sinks,
   ) {
@@ -275,10 +297,11 @@ class OnlineRun {
 
   private async send(job: Job, signal: AbortSignal): Promise<void> {
     let http: Response;
+    let text: string;
     let body: unknown;
     try {
       http = await this.client.responses.create(job.request.body as never, { maxRetries: 0, signal }).asResponse();
-      const text = await http.text();
+      text = await http.text();
       body = JSON.parse(text);
     } catch (error) {
       if (this.abandoning && (error instanceof APIUserAbortError || signal.aborted)) {
@@ -292,7 +315,11 @@ class OnlineRun {
     this.limiter.succeeded();
     const usage = (body as { usage?: { total_tokens?: unknown } } | null)?.usage?.total_tokens;
     if (typeof usage === 'number') this.progress.tokens += usage;
-    this.emit(job, { id: batchRequestId(), custom_id: job.request.custom_id, response: { status_code: http.status, request_id: requestIdOf(http.headers), body }, error: null }, false);
+    // The service's JSON as it came (checked above), unless it spans lines: a result is one line.
+    const bodyJson = text.includes('\n') || text.includes('\r') ? JSON.stringify(body) : text.trim();
+    const head = JSON.stringify({ id: batchRequestId(), custom_id: job.request.custom_id });
+    const response = `{"status_code":${http.status},"request_id":${JSON.stringify(requestIdOf(http.headers))},"body":${bodyJson}}`;
+    this.emit(job, `${head.slice(0, -1)},"response":${response},"error":null}`, false);
     this.progress.succeeded++;
   }
 
@@ -316,13 +343,12 @@ class OnlineRun {
     }
     const { code, message } = describeFailure(error);
     const response = error instanceof APIError && status !== undefined ? { status_code: status, request_id: headers ? requestIdOf(headers) : null, body: { error: error.error ?? { code, message } } } : null;
-    this.emit(job, { id: batchRequestId(), custom_id: job.request.custom_id, response, error: { code, message } }, true);
+    this.emit(job, JSON.stringify({ id: batchRequestId(), custom_id: job.request.custom_id, response, error: { code, message } }), true);
     this.progress.failed++;
   }
 
   /** Write a finished result (in input order with --order input). */
-  private emit(job: Job, result: object, failed: boolean): void {
-    const line = JSON.stringify(result);
+  private emit(job: Job, line: string, failed: boolean): void {
     if (this.options.order === 'finish') {
       this.write(line, failed);
       return;
@@ -436,9 +462,14 @@ function requestIdOf(headers: Headers): string | null {
   return headers.get('apim-request-id') ?? headers.get('x-request-id');
 }
 
-/** Global Batch names each result line `batch_req_` and 24 hex digits (random, as a UUID's). */
+/** Random for this run; a counter after it makes each result id unique within the run. */
+const RUN_ID_PREFIX = randomBytes(6).toString('hex');
+let resultCount = 0;
+
+/** Global Batch names each result line `batch_req_` and 24 hex digits. */
 function batchRequestId(): string {
-  return `batch_req_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
+  resultCount++;
+  return `batch_req_${RUN_ID_PREFIX}${resultCount.toString(16).padStart(12, '0')}`;
 }
 
 function describeFailure(error: unknown): { code: string; message: string } {

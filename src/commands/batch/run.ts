@@ -18,7 +18,6 @@ type BatchRunValues = BatchRequestValues & {
   json?: boolean;
 };
 
-export const DEFAULT_CONCURRENCY = 50;
 export const DEFAULT_BATCH_RETRIES = 8;
 
 export function registerBatchRun(batch: Command, ctx: CommandContext): void {
@@ -27,7 +26,7 @@ export function registerBatchRun(batch: Command, ctx: CommandContext): void {
     .option('-o, --output <file>', 'append results to FILE; run again with the same FILE to resume (default: stdout)')
     .option('--errors <file>', 'write failed lines here instead (rewritten each run; the next run retries them)')
     .addOption(new Option('--order <order>', 'finish: write each result when it arrives; input: in input order (bounded buffering)').choices(['finish', 'input']).default('finish'))
-    .option('--concurrency <n>', `requests in flight at most (default ${DEFAULT_CONCURRENCY})`, intInRange(1, 1000))
+    .option('--concurrency <n>', 'requests in flight at most (default 50; with --rpm, 10 seconds of it, up to 1000)', intInRange(1, 10_000))
     .option('--rpm <n>', "the deployment's requests-per-minute quota (default: profile rpm, $AOAI_RPM)", positiveNumber)
     .option('--tpm <n>', "the deployment's tokens-per-minute quota (default: profile tpm, $AOAI_TPM)", positiveNumber)
     .option('--retries <n>', `retries per request for 429, 5xx, timeouts and dropped connections (default ${DEFAULT_BATCH_RETRIES})`, intInRange(0, 100))
@@ -65,7 +64,7 @@ export function toBatchRunOptions(file: string, values: BatchRunValues, requestF
     output: values.output === '-' ? undefined : values.output,
     errors: values.errors,
     order: values.order ?? 'finish',
-    concurrency: values.concurrency ?? DEFAULT_CONCURRENCY,
+    concurrency: values.concurrency,
     rpm: values.rpm,
     tpm: values.tpm,
     retries: values.retries ?? DEFAULT_BATCH_RETRIES,
