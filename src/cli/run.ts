@@ -4,7 +4,7 @@ import { CliError, ExitCode, UsageError, formatCliError, oneLine, MAX_ERROR_LINE
 import { removePendingTemporaryFiles } from '../core/atomic-write.ts';
 import { newRequestRecord, type RequestRecord } from '../core/request-record.ts';
 import type { Factory } from '../core/factory.ts';
-import { writeCommandLog } from '../log/write.ts';
+import { writeCommandLog, writeCommandLogNow } from '../log/write.ts';
 import { processIO, type IO } from '../io/io.ts';
 import { stopAllSpinners } from '../io/spinner.ts';
 import { buildProgram } from './program.ts';
@@ -20,6 +20,8 @@ export async function runCli(argv: string[]): Promise<number> {
     const program = buildProgram(io, (built) => {
       factory = built;
       requests = built.requests;
+      // A signal that ends the process outright still leaves the command's record.
+      interrupts.onExit((code) => writeCommandLogNow(built, code, code === ExitCode.Interrupted ? 'interrupted' : 'terminated by a signal'));
     });
     await program.parseAsync(argv, { from: 'user' });
     await writeLog(factory, ExitCode.Ok);

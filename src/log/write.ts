@@ -50,10 +50,16 @@ export function appendLogRecord(f: Factory, record: LogRecord): void {
  * code is worked out from the error when not given). Chat calls this after each turn.
  */
 export async function writeCommandLog(f: Factory, exit: number | undefined, error?: unknown): Promise<void> {
+  if (!f.log.pending) return;
+  const ended = error === undefined ? { exit: exit ?? ExitCode.Ok, message: undefined } : await endingOf(f, error, exit);
+  writeCommandLogNow(f, ended.exit, ended.message);
+}
+
+/** The same, synchronously, for a process a signal is ending (Ctrl-C, SIGTERM, SIGHUP). */
+export function writeCommandLogNow(f: Factory, exit: number, message?: string): void {
   const entry = f.log.take();
   if (!entry || logModeFor(f) === 'off') return;
-  const ended = error === undefined ? { exit: exit ?? ExitCode.Ok, message: undefined } : await endingOf(f, error, exit);
-  appendLogRecord(f, recordOf(f, entry, ended));
+  appendLogRecord(f, recordOf(f, entry, { exit, message }));
 }
 
 /** The exit code and one-line message an error ends a command (or a chat turn) with. */

@@ -172,6 +172,29 @@ describe('log modes', () => {
     expect(records(state).at(-1)!.prompt).toBe('words kept');
   });
 
+  it('a command a signal ends (Ctrl-C, SIGTERM) still leaves its record, with the exit code', async () => {
+    const { run, state } = home();
+    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+      const before = ctx.emulator.requests.length;
+      const result = await run(['create', ...m, ...fault('delay-ms=8000'), `cut short by ${signal}`], {
+        // Once the request is in flight (a fixed delay races start-up on a busy machine).
+        onSpawn: (child) => {
+          const poll = setInterval(() => {
+            if (ctx.emulator.requests.length > before) {
+              clearInterval(poll);
+              child.kill(signal);
+            }
+          }, 20);
+        },
+      });
+      expect(result.code).toBe(code);
+    }
+    expect(records(state).map((r) => [r.prompt, r.status, r.exit, r.id])).toEqual([
+      ['cut short by SIGINT', 'error', 130, null],
+      ['cut short by SIGTERM', 'error', 143, null],
+    ]);
+  });
+
   it('an unwritable state directory never fails the command', async () => {
     const { run, box } = home();
     const notADirectory = join(box.home, 'a-file');
