@@ -8,14 +8,11 @@ import { addInputOptions, addToolOptions, type ToolOptionValues } from './tool-o
 
 export type BatchRequestValues = ModelOptionValues & ToolOptionValues & { inputFormat?: InputFormat };
 
-/** Flags a line of a batch cannot use: each needs a live turn with the user or the service. */
-const NOT_IN_BATCH: Record<string, string> = {
-  background: '--background (batch requests run to their end; Global Batch is the asynchronous mode)',
-  exec: '--exec (a batch runs no local commands)',
-  functionOutput: '--function-output (answers one response, not a batch)',
-  conversation: '--conversation (a batch line carries its own input)',
-  maxToolRounds: '--max-tool-rounds (a batch runs no local commands)',
-};
+/**
+ * Create flags a batch line cannot use, each needing a live turn with the user or the service:
+ * not declared on the batch verbs at all (Global Batch is the asynchronous mode, not --background).
+ */
+const NOT_IN_BATCH = new Set(['background', 'exec', 'functionOutput', 'conversation', 'maxToolRounds']);
 
 /** A batch verb that reads a batch input (FILE, '-' or none: stdin) and takes the create flags. */
 export function batchInputVerb(batch: Command, name: string, description: string, fileHelp: string): { command: Command; requestFlags: Map<string, string> } {
@@ -27,6 +24,10 @@ export function batchInputVerb(batch: Command, name: string, description: string
 export function addBatchRequestOptions(command: Command): Map<string, string> {
   const before = new Set(command.options.map((option) => option.attributeName()));
   addToolOptions(addInputOptions(addModelOptions(command)));
+  // commander has no way to leave out some of a shared set of options; drop them after the fact.
+  for (let i = command.options.length - 1; i >= 0; i--) {
+    if (NOT_IN_BATCH.has(command.options[i]!.attributeName())) (command.options as Option[]).splice(i, 1);
+  }
   const added = new Map<string, string>();
   for (const option of command.options) {
     const name = option.attributeName();
@@ -37,9 +38,6 @@ export function addBatchRequestOptions(command: Command): Map<string, string> {
 }
 
 export function toBatchRequestOptions(file: string, values: BatchRequestValues, requestFlags: Map<string, string>): BatchRequestOptions {
-  for (const [name, why] of Object.entries(NOT_IN_BATCH)) {
-    if ((values as Record<string, unknown>)[name] !== undefined) throw new UsageError(`batch requests cannot use ${why}`);
-  }
   if (file === '-' && values.inputItems === '-') throw new UsageError('--input-items - and the batch input both want standard input', 'give one of them as a file');
   const given: string[] = [];
   for (const [name, flag] of requestFlags) {

@@ -71,3 +71,4 @@ export function pointInTime(value: string, now = Date.now()): Date {
   if (date && Number.isFinite(date.getTime()) && (!day || (date.getMonth() === Number(day[2]) - 1 && date.getDate() === Number(day[3])))) return date;
   throw new InvalidArgumentError('expected a duration back from now (30m, 2h, 7d, 2w) or a date (2026-11-30, 2026-11-30T14:00).');
 }
+export const batchId = idOf('batch', 'a batch id');

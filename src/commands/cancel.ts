@@ -33,7 +33,7 @@ export async function runCancel(options: CancelOptions, f: Factory): Promise<voi
     if (!alreadyEnded(error)) throw error;
     return fetchRaw(client.responses.retrieve(options.id));
   });
-  if (options.json) printJson(f.io, raw);
+  if (options.json) await printJson(f.io, raw);
   // The service's words: exact on a pipe, shown-not-obeyed on a terminal (and always on stderr).
   else f.io.out(`${f.io.stdoutIsTTY ? neutralise(`${response.id} ${response.status}`) : `${response.id} ${response.status}`}\n`);
   if (response.status !== 'cancelled' && f.io.stderrIsTTY) {

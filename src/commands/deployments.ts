@@ -96,7 +96,7 @@ export async function runDeployments(options: DeploymentsOptions, f: Factory): P
   const path = `/subscriptions/${encodeURIComponent(subscription)}/resourceGroups/${encodeURIComponent(resourceGroup)}/providers/Microsoft.CognitiveServices/accounts/${encodeURIComponent(account)}/deployments`;
   const all: ArmDeployment[] = [];
   for await (const deployment of arm.list<ArmDeployment>(path)) {
-    if (options.jsonl) printJsonLine(f.io, deployment);
+    if (options.jsonl) await printJsonLine(f.io, deployment);
     else all.push(deployment);
   }
   if (options.jsonl) return;

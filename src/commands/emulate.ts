@@ -2,7 +2,7 @@
 // scripts) offline. Prints the endpoint and key as `export` lines on stdout, and optionally writes
 // them to a file (atomically, before it reports ready) so a script can wait for that file.
 import { unlinkSync } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { usesGlobalOptions } from '../cli/help.ts';
 import type { CommandContext } from '../cli/context.ts';
 import { collect, intInRange } from '../cli/parse.ts';
@@ -22,9 +22,15 @@ export interface EmulateOptions {
   rateLimits: string[];
   quiet: boolean;
   writeEnv: string | undefined;
+  /** Batch jobs' clock, quota and timestamp style (emulator/batches-api.ts). */
+  batch: { validatingMs: number; finalizingMs: number; lineMs: number; tokenLimit: number; timestamps: 'unix' | 'iso' };
 }
 
 interface EmulateValues {
+  batchPhaseMs?: number;
+  batchLineMs?: number;
+  batchTokenLimit?: number;
+  batchTimestamps?: 'unix' | 'iso';
   port?: number;
   host?: string;
   key?: string;
@@ -51,6 +57,10 @@ export function registerEmulate(program: Command, ctx: CommandContext): void {
     .option('--deployment <name>', 'accept only these deployments (repeatable; default: any)', collect)
     .option('--fault <spec>', "inject a fault, e.g. 'status=429,retry-after=2' or 'drop-after=5,times=3' (repeatable)", collect)
     .option('--rate-limit <spec>', "simulate a deployment quota: 'rpm=6000,tpm=1000000' for each deployment, 'NAME:rpm=60' for one (repeatable)", collect)
+    .option('--batch-phase-ms <ms>', 'how long a batch job stays validating, and finalizing (default 500)', intInRange(0, 3_600_000))
+    .option('--batch-line-ms <ms>', 'time a batch job spends on each line (default 20)', intInRange(0, 60_000))
+    .option('--batch-token-limit <tokens>', 'enqueued-token quota per deployment; a batch over it fails with token_limit_exceeded (default: none)', intInRange(1, Number.MAX_SAFE_INTEGER))
+    .addOption(new Option('--batch-timestamps <style>', 'batch timestamps as Unix seconds or ISO strings (both occur on Azure)').choices(['unix', 'iso']).default('unix'))
     .option('-q, --quiet', 'do not log requests to stderr')
     // Not --env-file: Node 20 reads that flag from anywhere in argv, even after the script name.
     .option('--write-env <path>', 'also write the export lines to PATH (whole, before serving; removed on exit)')
@@ -88,6 +98,13 @@ export function toEmulateOptions(values: EmulateValues): EmulateOptions {
     rateLimits: values.rateLimit ?? [],
     quiet: Boolean(values.quiet),
     writeEnv: values.writeEnv,
+    batch: {
+      validatingMs: values.batchPhaseMs ?? 500,
+      finalizingMs: values.batchPhaseMs ?? 500,
+      lineMs: values.batchLineMs ?? 20,
+      tokenLimit: values.batchTokenLimit ?? 0,
+      timestamps: values.batchTimestamps ?? 'unix',
+    },
   };
 }
 
@@ -105,6 +122,7 @@ export async function runEmulate(options: EmulateOptions, f: Factory): Promise<v
       deployments: options.deployments,
       faults: options.faults,
       rateLimits: options.rateLimits,
+      batch: options.batch,
       onRequest: options.quiet
         ? undefined
         : (entry) => io.err(`${new Date().toISOString().slice(11, 23)} ${entry.method} ${entry.path} ${entry.status || 'dropped'} ${Date.now() - entry.startedAt} ms\n`),

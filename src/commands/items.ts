@@ -83,7 +83,7 @@ export async function runItems(options: ItemsOptions, f: Factory): Promise<void>
     first ??= page;
     last = page;
     if (options.format === 'json' && !options.all) {
-      printJson(f.io, raw);
+      await printJson(f.io, raw);
       return;
     }
     if (options.format === 'json') collected.push(...page.data);
@@ -91,7 +91,7 @@ export async function runItems(options: ItemsOptions, f: Factory): Promise<void>
       // Loaded here, not at start-up: row widths need string-width.
       const { formatItemRow } = await import('../render/items.ts');
       for (const item of page.data) {
-        if (options.format === 'jsonl') printJsonLine(f.io, item);
+        if (options.format === 'jsonl') await printJsonLine(f.io, item);
         else f.io.out(`${formatItemRow(item, { tty: f.io.stdoutIsTTY, width: f.io.columns })}\n`);
       }
     }
@@ -107,6 +107,6 @@ export async function runItems(options: ItemsOptions, f: Factory): Promise<void>
       last_id: collected.length ? (last?.last_id ?? null) : null,
       has_more: false,
     };
-    printJson(f.io, JSON.stringify(merged));
+    await printJson(f.io, JSON.stringify(merged));
   }
 }

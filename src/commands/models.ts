@@ -34,7 +34,7 @@ export async function runModels(options: ModelsOptions, f: Factory): Promise<voi
   const client = await prepareRequest(f);
   const models: Model[] = [];
   for await (const model of client.models.list()) {
-    if (options.jsonl) printJsonLine(f.io, model);
+    if (options.jsonl) await printJsonLine(f.io, model);
     else models.push(model as Model);
   }
   if (options.jsonl) return;

@@ -296,7 +296,7 @@ function openPassThrough(path: string, stats: Stats): AtomicWriter {
 }
 
 /** writeSync may write less than asked (a full disk, a pipe): continue until every byte is written. */
-function writeAll(fd: number, chunk: string | Uint8Array): number {
+export function writeAll(fd: number, chunk: string | Uint8Array): number {
   const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
   let offset = 0;
   while (offset < bytes.length) {

@@ -1,6 +1,6 @@
 // The settings a profile can hold, with validation shared by `aoai config set` and resolution.
 import { UsageError } from './errors.ts';
-import { LIMIT_SETTINGS, MAX_LIMIT_MB } from './http-limits.ts';
+import { LIMIT_SETTINGS, MAX_LIMIT_MB, MAX_SPOOL_LIMIT_MB } from './http-limits.ts';
 
 export const AUTH_MODES = ['key', 'entra', 'auto'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
@@ -122,6 +122,11 @@ export const CONFIG_KEYS = {
     env: LIMIT_SETTINGS.event.env,
     validate: (v: string) => String(parseLimitMb('max-event-mb', v)),
   },
+  'max-spool-mb': {
+    description: `Largest image data held on disk until saved, in MB (default ${LIMIT_SETTINGS.spool.defaultMb})`,
+    env: LIMIT_SETTINGS.spool.env,
+    validate: (v: string) => String(parseLimitMb('max-spool-mb', v, MAX_SPOOL_LIMIT_MB)),
+  },
   log: {
     description: `Local log of responses (aoai log): ${LOG_MODES.join('|')} (default full; ids-only keeps no prompt or output)`,
     env: 'AOAI_LOG',
@@ -218,10 +223,10 @@ export function parsePositiveNumber(what: string, value: string): number {
   return n;
 }
 
-/** A size cap in MB: positive, fractions allowed, at most MAX_LIMIT_MB. */
-export function parseLimitMb(what: string, value: string): number {
+/** A size cap in MB: positive, fractions allowed, at most `max` (MAX_LIMIT_MB for caps on what is held in memory). */
+export function parseLimitMb(what: string, value: string, max = MAX_LIMIT_MB): number {
   const n = parsePositiveNumber(what, value);
-  if (n > MAX_LIMIT_MB) throw new UsageError(`invalid ${what} '${value}': at most ${MAX_LIMIT_MB} (a body is read into one string)`);
+  if (n > max) throw new UsageError(`invalid ${what} '${value}': at most ${max}${max === MAX_LIMIT_MB ? ' (a body is read into one string)' : ''}`);
   return n;
 }
 

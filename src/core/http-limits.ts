@@ -3,7 +3,9 @@
 // lines. The caps count decoded bytes, after fetch has undone any content-encoding, so a gzip
 // bomb stops at the cap however well it compressed. Event streams keep no deadline: the stream
 // runner's idle timeout ends a stalled one, and a live one may run as long as it keeps sending.
+import { FileWriteError } from './atomic-write.ts';
 import { ApiError } from './errors.ts';
+import { JsonStringSpooler } from './spool.ts';
 
 export interface HttpLimits {
   /** Per attempt: the whole response, headers and body (not event streams). */
@@ -14,6 +16,8 @@ export interface HttpLimits {
   maxErrorBytes: number;
   /** One line of an event stream (one `data:` line holds one whole event). */
   maxEventLineBytes: number;
+  /** Image data held on disk (core/spool.ts), over all responses of the run. */
+  maxSpoolBytes: number;
 }
 
 export const MB = 1024 * 1024;
@@ -23,6 +27,7 @@ export const LIMIT_SETTINGS = {
   response: { key: 'max-response-mb', env: 'AOAI_MAX_RESPONSE_MB', defaultMb: 64, what: 'response' },
   error: { key: 'max-error-mb', env: 'AOAI_MAX_ERROR_MB', defaultMb: 1, what: 'error body' },
   event: { key: 'max-event-mb', env: 'AOAI_MAX_EVENT_MB', defaultMb: 16, what: 'event-stream line' },
+  spool: { key: 'max-spool-mb', env: 'AOAI_MAX_SPOOL_MB', defaultMb: 2048, what: 'image data' },
 } as const;
 
 /**
@@ -30,6 +35,14 @@ export const LIMIT_SETTINGS = {
  * string of more than about 512 Mi characters; beyond that the process would fail, not aoai.
  */
 export const MAX_LIMIT_MB = 500;
+
+/** Image data is spooled to disk, not held as a string: its cap is bounded by the disk only (1 TB). */
+export const MAX_SPOOL_LIMIT_MB = 1024 * 1024;
+
+/** The largest value a cap's setting accepts. */
+export function maxLimitMb(kind: LimitKind): number {
+  return kind === 'spool' ? MAX_SPOOL_LIMIT_MB : MAX_LIMIT_MB;
+}
 
 export type LimitKind = keyof typeof LIMIT_SETTINGS;
 
@@ -44,7 +57,7 @@ export function formatMb(bytes: number): string {
 /** How to raise a cap that was hit: four times as much, for one run or for good. */
 export function raiseCapHint(kind: LimitKind, cap: number): string {
   const setting = LIMIT_SETTINGS[kind];
-  const suggestion = Math.min(Math.max(1, Math.ceil(cap / MB)) * 4, MAX_LIMIT_MB);
+  const suggestion = Math.min(Math.max(1, Math.ceil(cap / MB)) * 4, maxLimitMb(kind));
   return `raise the cap for one run with ${setting.env}=${suggestion}, or keep it: aoai config set ${setting.key} ${suggestion}`;
 }
 
@@ -94,11 +107,11 @@ export async function boundResponse(response: Response, url: URL, limits: HttpLi
   if (response.status >= 400) return readErrorAhead(response, limits, deadline);
   const type = response.headers.get('content-type') ?? '';
   let guard: Guard;
-  if (type.includes('text/event-stream')) guard = eventLineGuard(limits.maxEventLineBytes, from);
+  if (type.includes('text/event-stream')) guard = { ...eventLineGuard(limits.maxEventLineBytes, from), ...spooledImages(limits, from, { lines: true }) };
   // File contents (files/{id}/content, containers/{id}/files/{id}/content) go to disk as they
   // arrive: the deadline bounds them, not a size cap.
   else if (/\/content\/?$/.test(url.pathname)) guard = { deadline, check: () => undefined, from, timeoutMs: limits.timeoutMs };
-  else guard = { deadline, check: sizeCheck('response', limits.maxResponseBytes, from), from, timeoutMs: limits.timeoutMs };
+  else guard = { deadline, check: sizeCheck('response', limits.maxResponseBytes, from), from, timeoutMs: limits.timeoutMs, ...spooledImages(limits, from) };
   return new Response(guardedBody(response.body, guard), { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
@@ -109,6 +122,40 @@ interface Guard {
   from: string;
   /** Throws when a chunk breaks a cap. */
   check(chunk: Uint8Array, receivedBefore: number): void;
+  /** Rewrites the body on its way (before the check, which counts what comes out). */
+  rewrite?: BodyRewrite;
+}
+
+interface BodyRewrite {
+  push(chunk: Uint8Array): Uint8Array;
+  end(): Uint8Array;
+  abort(): void;
+}
+
+/**
+ * JSON bodies and event streams: image data larger than a threshold goes to a spool file as it
+ * arrives (core/spool.ts), so the response and event-line caps count the JSON without it, and the
+ * spool has its own cap.
+ */
+function spooledImages(limits: HttpLimits, from: string, options: { lines?: boolean } = {}): { rewrite: BodyRewrite } {
+  const spooler = new JsonStringSpooler({ maxSpoolBytes: limits.maxSpoolBytes, tooLarge: () => tooLarge('spool', limits.maxSpoolBytes, from), ...options });
+  const named = (error: unknown) => {
+    if (!(error instanceof FileWriteError) || !spooler.responseId) return error;
+    return error.withHint(`${error.hint ?? ''}; the image is in response ${spooler.responseId}`);
+  };
+  return {
+    rewrite: {
+      push(chunk) {
+        try {
+          return spooler.push(chunk);
+        } catch (error) {
+          throw named(error);
+        }
+      },
+      end: () => spooler.end(),
+      abort: () => spooler.abort(),
+    },
+  };
 }
 
 function sizeCheck(kind: LimitKind, cap: number, from: string): Guard['check'] {
@@ -155,13 +202,16 @@ function eventLineGuard(cap: number, from: string): Guard {
 /** The body, passed through chunk by chunk, failing once a cap or the deadline is broken. */
 function guardedBody(source: ReadableStream<Uint8Array>, guard: Guard): ReadableStream<Uint8Array> {
   const reader = source.getReader();
+  // Bytes passed on (what the caps count) and bytes that came from the server (what a timeout reports).
   let received = 0;
+  let arrived = 0;
   let timer: NodeJS.Timeout | undefined;
   let settled = false;
   const fail = (controller: ReadableStreamDefaultController<Uint8Array>, error: unknown) => {
     if (settled) return;
     settled = true;
     clearTimeout(timer);
+    guard.rewrite?.abort();
     controller.error(error);
     reader.cancel(error).catch(() => undefined);
   };
@@ -170,23 +220,32 @@ function guardedBody(source: ReadableStream<Uint8Array>, guard: Guard): Readable
       start(controller) {
         if (guard.deadline === undefined) return;
         const remaining = Math.max(0, guard.deadline - Date.now());
-        timer = setTimeout(() => fail(controller, tooSlow(guard.timeoutMs ?? remaining, received, guard.from)), remaining);
+        timer = setTimeout(() => fail(controller, tooSlow(guard.timeoutMs ?? remaining, arrived, guard.from)), remaining);
         // An unread body must not keep the process alive.
         timer.unref();
       },
       async pull(controller) {
         try {
-          const { done, value } = await reader.read();
-          if (settled) return;
-          if (done) {
-            settled = true;
-            clearTimeout(timer);
-            controller.close();
+          // A rewrite may hold a whole chunk back: read on until there is something to pass on.
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (settled) return;
+            if (done) {
+              const rest = guard.rewrite?.end();
+              if (rest?.byteLength) controller.enqueue(rest);
+              settled = true;
+              clearTimeout(timer);
+              controller.close();
+              return;
+            }
+            arrived += value.byteLength;
+            const chunk = guard.rewrite ? guard.rewrite.push(value) : value;
+            guard.check(chunk, received);
+            received += chunk.byteLength;
+            if (chunk.byteLength === 0) continue;
+            controller.enqueue(chunk);
             return;
           }
-          guard.check(value, received);
-          received += value.byteLength;
-          controller.enqueue(value);
         } catch (error) {
           fail(controller, error);
         }
@@ -194,6 +253,7 @@ function guardedBody(source: ReadableStream<Uint8Array>, guard: Guard): Readable
       cancel(reason) {
         settled = true;
         clearTimeout(timer);
+        guard.rewrite?.abort();
         return reader.cancel(reason);
       },
     },

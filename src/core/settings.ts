@@ -21,7 +21,7 @@ import {
 import { cloudForEndpoint, type Cloud } from './cloud.ts';
 import { expandEnvReferences } from './env-expand.ts';
 import { ConfigError, UsageError } from './errors.ts';
-import { LIMIT_SETTINGS, MB, type LimitKind } from './http-limits.ts';
+import { LIMIT_SETTINGS, MB, maxLimitMb, type LimitKind } from './http-limits.ts';
 import type { ProfileValues } from './config-store.ts';
 
 /** Global flags every command accepts (declared once in cli/program.ts). */
@@ -108,7 +108,7 @@ export interface Settings {
   /** The deployment's quota as the profile or environment gives it (aoai batch run; its flags override). */
   batchLimits: { rpm: number | undefined; tpm: number | undefined };
   /** Size caps on what aoai reads from the service (docs/security.md, Network limits). */
-  limits: { maxResponseBytes: number; maxErrorBytes: number; maxEventLineBytes: number };
+  limits: { maxResponseBytes: number; maxErrorBytes: number; maxEventLineBytes: number; maxSpoolBytes: number };
 }
 
 export interface ResolveInput {
@@ -258,7 +258,7 @@ export function resolveSettings({ flags, env, profileName, profile, stdinKey, ru
       [env[setting.env], envSource(setting.env)],
       [profile[setting.key], fromProfile(setting.key)],
     ]);
-    return Math.round((raw ? validated(raw, (v) => parseLimitMb(setting.key, v)) : setting.defaultMb) * MB);
+    return Math.round((raw ? validated(raw, (v) => parseLimitMb(setting.key, v, maxLimitMb(kind))) : setting.defaultMb) * MB);
   };
 
   const quota = (key: 'rpm' | 'tpm', name: string): number | undefined => {
@@ -293,7 +293,7 @@ export function resolveSettings({ flags, env, profileName, profile, stdinKey, ru
     resourceGroup: pick<string>([[profile['resource-group'], fromProfile('resource-group')]]),
     entra: { credential, tenantId },
     batchLimits: { rpm: quota('rpm', 'AOAI_RPM'), tpm: quota('tpm', 'AOAI_TPM') },
-    limits: { maxResponseBytes: limitBytes('response'), maxErrorBytes: limitBytes('error'), maxEventLineBytes: limitBytes('event') },
+    limits: { maxResponseBytes: limitBytes('response'), maxErrorBytes: limitBytes('error'), maxEventLineBytes: limitBytes('event'), maxSpoolBytes: limitBytes('spool') },
   };
 }
 

@@ -1,6 +1,7 @@
 // What a route handler gets: the parsed request, the emulator's shared state, and the fault
 // (if any) that applies to this request.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BatchSettings } from './batches-api.ts';
 import type { FaultRule } from './faults.ts';
 import type { ResponseStore } from './store.ts';
 
@@ -8,6 +9,7 @@ export interface EmulatorSettings {
   queueMs: number;
   eventDelayMs: number;
   deployments: ReadonlySet<string>;
+  batch: BatchSettings;
 }
 
 export interface RequestContext {

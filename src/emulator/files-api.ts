@@ -20,8 +20,14 @@ export interface StoredFile {
   created_at: number;
   status: 'processed';
   status_details: null;
+  /** Set when the file was uploaded (or, for batch output, created) with an expiry. */
+  expires_at?: number;
   content: Buffer;
 }
+
+/** Azure's range for a batch file's `expires_after.seconds` (14 to 30 days); OpenAI's for other purposes. */
+export const BATCH_EXPIRY_SECONDS = { min: 1_209_600, max: 2_592_000 } as const;
+const OTHER_EXPIRY_SECONDS = { min: 3600, max: 2_592_000 } as const;
 
 /** Files live beside the responses of one emulator instance. */
 const filesByStore = new WeakMap<ResponseStore, Map<string, StoredFile>>();
@@ -65,19 +71,62 @@ function uploadFile(ctx: RequestContext): void {
   if (!file || file.filename === undefined) throw invalidRequest("Missing required parameter: 'file'.", 'file', 'missing_required_parameter');
   if (file.data.length === 0) throw invalidRequest('The file is empty.', 'file', 'empty_file');
   if (file.data.length > MAX_UPLOAD_BYTES) throw azureError(413, 'RequestEntityTooLarge', 'The file exceeds the 512 MB limit.');
+  const field = (name: string) => parts.find((part) => part.name === name)?.data.toString('utf8');
+  const anchor = field('expires_after[anchor]');
+  const seconds = field('expires_after[seconds]');
+  const expiresAfter = anchor === undefined && seconds === undefined ? undefined : checkExpiresAfter('expires_after', anchor, seconds, purpose === 'batch' ? BATCH_EXPIRY_SECONDS : OTHER_EXPIRY_SECONDS);
+  const stored = storeFile(ctx.store, { purpose, filename: file.filename, content: file.data, expiresAfterSeconds: expiresAfter });
+  sendJson(ctx.res, 200, publicFile(stored));
+}
+
+/**
+ * An `expires_after` (`{anchor, seconds}`), from a multipart upload or a JSON body: the anchor must
+ * be `created_at` and the seconds a whole number in range. Returns the seconds.
+ */
+export function checkExpiresAfter(param: string, anchor: unknown, seconds: unknown, range: { min: number; max: number }): number {
+  if (anchor !== 'created_at') {
+    throw invalidRequest(`Invalid value for '${param}.anchor': ${JSON.stringify(anchor ?? null)}. Supported values are: 'created_at'.`, `${param}.anchor`, 'invalid_value');
+  }
+  const value = typeof seconds === 'string' && /^-?\d+$/.test(seconds) ? Number(seconds) : seconds;
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw invalidRequest(`Invalid type for '${param}.seconds': expected an integer, but got ${JSON.stringify(seconds ?? null)} instead.`, `${param}.seconds`, 'invalid_type');
+  }
+  if (value < range.min) {
+    throw invalidRequest(`Invalid '${param}.seconds': integer below minimum value. Expected a value >= ${range.min}, but got ${value} instead.`, `${param}.seconds`, 'integer_below_min_value');
+  }
+  if (value > range.max) {
+    throw invalidRequest(`Invalid '${param}.seconds': integer above maximum value. Expected a value <= ${range.max}, but got ${value} instead.`, `${param}.seconds`, 'integer_above_max_value');
+  }
+  return value;
+}
+
+/** Keep a new file (an upload, or a batch's output) and return it. */
+export function storeFile(store: ResponseStore, file: { purpose: string; filename: string; content: Buffer; expiresAfterSeconds?: number | undefined }): StoredFile {
+  const createdAt = Math.floor(Date.now() / 1000);
   const stored: StoredFile = {
     object: 'file',
     id: `file-${randomHex(16)}`,
-    purpose,
+    purpose: file.purpose,
     filename: file.filename,
-    bytes: file.data.length,
-    created_at: Math.floor(Date.now() / 1000),
+    bytes: file.content.length,
+    created_at: createdAt,
     status: 'processed',
     status_details: null,
-    content: file.data,
+    ...(file.expiresAfterSeconds !== undefined ? { expires_at: createdAt + file.expiresAfterSeconds } : {}),
+    content: file.content,
   };
-  filesOf(ctx.store).set(stored.id, stored);
-  sendJson(ctx.res, 200, publicFile(stored));
+  filesOf(store).set(stored.id, stored);
+  return stored;
+}
+
+/** A file by id, or undefined when there is none or it has expired (the service deletes expired files). */
+export function liveFile(store: ResponseStore, id: string): StoredFile | undefined {
+  const file = filesOf(store).get(id);
+  if (file?.expires_at !== undefined && file.expires_at * 1000 <= Date.now()) {
+    filesOf(store).delete(id);
+    return undefined;
+  }
+  return file;
 }
 
 function listFiles(ctx: RequestContext): void {
@@ -95,7 +144,7 @@ function listFiles(ctx: RequestContext): void {
 
 function storedFile(ctx: RequestContext): StoredFile {
   const id = ctx.params[0]!;
-  const file = filesOf(ctx.store).get(id);
+  const file = liveFile(ctx.store, id);
   if (!file) throw invalidRequest(`No such File object: ${id}`, 'id', null, 404);
   return file;
 }

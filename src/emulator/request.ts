@@ -110,7 +110,7 @@ function typeError(param: string, expected: string, value: unknown): Error {
   return invalidRequest(`Invalid type for '${param}': expected ${expected}, but got ${got} instead.`, param, 'invalid_type');
 }
 
-function validateMetadata(metadata: unknown): void {
+export function validateMetadata(metadata: unknown): void {
   if (metadata === undefined || metadata === null) return;
   if (typeof metadata !== 'object' || Array.isArray(metadata)) throw typeError('metadata', 'an object', metadata);
   const entries = Object.entries(metadata);

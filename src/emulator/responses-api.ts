@@ -1,7 +1,8 @@
 // The Responses API routes: create, retrieve (JSON or a replayed background stream), delete,
 // cancel and input_items, with the service's error messages.
 import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
-import type { RequestContext, Route } from './context.ts';
+import type { EmulatorSettings, RequestContext, Route } from './context.ts';
+import type { FaultRule } from './faults.ts';
 import { failAfter, generateEvents } from './generate.ts';
 import { azureError, HttpError, invalidRequest, responseNotFound, sendJson } from './http.ts';
 import { newId } from './ids.ts';
@@ -10,7 +11,7 @@ import { isReasoningModel } from './model.ts';
 import { messageText, parseCreateBody, textLength, toInputItems, validateCreate, type CreateRequest } from './request.ts';
 import { Run } from './run.ts';
 import { liveBatches, pipeEvents, startEventStream } from './sse.ts';
-import { BackgroundJob, followJob, type StoredRecord } from './store.ts';
+import { BackgroundJob, followJob, type ResponseStore, type StoredRecord } from './store.ts';
 import type { StoredItem, WireEvent, WireResponse } from './types.ts';
 import { publicTools, validateToolTurn } from './tool-turn.ts';
 import { rememberingReasoning, validateStatelessInput } from './stateless.ts';
@@ -29,50 +30,11 @@ export const responseRoutes: Route[] = [
 
 async function createResponse(ctx: RequestContext): Promise<void> {
   const request = parseCreateBody(ctx.rawBody);
-  validateCreate(request);
-  validateImageRequest(request, ctx.headers);
-  const model = request.model as string;
-  if (ctx.settings.deployments.size > 0 && !ctx.settings.deployments.has(model)) {
-    throw azureError(
-      404,
-      'DeploymentNotFound',
-      'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.',
-    );
-  }
-  let previous: StoredRecord | undefined;
-  if (request.previous_response_id !== undefined && request.previous_response_id !== null) {
-    const previousId = String(request.previous_response_id);
-    previous = ctx.store.get(previousId);
-    if (!previous) throw invalidRequest(`Previous response with id '${previousId}' not found.`, 'previous_response_id', 'previous_response_not_found');
-  }
-  const inputItems = resolveItemReferences(ctx.store, toInputItems(request.input));
-  validateToolTurn(inputItems, previous?.response);
-  validateStatelessInput(ctx.store, request, inputItems);
-  checkInputParts(ctx.store, inputItems);
-  const userTexts = inputItems.filter((item) => item.type === 'message' && item.role === 'user').map((item) => messageText(item) ?? '');
-  const chainTexts = [...(previous?.userTexts ?? []), ...userTexts];
-  const userText = userTexts.at(-1) ?? '';
-  const history = userTexts.length > 0 ? chainTexts.slice(0, -1) : chainTexts;
-  const instructions = typeof request.instructions === 'string' ? request.instructions : '';
-  // The model reads the whole chain: earlier inputs and earlier outputs.
-  const chainCharacters = (previous ? previous.chainCharacters + JSON.stringify(previous.response.output).length : 0) + textLength(inputItems);
+  const { run, events, record } = startResponse(ctx.store, ctx.settings, ctx.headers, request, ctx.fault);
+  const { response } = record;
+  const fault = ctx.fault;
   const background = request.background === true;
   const store = request.store !== false;
-  const response = newResponse(request, background, store, ctx.headers);
-  const run = new Run({
-    request,
-    response,
-    inputItems,
-    userText,
-    history,
-    inputCharacters: chainCharacters + instructions.length,
-    headers: ctx.headers,
-    previous: previous?.response,
-  });
-  const fault = ctx.fault;
-  let events: Iterator<WireEvent> = rememberingReasoning(ctx.store, response, generateEvents(run, { fail: fault?.fail }));
-  if (fault?.errorEventAfter !== undefined) events = failAfter(run, events, fault.errorEventAfter);
-  const record: StoredRecord = { response, inputItems, userTexts: chainTexts, chainCharacters };
   const streamed = request.stream === true;
 
   if (background) {
@@ -101,6 +63,68 @@ async function createResponse(ctx: RequestContext): Promise<void> {
     if (store) await finishQuietly(events);
     else events.return?.(undefined);
   }
+}
+
+/** A started response: its record (not yet stored) and the events that will generate it. */
+export interface StartedResponse {
+  record: StoredRecord;
+  run: Run;
+  events: Iterator<WireEvent>;
+}
+
+/**
+ * Everything a create does before it answers: the service's checks (each throws the service's
+ * HttpError), the chain, and the run with its event generator. The HTTP route and batch lines
+ * (batches-api.ts) both start responses here, so a batch line is answered by the same model.
+ */
+export function startResponse(
+  store: ResponseStore,
+  settings: EmulatorSettings,
+  headers: Record<string, string>,
+  request: CreateRequest,
+  fault: FaultRule | undefined,
+): StartedResponse {
+  validateCreate(request);
+  validateImageRequest(request, headers);
+  const model = request.model as string;
+  if (settings.deployments.size > 0 && !settings.deployments.has(model)) {
+    throw azureError(
+      404,
+      'DeploymentNotFound',
+      'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.',
+    );
+  }
+  let previous: StoredRecord | undefined;
+  if (request.previous_response_id !== undefined && request.previous_response_id !== null) {
+    const previousId = String(request.previous_response_id);
+    previous = store.get(previousId);
+    if (!previous) throw invalidRequest(`Previous response with id '${previousId}' not found.`, 'previous_response_id', 'previous_response_not_found');
+  }
+  const inputItems = resolveItemReferences(store, toInputItems(request.input));
+  validateToolTurn(inputItems, previous?.response);
+  validateStatelessInput(store, request, inputItems);
+  checkInputParts(store, inputItems);
+  const userTexts = inputItems.filter((item) => item.type === 'message' && item.role === 'user').map((item) => messageText(item) ?? '');
+  const chainTexts = [...(previous?.userTexts ?? []), ...userTexts];
+  const userText = userTexts.at(-1) ?? '';
+  const history = userTexts.length > 0 ? chainTexts.slice(0, -1) : chainTexts;
+  const instructions = typeof request.instructions === 'string' ? request.instructions : '';
+  // The model reads the whole chain: earlier inputs and earlier outputs.
+  const chainCharacters = (previous ? previous.chainCharacters + JSON.stringify(previous.response.output).length : 0) + textLength(inputItems);
+  const response = newResponse(request, request.background === true, request.store !== false, headers);
+  const run = new Run({
+    request,
+    response,
+    inputItems,
+    userText,
+    history,
+    inputCharacters: chainCharacters + instructions.length,
+    headers,
+    previous: previous?.response,
+  });
+  let events: Iterator<WireEvent> = rememberingReasoning(store, response, generateEvents(run, { fail: fault?.fail }));
+  if (fault?.errorEventAfter !== undefined) events = failAfter(run, events, fault.errorEventAfter);
+  return { record: { response, inputItems, userTexts: chainTexts, chainCharacters }, run, events };
 }
 
 async function finishQuietly(events: Iterator<WireEvent>): Promise<void> {

@@ -11,6 +11,7 @@ import { randomHex } from './ids.ts';
 import { redactLogEntry } from './redact-log.ts';
 import { responseRoutes } from './responses-api.ts';
 import { fileRoutes } from './files-api.ts';
+import { batchRoutes, clearBatches, DEFAULT_BATCH_SETTINGS, type BatchSettings } from './batches-api.ts';
 import { ResponseStore } from './store.ts';
 import { quotaExceededAnswer, SimulatedQuota } from './rate-limits.ts';
 import type { WireResponse } from './types.ts';
@@ -32,6 +33,8 @@ export interface EmulatorOptions {
   queueMs?: number;
   /** Pause between streamed and background events (default 0). */
   eventDelayMs?: number;
+  /** Batch jobs: their clock, the enqueued-token quota and the timestamp style (batches-api.ts). */
+  batch?: Partial<BatchSettings>;
   /** Fault rules queued at start, in the SPEC syntax. */
   faults?: string[];
   /** Simulated RPM/TPM quotas, e.g. 'rpm=6000,tpm=1000000' or 'gpt-4.1:rpm=60' (rate-limits.ts). */
@@ -82,6 +85,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     queueMs: options.queueMs ?? 100,
     eventDelayMs: options.eventDelayMs ?? 0,
     deployments: new Set(options.deployments ?? []),
+    batch: { ...DEFAULT_BATCH_SETTINGS, ...options.batch },
   };
   const store = new ResponseStore();
   const faults = new FaultQueue();
@@ -89,7 +93,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const quota = new SimulatedQuota(options.rateLimits ?? [], options.quotaClock);
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
-  const routes: Route[] = [...responseRoutes, ...fileRoutes, ...modelRoutes];
+  const routes: Route[] = [...responseRoutes, ...fileRoutes, ...batchRoutes, ...modelRoutes];
   const management = createManagementApi(policy, settings.deployments);
 
   const server = createServer((req, res) => {
@@ -192,6 +196,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       sendJson(res, 200, { ok: true });
     } else if (path === '/_emulator/reset' && method === 'POST') {
       store.clear();
+      clearBatches(store);
       faults.clear();
       requests.length = 0;
       sendJson(res, 200, { ok: true });
@@ -223,6 +228,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     getStored: (id) => store.get(id)?.response,
     close: async () => {
       store.clear();
+      clearBatches(store);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
       await closed;

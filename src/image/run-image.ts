@@ -17,7 +17,8 @@ import { prepareRequest } from '../responses/session.ts';
 import { imageInfo } from './formats.ts';
 import { ImagePreview, detectProtocol, type PreviewSink } from './preview.ts';
 import { buildImageTool, imageInput, IMAGE_DEPLOYMENT_HEADER, type ImageToolFlags } from './request.ts';
-import { assertPlanWritable, planOutput, saveImage, type SavedImage } from './save.ts';
+import { imageBytes } from './image-data.ts';
+import { assertPlanWritable, planOutput, PREVIEW_KEEP_BYTES, saveImage, type SavedImage } from './save.ts';
 
 export type { ImageToolFlags } from './request.ts';
 export type { SavedImage } from './save.ts';
@@ -115,11 +116,12 @@ export async function runImage(options: ImageOptions, f: Factory): Promise<Image
   const pathsById = new Map<string, string>();
   for (const [index, call] of calls.entries()) {
     if (!call.result) continue;
-    const image = saveImage(plan, { prompt, responseId: response.id, imageIndex: index }, call.result);
+    const image = saveImage(plan, { prompt, responseId: response.id, imageIndex: index }, call.result, { keepForPreview: preview !== undefined });
     saved.push(image);
     f.log.saved([image.path]);
     pathsById.set(call.id, image.path);
-    const shown = preview?.show(Buffer.from(call.result, 'base64'), image.info, { partial: false, name: image.path }) ?? false;
+    // An image too large to keep in memory is not previewed (nor would its pixels fit the budget).
+    const shown = (image.data && preview?.show(image.data, image.info, { partial: false, name: image.path })) ?? false;
     if (!shown && (io.stderrIsTTY || options.preview)) terminal.write(`${describeSaved(image)}\n`);
     if (call.revised_prompt) terminal.write(`revised prompt: ${neutralise(String(call.revised_prompt))}\n`);
   }
@@ -128,7 +130,7 @@ export async function runImage(options: ImageOptions, f: Factory): Promise<Image
   if (text) terminal.write(withTrailingNewline(neutralise(text)));
 
   if (options.json) {
-    printJson(io, options.raw ? (raw ?? JSON.stringify(response)) : JSON.stringify(withPaths(response, pathsById)));
+    await printJson(io, options.raw ? (raw ?? JSON.stringify(response)) : JSON.stringify(withPaths(response, pathsById)));
   } else {
     for (const image of saved) terminal.out(`${image.path}\n`);
   }
@@ -141,15 +143,30 @@ export async function runImage(options: ImageOptions, f: Factory): Promise<Image
   return { response, saved, partials };
 
   function onPartial(event: PartialImageEvent, responseId: string, imageIndex: number): void {
-    const data = Buffer.from(event.partial_image_b64, 'base64');
     if (options.savePartials) {
-      const image = saveImage(plan, { prompt: prompt!, responseId, imageIndex, partialIndex: event.partial_image_index }, event.partial_image_b64);
+      const image = saveImage(plan, { prompt: prompt!, responseId, imageIndex, partialIndex: event.partial_image_index }, event.partial_image_b64, { keepForPreview: preview !== undefined });
       partials.push(image);
       f.log.saved([image.path]);
       if (!options.json) terminal.out(`${image.path}\n`);
+      if (image.data) preview?.show(image.data, image.info, { partial: true });
+      return;
     }
-    preview?.show(data, imageInfo(data), { partial: true });
+    // A large partial image is held on disk (core/spool.ts): read back only if small enough to show.
+    const data = preview ? previewBytes(event.partial_image_b64) : undefined;
+    if (data) preview?.show(data, imageInfo(data), { partial: true });
   }
+}
+
+/** The bytes of an image result for a preview, or undefined when larger than a preview keeps. */
+function previewBytes(result: string): Buffer | undefined {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for (const chunk of imageBytes(result)) {
+    bytes += chunk.length;
+    if (bytes > PREVIEW_KEEP_BYTES) return undefined;
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks);
 }
 
 /** `cat-0a1b2c3d.png (1024×1024 png, 1.2 MB)` */

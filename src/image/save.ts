@@ -1,12 +1,13 @@
 // Where images go and how they get there: names derived from the prompt and response id (never
-// outside the chosen directory), the extension from the format, atomic writes, and no overwrite
-// without --force.
+// outside the chosen directory), the extension from the format, atomic writes streamed from the
+// decoded data (a huge image never sits in memory), and no overwrite without --force.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve, isAbsolute } from 'node:path';
-import { FileWriteError, assertDirectoryWritable, assertWritable, isSpecialFile, writeFileAtomic } from '../core/atomic-write.ts';
+import { FileWriteError, assertDirectoryWritable, assertWritable, isSpecialFile, openAtomic, type AtomicWriter } from '../core/atomic-write.ts';
 import { UsageError } from '../core/errors.ts';
 import { withRefetchHint } from '../responses/refetch.ts';
-import { EXTENSIONS, imageInfo, type ImageInfo } from './formats.ts';
+import { EXTENSIONS, imageInfo, sniffFormat, type ImageInfo } from './formats.ts';
+import { imageBytes } from './image-data.ts';
 
 const MAX_SLUG = 48;
 
@@ -112,23 +113,59 @@ export interface SavedImage {
   path: string;
   info: ImageInfo | undefined;
   bytes: number;
+  /** The image's bytes, when asked to keep them for a preview and at most PREVIEW_KEEP_BYTES. */
+  data: Buffer | undefined;
 }
 
-/** Decode and write one image whole (temporary file, then rename); existing files need --force. */
-export function saveImage(plan: SavePlan, target: Omit<ImageTarget, 'extension'>, base64: string): SavedImage {
-  const data = Buffer.from(base64, 'base64');
-  const info = imageInfo(data);
-  const path = targetPath(plan, { ...target, extension: info ? EXTENSIONS[info.format] : 'bin' });
+/** Enough of an image's start to read its format and dimensions (a JPEG's SOF may follow a large EXIF block). */
+const HEAD_BYTES = 256 * 1024;
+/** Images up to this size stay in memory after saving, for a preview; larger ones are not previewed from memory. */
+export const PREVIEW_KEEP_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Decode and write one image whole (temporary file, then rename); existing files need --force.
+ * `result` is the image field's value: base64, or a spool token for a large image, which is
+ * decoded from disk as it is written, so memory stays small however large the image.
+ */
+export function saveImage(plan: SavePlan, target: Omit<ImageTarget, 'extension'>, result: string, options: { keepForPreview?: boolean } = {}): SavedImage {
+  const chunks = imageBytes(result);
+  let path: string | undefined;
+  let writer: AtomicWriter | undefined;
   try {
+    // The format (and so the file name) comes from the first bytes.
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    let next = chunks.next();
+    while (!next.done && headBytes < HEAD_BYTES) {
+      // Copied: a chunk is a view of a buffer the next chunk reuses.
+      head.push(Buffer.from(next.value));
+      headBytes += next.value.length;
+      next = chunks.next();
+    }
+    const start = Buffer.concat(head);
+    const format = sniffFormat(start);
+    const info = imageInfo(start);
+    path = targetPath(plan, { ...target, extension: format ? EXTENSIONS[format] : 'bin' });
     mkdirSync(plan.directory, { recursive: true });
-    writeFileAtomic(path, data, { exclusive: !plan.force });
+    writer = openAtomic(path, { exclusive: !plan.force });
+    writer.write(start);
+    let kept: Buffer[] | undefined = options.keepForPreview && start.length <= PREVIEW_KEEP_BYTES ? [start] : undefined;
+    for (; !next.done; next = chunks.next()) {
+      writer.write(next.value);
+      if (kept && writer.bytesWritten <= PREVIEW_KEEP_BYTES) kept.push(Buffer.from(next.value));
+      else kept = undefined;
+    }
+    writer.commit();
+    return { path: displayPath(path), info, bytes: writer.bytesWritten, data: kept && Buffer.concat(kept) };
   } catch (error) {
+    writer?.abort();
+    chunks.return(undefined);
+    if (error instanceof UsageError) throw error;
     if (error instanceof FileWriteError && error.errno === 'EEXIST') {
       throw new UsageError(`${path} already exists; the image was not saved`, `pass --force to overwrite, or -o to choose another path; the image is in response ${target.responseId}`);
     }
-    throw withRefetchHint(error instanceof FileWriteError ? error : new FileWriteError(path, error), target.responseId);
+    throw withRefetchHint(error instanceof FileWriteError ? error : new FileWriteError(path ?? plan.directory, error), target.responseId);
   }
-  return { path: displayPath(path), info, bytes: data.length };
 }
 
 function displayPath(path: string, cwd = process.cwd()): string {

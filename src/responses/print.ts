@@ -30,7 +30,7 @@ export async function printResponse(io: IO, { raw, response }: RawResponse, opti
   const aoai = options.followUp ?? plainFollowUp;
   // What stdout gets from the service: exact on a pipe, shown-not-obeyed on a terminal.
   const data = (text: string) => (io.stdoutIsTTY ? neutralise(text) : text);
-  if (options.json) printJson(io, raw);
+  if (options.json) await printJson(io, raw);
   if (!isTerminal(response.status)) {
     const id = serviceId('response', response.id, 'response id');
     if (!options.json) io.out(`${id} ${data(String(response.status))}\n`);

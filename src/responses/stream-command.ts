@@ -4,7 +4,9 @@ import type { Response as ApiResponse } from 'openai/resources/responses/respons
 import type { Factory } from '../core/factory.ts';
 import { followUpFor } from '../cli/follow-up.ts';
 import type { StreamOptionValues } from '../cli/request-options.ts';
+import { hasSpoolTokens } from '../core/spool.ts';
 import { coalescingWriter } from '../io/coalesce.ts';
+import { jsonPieces } from '../render/json.ts';
 import { StreamRenderer } from '../render/stream.ts';
 import { containerFileLines, containerFiles } from '../render/tools.ts';
 import { prepareRequest } from './session.ts';
@@ -19,7 +21,12 @@ export async function streamToTerminal(f: Factory, start: StreamStart, values: S
   const { io } = f;
   const stdout = coalescingWriter((text) => io.out(text));
   const sinks = {
-    out: (text: string) => stdout.write(text),
+    out: (text: string) => {
+      if (!hasSpoolTokens(text)) return stdout.write(text);
+      // --json: an event carrying a large image (held on disk, core/spool.ts) is printed whole.
+      stdout.flush();
+      for (const piece of jsonPieces(text, io.stdoutIsTTY)) io.out(piece);
+    },
     err: (text: string) => {
       stdout.flush(); // keep stdout and stderr in order on a shared terminal
       io.err(text);

@@ -68,6 +68,6 @@ describe('aoai batch prepare', () => {
     expect(flags.stderr).toContain('--instructions would be ignored');
     const background = await runAoai(['batch', 'prepare', '-m', 'm', '--background'], { env: box.env, input: 'hi\n' });
     expect(background.code).toBe(2);
-    expect(background.stderr).toContain('batch requests cannot use --background');
+    expect(background.stderr).toContain("unknown option '--background'");
   });
 });

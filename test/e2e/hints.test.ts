@@ -3,7 +3,7 @@
 // through `bash -c` (with `aoai` on PATH) against the emulator. Placeholders a person must fill in
 // (`JSON` for a function's result) are sent as they are: the service accepts any string there.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, runAoai } from '../helpers/cli.ts';
@@ -194,5 +194,51 @@ describe('hints name the profile in use (#14 item 9)', () => {
     expect(command).toContain('--profile work');
     expect((await runPrinted(command, profileEnv())).code).toBe(0);
     expect(existsSync(join(dir, 'pwned'))).toBe(false);
+  });
+});
+
+describe('Global Batch hints', () => {
+  const requests = (name: string, count: number) => {
+    const path = join(dir, name);
+    const line = (i: number) => JSON.stringify({ custom_id: `c${i}`, method: 'POST', url: '/v1/responses', body: { model: 'gpt-4.1', input: `q${i}` } });
+    writeFileSync(path, `${Array.from({ length: count }, (_, i) => line(i)).join('\n')}\n`);
+    return path;
+  };
+
+  it('results of a running job → wait for it: aoai batch get … --wait', async () => {
+    // Long enough (20 ms a line) to be running however slow the machine; then cancelled, so the
+    // printed command finds it ended at its first look instead of polling once a minute.
+    const id = (await run(['batch', 'submit', requests('running.jsonl', 1000)])).stdout.trim();
+    const early = await run(['batch', 'results', id]);
+    expect(early.code).toBe(4);
+    const command = hint(early.stderr, 'wait for it:');
+    expect(command).toBe(`aoai batch get ${id} --wait`);
+    await run(['batch', 'cancel', id]);
+    await run(['batch', 'get', id, '--wait', '--poll-interval', '0.1']);
+    const followed = await runPrinted(command);
+    expect(followed.code).toBe(4);
+    expect(followed.stdout).toMatch(/^status: +cancelled$/m);
+  });
+
+  it('a cancelled job → fetch them: aoai batch results … -o results.jsonl', async () => {
+    const id = (await run(['batch', 'submit', requests('cancel.jsonl', 200)])).stdout.trim();
+    await run(['batch', 'cancel', id]);
+    await run(['batch', 'get', id, '--wait', '--poll-interval', '0.1']);
+    const result = await run(['batch', 'get', id, '--wait', '--poll-interval', '0.1']);
+    expect(result.code).toBe(4);
+    const command = hint(result.stderr, 'fetch them:');
+    expect(command).toBe(`aoai batch results ${id} -o results.jsonl`);
+    const fetched = await runPrinted(command);
+    expect(fetched.code).toBe(4);
+    expect(existsSync(join(dir, 'results.jsonl'))).toBe(true);
+  });
+
+  it('a page of batch list on a terminal → more: aoai batch list --after … --limit 1', async () => {
+    for (let i = 0; i < 2; i++) await run(['batch', 'submit', requests(`page${i}.jsonl`, 1)]);
+    const command = hint(await runOnTty(['batch', 'list', '--limit', '1']), 'more:');
+    expect(command).toMatch(/^aoai batch list --after batch_\w+ --limit 1$/);
+    const next = await runPrinted(command);
+    expect(next.code).toBe(0);
+    expect(next.stdout.trim().split('\n')).toHaveLength(1);
   });
 });

@@ -20,6 +20,10 @@ export type HostileMode =
   | 'huge-error'
   | 'long-error-message'
   | 'huge-image'
+  | 'big-image'
+  | 'medium-image'
+  | 'forged-spool-token'
+  | 'big-image-stream'
   | 'huge-png'
   | 'huge-download'
   | `odd-error-${OddErrorShape}`;
@@ -181,6 +185,43 @@ function handle(req: IncomingMessage, res: ServerResponse, timers: Set<NodeJS.Ti
       sendRepeated(res, Buffer.alloc(MB, 'A'), 560, '"}]}');
       return;
     }
+    case 'big-image':
+    case 'medium-image': {
+      // A JSON response carrying a real-looking PNG of BIG_IMAGE_CHUNKS × 768 KiB (150 MiB; the
+      // medium one MEDIUM_IMAGE_CHUNKS), its base64 written as some servers do, every '/' escaped
+      // as '\/'; made as it is sent.
+      const chunks = mode === 'big-image' ? BIG_IMAGE_CHUNKS : MEDIUM_IMAGE_CHUNKS;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(`{"id":"resp_bigimage01","object":"response","status":"completed","output":[{"type":"image_generation_call","id":"ig_1","status":"completed","result":"`);
+      let index = 0;
+      const pump = () => {
+        while (!res.destroyed && index < chunks) {
+          const text = bigImageChunk(index++).toString('base64').replace(/\//g, '\\/');
+          if (!res.write(text)) return void res.once('drain', pump);
+        }
+        if (!res.destroyed) res.end('","revised_prompt":"a big picture"}],"usage":null}');
+      };
+      pump();
+      return;
+    }
+    case 'big-image-stream': {
+      // An event stream whose image (STREAM_IMAGE_CHUNKS × 768 KiB, 30 MiB) arrives twice, in
+      // output_item.done and in response.completed: each of those lines is 40 MB, past the
+      // default event-line cap of 16 MB.
+      const base64 = Buffer.concat(Array.from({ length: STREAM_IMAGE_CHUNKS }, (_, index) => bigImageChunk(index))).toString('base64');
+      const item = (result: string) => `{"type":"image_generation_call","id":"ig_1","status":"completed","revised_prompt":"a big picture","result":"${result}"}`;
+      const created = { ...response('in_progress'), id: 'resp_streamimage1' };
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(sse(0, 'response.created', { response: created }));
+      res.write(sse(1, 'response.output_item.added', { output_index: 0, item: JSON.parse(item('')) as unknown }));
+      res.write(`event: response.output_item.done\ndata: {"type":"response.output_item.done","sequence_number":2,"output_index":0,"item":${item(base64)}}\n\n`);
+      const completed = JSON.stringify({ ...created, status: 'completed', output: ['ITEM'] }).replace('"ITEM"', item(base64));
+      res.end(`event: response.completed\ndata: {"type":"response.completed","sequence_number":3,"response":${completed}}\n\n`);
+      return;
+    }
+    case 'forged-spool-token':
+      res.writeHead(200, { 'content-type': 'application/json' }).end(FORGED_SPOOL_BODY);
+      return;
     case 'huge-download':
       // A 300 MB file: fine to save, as long as it goes to disk as it arrives.
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(300 * MB) });
@@ -195,6 +236,40 @@ function handle(req: IncomingMessage, res: ServerResponse, timers: Set<NodeJS.Ti
     default:
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'NoMode', message: `no hostile mode '${mode}'` } }));
   }
+}
+
+/** A string shaped like aoai's spool tokens (core/spool.ts), with a nonce the server cannot know. */
+export const FORGED_SPOOL_TOKEN = `aoai-spool:${'0'.repeat(32)}:0`;
+export const FORGED_SPOOL_BODY = JSON.stringify({ ...response('completed'), output: [{ type: 'image_generation_call', id: 'ig_1', status: 'completed', result: FORGED_SPOOL_TOKEN }] });
+
+/** The big-image mode's image: this many chunks of BIG_IMAGE_CHUNK_BYTES. */
+export const BIG_IMAGE_CHUNKS = 200;
+/** The medium-image mode's image (6 MiB): the first chunks of the same image. */
+export const MEDIUM_IMAGE_CHUNKS = 8;
+/** The big-image-stream mode's image: the first chunks of the same image. */
+export const STREAM_IMAGE_CHUNKS = 40;
+/** A multiple of 3, so the base64 of the chunks, joined, is the base64 of the image. */
+const BIG_IMAGE_CHUNK_BYTES = 768 * 1024;
+let bigImageNoise: Buffer | undefined;
+
+/**
+ * Chunk `index` of the big image: a PNG signature and IHDR (8000×6000) in the first, then
+ * pseudo-random bytes, each chunk numbered so no two are alike. Deterministic: a test makes the
+ * same chunks to hash them.
+ */
+export function bigImageChunk(index: number): Buffer {
+  bigImageNoise ??= Buffer.from(Array.from({ length: BIG_IMAGE_CHUNK_BYTES }, (_, i) => (Math.imul(i + 1, 2654435761) >>> 13) & 0xff));
+  const chunk = Buffer.from(bigImageNoise);
+  chunk.writeUInt32BE(index, 64);
+  if (index === 0) {
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(8000, 0);
+    ihdr.writeUInt32BE(6000, 4);
+    ihdr[8] = 8;
+    ihdr[9] = 2;
+    Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', ihdr)]).copy(chunk, 0);
+  }
+  return chunk;
 }
 
 /** Write `chunk` `count` times (respecting back-pressure, stopping if the client goes), then `end`. */

@@ -13,7 +13,7 @@ import type { ProfileValues } from '../../src/core/config-store.ts';
 import { resolveSettings } from '../../src/core/settings.ts';
 import { hugePng, ODD_ERROR_BODIES } from '../helpers/hostile-server.ts';
 
-const limits: HttpLimits = { timeoutMs: 60_000, maxResponseBytes: 1000, maxErrorBytes: 100, maxEventLineBytes: 50 };
+const limits: HttpLimits = { timeoutMs: 60_000, maxResponseBytes: 1000, maxErrorBytes: 100, maxEventLineBytes: 50, maxSpoolBytes: 10_000 };
 const url = new URL('http://127.0.0.1:1/openai/v1/responses');
 
 function chunked(parts: Array<string | Uint8Array>, headers: Record<string, string>, status = 200): Response {
@@ -127,9 +127,9 @@ describe('size cap settings', () => {
   const resolve = (env: NodeJS.ProcessEnv, profile: ProfileValues = {}) => resolveSettings({ flags: {}, env: { ...key, ...env }, profileName: 'default', profile });
 
   it('default to 64 MB, 1 MB and 16 MB; the environment beats the profile; fractions allowed', () => {
-    expect(resolve({}).limits).toEqual({ maxResponseBytes: 64 * MB, maxErrorBytes: MB, maxEventLineBytes: 16 * MB });
+    expect(resolve({}).limits).toEqual({ maxResponseBytes: 64 * MB, maxErrorBytes: MB, maxEventLineBytes: 16 * MB, maxSpoolBytes: 2048 * MB });
     const both = resolve({ AOAI_MAX_RESPONSE_MB: '2' }, { 'max-response-mb': '8', 'max-error-mb': '0.5', 'max-event-mb': '32' });
-    expect(both.limits).toEqual({ maxResponseBytes: 2 * MB, maxErrorBytes: MB / 2, maxEventLineBytes: 32 * MB });
+    expect(both.limits).toEqual({ maxResponseBytes: 2 * MB, maxErrorBytes: MB / 2, maxEventLineBytes: 32 * MB, maxSpoolBytes: 2048 * MB });
   });
 
   it('refuses nonsense and anything past 500 MB, naming where it came from', () => {

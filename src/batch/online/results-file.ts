@@ -3,6 +3,7 @@
 // the same -o FILE reads the custom_ids already there (resume), cutting off a torn last line.
 import { closeSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { FileWriteError } from '../../core/atomic-write.ts';
+import { hasSpoolTokens, inlinedPieces } from '../../core/spool.ts';
 import { ExitCode, UsageError } from '../../core/errors.ts';
 import { readFileLines } from '../input.ts';
 
@@ -119,15 +120,22 @@ export class AppendFile {
   append(lines: readonly string[]): void {
     if (lines.length === 0) return;
     if (this.syncError) throw this.syncError;
-    const data = Buffer.from(`${lines.join('\n')}\n`);
-    let written = 0;
+    const text = `${lines.join('\n')}\n`;
+    // A large image in a result was held on disk (core/spool.ts): it is written back in, in pieces.
+    const pieces = hasSpoolTokens(text) ? inlinedPieces(text) : [text];
+    let total = 0;
     try {
-      while (written < data.length) written += writeSync(this.fd, data, written, data.length - written);
+      for (const piece of pieces) {
+        const data = typeof piece === 'string' ? Buffer.from(piece) : piece;
+        let written = 0;
+        while (written < data.length) written += writeSync(this.fd, data, written, data.length - written);
+        total += written;
+      }
     } catch (error) {
       this.cutBack();
       throw new FileWriteError(this.path, error);
     }
-    this.size += data.length;
+    this.size += total;
     this.unsynced += lines.length;
     if (this.unsynced >= SYNC_EVERY_LINES) this.syncSoon();
     else this.timer ??= setTimeout(() => this.syncSoon(), SYNC_EVERY_MS).unref();

@@ -9,6 +9,7 @@ import { requestedWaitMs } from '../../core/client.ts';
 import { FileWriteError } from '../../core/atomic-write.ts';
 import { CliError, ExitCode, InterruptedError, UsageError } from '../../core/errors.ts';
 import type { Factory } from '../../core/factory.ts';
+import { inlinedPieces, releaseSpooled } from '../../core/spool.ts';
 import { interrupts } from '../../io/interrupts.ts';
 import { startSpinner, writeAboveSpinners } from '../../io/spinner.ts';
 import { shellCommand } from '../../render/shell-quote.ts';
@@ -380,11 +381,13 @@ class OnlineRun {
     if (this.fatal !== undefined) return;
     const file = failed && this.sinks.errors ? this.sinks.errors : this.sinks.output;
     if (!file) {
-      this.f.io.out(`${line}\n`);
+      for (const piece of inlinedPieces(`${line}\n`)) this.f.io.out(piece);
       this.unflushedStdout++;
-      return;
+    } else {
+      file.append([line]);
     }
-    file.append([line]);
+    // Its large images (held on disk, core/spool.ts) are written: their disk space goes back.
+    releaseSpooled(line);
   }
 
   /**

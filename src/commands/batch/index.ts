@@ -4,6 +4,11 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.ts';
 import { registerBatchPrepare } from './prepare.ts';
 import { registerBatchRun } from './run.ts';
+import { registerBatchSubmit } from './submit.ts';
+import { registerBatchGet } from './get.ts';
+import { registerBatchList } from './list.ts';
+import { registerBatchCancel } from './cancel.ts';
+import { registerBatchResults } from './results.ts';
 
 export function registerBatch(program: Command, ctx: CommandContext): void {
   const batch = program
@@ -19,8 +24,14 @@ with the usual create flags. Docs: docs/batch.md
 Examples:
   cat questions.txt | aoai batch run -m gpt-4.1-mini --instructions "Answer in one word" > answers.jsonl
   aoai batch run requests.jsonl -o results.jsonl --rpm 1000 --tpm 1000000
-  aoai batch prepare -m gpt-4.1-mini --instructions "Answer in one word" questions.txt > requests.jsonl`,
+  aoai batch prepare -m gpt-4.1-mini --instructions "Answer in one word" questions.txt > requests.jsonl
+  aoai batch submit requests.jsonl --wait -o results.jsonl`,
     );
   registerBatchPrepare(batch, ctx);
   registerBatchRun(batch, ctx);
+  registerBatchSubmit(batch, ctx);
+  registerBatchGet(batch, ctx);
+  registerBatchList(batch, ctx);
+  registerBatchCancel(batch, ctx);
+  registerBatchResults(batch, ctx);
 }

@@ -68,7 +68,7 @@ export async function runFilesGet(options: FilesGetOptions, f: Factory): Promise
   if (options.output === undefined) {
     const http = await client.files.retrieve(options.id).asResponse();
     const raw = await http.text();
-    if (options.json) printJson(f.io, raw);
+    if (options.json) await printJson(f.io, raw);
     else f.io.out(fileDetails(JSON.parse(raw) as FileObject));
     return;
   }

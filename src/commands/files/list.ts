@@ -34,7 +34,7 @@ export async function runFilesList(options: FilesListOptions, f: Factory): Promi
   for await (const page of first.iterPages()) {
     for (const file of page.data) {
       count++;
-      if (options.jsonl) printJsonLine(f.io, file);
+      if (options.jsonl) await printJsonLine(f.io, file);
       else f.io.out(`${fileRow(file as FileObject, f.io.stdoutIsTTY)}\n`);
     }
     // The SDK's next page starts after the last file's id.
