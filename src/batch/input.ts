@@ -1,7 +1,8 @@
 // Batch input files are read a line at a time, never whole: a Global Batch file may be 200 MB and
 // 100,000 lines, and `aoai batch run` must stay flat in memory however long the file is. Every
 // line is bounded, and every problem names its line number.
-import { createReadStream, createWriteStream, fstatSync, mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
+import { createWriteStream, fstatSync, mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -77,7 +78,8 @@ export async function* readLines(stream: AsyncIterable<Uint8Array>, maxLineBytes
           parts = [];
           partBytes = 0;
         } else if (to > from) {
-          parts.push(buffer.subarray(from, to));
+          // A line that goes on into the next chunk keeps a copy: the reader may reuse its buffer.
+          parts.push(newline === -1 ? Buffer.from(buffer.subarray(from, to)) : buffer.subarray(from, to));
           partBytes += to - from;
         }
       }
@@ -101,9 +103,31 @@ function decodeStrictUtf8(bytes: Uint8Array): string | undefined {
   }
 }
 
+/** Bytes read from a file at a time. */
+const READ_CHUNK_BYTES = 64 * 1024;
+
 /** The lines of a file on disk (for the second and later passes over an input, and for resume). */
 export function readFileLines(path: string, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<InputLine> {
-  return readLines(createReadStream(path, { highWaterMark: 256 * 1024 }), maxLineBytes);
+  return readLines(fileChunks(path), maxLineBytes);
+}
+
+/**
+ * A file's bytes, read into one buffer over and over. A stream would allocate a new buffer for each
+ * chunk, and 200 MB of them, outside the JavaScript heap, are collected late: memory would grow
+ * with the size of the input instead of staying flat.
+ */
+async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
+  const file = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await file.close();
+  }
 }
 
 /** A batch input that can be read more than once: a file, or standard input spooled to a temporary file. */

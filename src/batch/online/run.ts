@@ -62,6 +62,16 @@ export function defaultConcurrency(rpm: number | undefined): number {
   return Math.min(MAX_DEFAULT_CONCURRENCY, Math.max(DEFAULT_CONCURRENCY, Math.ceil((rpm / 60) * IN_FLIGHT_SECONDS)));
 }
 
+/**
+ * A dropped connection with no answer. Most often a kept-alive connection the server closed just
+ * as the request went out on it ("other side closed"), which busy servers (and a busy client that
+ * reuses a connection a moment too late) do routinely: the first retry goes at once, on a fresh
+ * connection; later ones back off.
+ */
+function droppedBeforeAnswer(error: unknown): boolean {
+  return error instanceof APIConnectionError && !(error instanceof APIConnectionTimeoutError);
+}
+
 /** Backoff for a 5xx, a timeout or a dropped connection of one request: 1 s, 2 s, 4 s … 30 s, with jitter. */
 function retryBackoffMs(attempt: number): number {
   return Math.min(1000 * 2 ** (attempt - 1), 30_000) * (0.75 + Math.random() * 0.5);
@@ -337,7 +347,7 @@ class OnlineRun {
         this.progress.pausedUntil = Date.now() + pause;
         job.notBefore = 0;
       } else {
-        job.notBefore = Date.now() + retryBackoffMs(job.attempts);
+        job.notBefore = Date.now() + (droppedBeforeAnswer(error) && job.attempts === 1 ? 0 : retryBackoffMs(job.attempts));
       }
       this.retryQueue.push(job);
       return;
