@@ -36,8 +36,8 @@ coverage" when no test reaches it.
 
 options:
   --sample N      how many mutants to run, spread over the folders in proportion, at
-                  least 6 from each (default ${DEFAULT_SAMPLE}, some 50 mutants: about 45 min on a
-                  busy 2-core machine; 0 = every mutant)
+                  least 6 from each (default ${DEFAULT_SAMPLE}, some 50 mutants: an hour or more on a
+                  busy 2-core machine, with the coverage run; 0 = every mutant)
   --seed S        which deterministic sample to take (default 1)
   --file PATH     only mutants in this file (all of them unless --sample is given)
   --only ID       only this mutant (repeatable, or comma-separated); ids come from --list
