@@ -122,10 +122,17 @@ function spoolDirectory(): string {
   } catch (error) {
     throw new FileWriteError(join(tmpdir(), 'aoai-spool-…'), error, SPOOL_HINT);
   }
-  const created = directory;
   // Also on Ctrl-C, SIGTERM and SIGHUP: their handlers end the process with process.exit.
-  process.once('exit', () => rmSync(created, { recursive: true, force: true }));
-  return created;
+  process.once('exit', removeSpoolDirectory);
+  return directory;
+}
+
+/** Remove every spooled string and the directory (at exit; a test's worker, which has no exit of its own, calls it). */
+export function removeSpoolDirectory(): void {
+  if (directory) rmSync(directory, { recursive: true, force: true });
+  directory = undefined;
+  registry.clear();
+  spooledBytes = 0;
 }
 
 const SPOOL_HINT = 'large images are held in a temporary file in $TMPDIR (or /tmp) until saved; free space there, or point TMPDIR at a larger disk';

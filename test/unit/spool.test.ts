@@ -4,8 +4,8 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
-import { JsonStringSpooler, releaseSpooled, spooledBytesInAll, spooledString, hasSpoolTokens, type SpoolOptions } from '../../src/core/spool.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { JsonStringSpooler, releaseSpooled, removeSpoolDirectory, spooledBytesInAll, spooledString, hasSpoolTokens, type SpoolOptions } from '../../src/core/spool.ts';
 import { drawPicture } from '../../src/emulator/image/picture.ts';
 import { encodePng } from '../../src/emulator/image/png.ts';
 import { imageBytes, JsonBase64Decoder } from '../../src/image/image-data.ts';
@@ -13,6 +13,9 @@ import { planOutput, saveImage } from '../../src/image/save.ts';
 import type { IO } from '../../src/io/io.ts';
 import { printJson, printJsonLine } from '../../src/render/json.ts';
 import { tempDir } from '../helpers/temp.ts';
+
+// A test worker ends without the process exit that removes the spool.
+afterAll(removeSpoolDirectory);
 
 const options = (extra: Partial<SpoolOptions> = {}): SpoolOptions => ({ maxSpoolBytes: 1e9, tooLarge: () => new Error('spool cap'), thresholdBytes: 16, ...extra });
 
