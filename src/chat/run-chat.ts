@@ -32,6 +32,7 @@ import { MarkdownStream } from './markdown.ts';
 import { softWrappedSink } from '../render/columns.ts';
 import { ToolAnswerer } from './tool-answers.ts';
 import { saveTranscript } from './transcript.ts';
+import type { ContinueRef } from '../log/continue-ref.ts';
 
 export interface ChatOptions {
   request: RequestFlags;
@@ -40,6 +41,8 @@ export interface ChatOptions {
   display: StreamOptionValues;
   /** Continue the profile's last conversation. */
   resume: boolean;
+  /** -c/--continue: a response from the local log to continue. */
+  continueFrom?: ContinueRef | undefined;
   /** For /image: the image model deployment (default: env or profile). */
   imageDeployment: string | undefined;
 }
@@ -60,6 +63,8 @@ interface Session {
   style: Style;
   notice(text: string): void;
   idleTimeoutMs: number;
+  /** Why the last turn failed (for its record in the local log). */
+  turnError: unknown;
   /** For /image: --image-deployment, then /image-deployment NAME (default: env or profile). */
   imageDeployment: string | undefined;
 }
@@ -72,6 +77,12 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
   if (options.resume && options.request.store === false) throw new UsageError('--resume continues a stored conversation; it cannot be combined with --no-store');
   if (options.resume && options.request.previous) throw new UsageError('--resume and --previous both choose where to continue; give one');
   if (options.inputItems === '-') throw new UsageError('--input-items -: chat reads the terminal, not a pipe; give a file');
+
+  if (options.continueFrom) {
+    const { resolveContinue } = await import('../log/continue.ts');
+    const continued = resolveContinue(f, options.continueFrom);
+    options = { ...options, request: { ...options.request, previous: continued.id, model: options.request.model ?? continued.deployment } };
+  }
 
   // Everything that can be checked locally is checked before the first request.
   const settings = await f.settings();
@@ -146,6 +157,7 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
     style,
     notice,
     idleTimeoutMs: settings.timeoutMs,
+    turnError: undefined,
     imageDeployment: options.imageDeployment,
   };
   const core = coreCommands();
@@ -167,6 +179,7 @@ export async function runChat(options: ChatOptions, f: Factory): Promise<void> {
       }
       if (outcome.kind === 'exit') break;
       if (outcome.kind === 'message') await runTurn(session, outcome.text);
+      await logTurn(session);
     }
   } finally {
     reader.close();
@@ -267,6 +280,7 @@ async function streamResponse(session: Session, body: CreateBody): Promise<{ fin
     cancelledEarly = true;
   });
   let failure: unknown;
+  f.log.sent(body);
   try {
     await runStream({
       client: session.client,
@@ -290,6 +304,7 @@ async function streamResponse(session: Session, body: CreateBody): Promise<{ fin
     if (markdown) terminal.out(markdown.end());
     terminal.end();
     const final = renderer.state.final;
+    f.log.received({ id: renderer.state.responseId, status: renderer.state.status, final });
     if ((options.display.usage || io.stderrIsTTY) && final && !waitsForAnswers(final)) renderer.writeErr(renderer.summaryLine());
     resume();
   }
@@ -416,7 +431,17 @@ function saveLast(session: Session, response: ApiResponse): void {
   }
 }
 
+/** One record per turn (or /image) in the local log, with how the turn ended. */
+async function logTurn(session: Session): Promise<void> {
+  if (!session.f.log.pending) return;
+  const error = session.turnError;
+  session.turnError = undefined;
+  const { writeCommandLog } = await import('../log/write.ts');
+  await writeCommandLog(session.f, undefined, error);
+}
+
 async function reportTurnError(session: Session, error: unknown, abandoned: boolean): Promise<void> {
+  session.turnError = error;
   const { io } = session.f;
   if (error instanceof InterruptedError) {
     // runStream says what became of a background job: "interrupted; cancelled resp_…" or "… is still running".

@@ -55,4 +55,20 @@ export const responseId = idOf('response', 'a response id');
 export const fileId = idOf('file', 'a file id');
 export const containerId = idOf('container', 'a container id');
 export const approvalRequestId = idOf('approvalRequest', 'an approval request id');
+
+const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/**
+ * A point in time for --since/--before: a duration back from now (`90s`, `30m`, `2h`, `7d`, `2w`),
+ * a day (`2026-11-30`, local midnight) or an ISO 8601 time (`2026-11-30T14:00`, `…Z`).
+ */
+export function pointInTime(value: string, now = Date.now()): Date {
+  const text = value.trim();
+  const duration = /^(\d+)([smhdw])$/.exec(text);
+  if (duration) return new Date(now - Number(duration[1]) * DURATION_UNITS[duration[2]!]!);
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  const date = day ? new Date(Number(day[1]), Number(day[2]) - 1, Number(day[3])) : /^\d{4}-\d{2}-\d{2}T/.test(text) ? new Date(text) : undefined;
+  if (date && Number.isFinite(date.getTime()) && (!day || (date.getMonth() === Number(day[2]) - 1 && date.getDate() === Number(day[3])))) return date;
+  throw new InvalidArgumentError('expected a duration back from now (30m, 2h, 7d, 2w) or a date (2026-11-30, 2026-11-30T14:00).');
+}
 export const batchId = idOf('batch', 'a batch id');

@@ -26,6 +26,7 @@ import { registerCompletion } from '../commands/completion.ts';
 import { registerModels } from '../commands/models.ts';
 import { registerDeployments } from '../commands/deployments.ts';
 import { registerAuth } from '../commands/auth/index.ts';
+import { registerLog } from '../commands/log/index.ts';
 
 /**
  * `factoryBuilt` hears of the factory the running command builds, so that an error thrown out of
@@ -61,7 +62,7 @@ Exit codes: 0 ok, 1 API error, 2 usage, 3 auth/config, 4 response not completed,
   const ctx: CommandContext = {
     io,
     factory(command) {
-      const factory = createFactory(io, command.optsWithGlobals<GlobalFlags>());
+      const factory = createFactory(io, command.optsWithGlobals<GlobalFlags>(), commandPath(command));
       factoryBuilt(factory);
       return factory;
     },
@@ -75,6 +76,7 @@ Exit codes: 0 ok, 1 API error, 2 usage, 3 auth/config, 4 response not completed,
   registerCancel(program, ctx);
   registerDelete(program, ctx);
   registerItems(program, ctx);
+  registerLog(program, ctx);
   registerFiles(program, ctx);
   registerBatch(program, ctx);
   registerMcp(program, ctx);
@@ -102,6 +104,13 @@ Exit codes: 0 ok, 1 API error, 2 usage, 3 auth/config, 4 response not completed,
   helpOnStdoutWhenBare(program);
   inherit(program);
   return program;
+}
+
+/** 'mcp approve' for the approve command under mcp: the words after `aoai`. */
+function commandPath(command: Command): string {
+  const words: string[] = [];
+  for (let current: Command | null = command; current?.parent; current = current.parent) words.unshift(current.name());
+  return words.join(' ');
 }
 
 function addGlobalOptions(program: Command): void {

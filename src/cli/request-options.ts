@@ -1,7 +1,9 @@
 // The model and input flags shared by create, stream (and later image, chat): declared once so
 // they read the same everywhere, mapped once to RequestFlags.
 import { Option, type Command } from 'commander';
+import { UsageError } from '../core/errors.ts';
 import { readLocalText } from '../core/local-input.ts';
+import { continueRef, type ContinueRef } from '../log/continue-ref.ts';
 import { REASONING_EFFORTS, REASONING_SUMMARIES, type RequestFlags } from '../request/create-params.ts';
 import { collect, collectList, intInRange, numberInRange, responseId } from './parse.ts';
 import { richFlagsFrom, type ToolOptionValues } from './tool-options.ts';
@@ -81,4 +83,34 @@ export interface StreamOptionValues {
   usage?: boolean;
   cancelOnInterrupt?: boolean;
   maxResumes?: number;
+}
+
+/** --no-log, on every command that creates a response: this one stays out of the local log. */
+export function addNoLogOption(command: Command): Command {
+  return command.option('--no-log', 'leave this response out of the local log (aoai log)');
+}
+
+/** -c/--continue [ref]: continue a response from the local log (create, stream; chat has its own wording). */
+export function addContinueOption(command: Command): Command {
+  return command.option('-c, --continue [id]', "continue this profile's latest response in the local log (aoai log); or the Nth latest (-c 2), or an id");
+}
+
+export interface ContinueValues {
+  continue?: true | string;
+  previous?: string;
+  conversation?: string;
+}
+
+/**
+ * What -c/--continue asks for, and the prompt words: `-c "next question"` takes the words as the
+ * option's value (commander cannot know), so a value that is neither a number nor an id is the
+ * prompt's first word.
+ */
+export function continueFrom(values: ContinueValues, input: string[]): { ref: ContinueRef | undefined; input: string[] } {
+  if (values.continue === undefined) return { ref: undefined, input };
+  if (values.previous !== undefined) throw new UsageError('--continue and --previous both choose the response to continue; give one');
+  if (values.conversation !== undefined) throw new UsageError('--continue chains on the service (previous_response_id); --conversation sends the history itself: give one');
+  const ref = continueRef(values.continue);
+  if (ref) return { ref, input };
+  return { ref: { latest: 1 }, input: [values.continue as string, ...input] };
 }

@@ -3,6 +3,8 @@ import { CommanderError } from 'commander';
 import { CliError, ExitCode, UsageError, formatCliError, oneLine, MAX_ERROR_LINE, truncate } from '../core/errors.ts';
 import { removePendingTemporaryFiles } from '../core/atomic-write.ts';
 import { newRequestRecord, type RequestRecord } from '../core/request-record.ts';
+import type { Factory } from '../core/factory.ts';
+import { writeCommandLog, writeCommandLogNow } from '../log/write.ts';
 import { processIO, type IO } from '../io/io.ts';
 import { stopAllSpinners } from '../io/spinner.ts';
 import { buildProgram } from './program.ts';
@@ -13,9 +15,16 @@ export async function runCli(argv: string[]): Promise<number> {
   const io = processIO({ noColor: argv.includes('--no-color') });
   interrupts.install(io);
   let requests: RequestRecord | undefined;
+  let factory: Factory | undefined;
   try {
-    const program = buildProgram(io, (factory) => (requests = factory.requests));
+    const program = buildProgram(io, (built) => {
+      factory = built;
+      requests = built.requests;
+      // A signal that ends the process outright still leaves the command's record.
+      interrupts.onExit((code) => writeCommandLogNow(built, code, code === ExitCode.Interrupted ? 'interrupted' : 'terminated by a signal'));
+    });
     await program.parseAsync(argv, { from: 'user' });
+    await writeLog(factory, ExitCode.Ok);
     await io.flush();
     return ExitCode.Ok;
   } catch (error) {
@@ -25,9 +34,21 @@ export async function runCli(argv: string[]): Promise<number> {
     // reader is slow: stdout's queue goes first.
     await io.flush();
     const code = await reportError(io, error, requests);
+    await writeLog(factory, code, error);
     await io.flush();
     return code;
   }
+}
+
+/** The command's record in the local log (aoai log), when it created or continued a response. */
+async function writeLog(factory: Factory | undefined, exit: number, error?: unknown): Promise<void> {
+  if (!factory?.log.pending) return;
+  // Imported up front, not lazily: a lazy import is a chunk file of its own to read at the end of
+  // every command that made a request (measured: milliseconds, against a 2 ms budget).
+  const started = performance.now();
+  await writeCommandLog(factory, exit, error);
+  // What the record cost the command (npm run bench reads it; the budget is 2 ms).
+  factory.debug(`log: record written in ${(performance.now() - started).toFixed(2)} ms`);
 }
 
 /** The one place an error becomes a stderr line and an exit code (exported for its unit test). */

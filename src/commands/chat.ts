@@ -1,12 +1,14 @@
 // aoai chat: an interactive conversation in the terminal (src/chat/ holds the session).
 import { Command } from 'commander';
 import type { CommandContext } from '../cli/context.ts';
-import { addModelOptions, addStreamOptions, requestFlagsFrom, type ModelOptionValues, type StreamOptionValues } from '../cli/request-options.ts';
+import { addModelOptions, addNoLogOption, addStreamOptions, requestFlagsFrom, type ModelOptionValues, type StreamOptionValues } from '../cli/request-options.ts';
 import { addToolOptions, type ToolOptionValues } from '../cli/tool-options.ts';
 import type { Factory } from '../core/factory.ts';
 import type { ChatOptions } from '../chat/run-chat.ts';
+import { UsageError } from '../core/errors.ts';
+import { continueRef, type ContinueRef } from '../log/continue-ref.ts';
 
-type ChatValues = ModelOptionValues & StreamOptionValues & ToolOptionValues & { resume?: boolean; imageDeployment?: string };
+type ChatValues = ModelOptionValues & StreamOptionValues & ToolOptionValues & { resume?: boolean; continue?: true | string; imageDeployment?: string };
 
 /**
  * The tool flags that make sense in a conversation. Attachments (/attach), tool outputs (answered
@@ -36,9 +38,10 @@ function addChatToolOptions(command: Command): Command {
 
 export function registerChat(program: Command, ctx: CommandContext): void {
   const command = program.command('chat').description('talk with a model in the terminal: streamed replies, history, slash commands');
-  addChatToolOptions(addStreamOptions(addModelOptions(command)))
+  addNoLogOption(addChatToolOptions(addStreamOptions(addModelOptions(command))))
     .option('--image-deployment <name>', 'image model deployment for /image (default: $AZURE_OPENAI_IMAGE_DEPLOYMENT or profile image-deployment)')
     .option('--resume', "continue this profile's last conversation")
+    .option('-c, --continue [id]', "continue this profile's latest response in the local log (aoai log): from create, stream or chat; or the Nth latest (-c 2), or an id")
     .addHelpText(
       'after',
       `
@@ -51,7 +54,8 @@ Turns chain with previous_response_id; with --no-store the conversation is sent 
 Examples:
   aoai chat -m gpt-4.1
   aoai chat -m o4-mini --reasoning-summary auto
-  aoai chat --resume`,
+  aoai chat --resume
+  aoai chat -c                    # continue the latest response of aoai create/stream/chat`,
     )
     .action(async (values: ChatValues, cmd: Command) => {
       await runChatCommand(toChatOptions(values), ctx.factory(cmd));
@@ -59,7 +63,15 @@ Examples:
 }
 
 export function toChatOptions(values: ChatValues): ChatOptions {
+  let continued: ContinueRef | undefined;
+  if (values.continue !== undefined) {
+    if (values.resume) throw new UsageError('--continue and --resume both choose where to continue; give one');
+    if (values.previous !== undefined) throw new UsageError('--continue and --previous both choose the response to continue; give one');
+    continued = continueRef(values.continue);
+    if (!continued) throw new UsageError(`--continue ${values.continue}: expected a number (1: the latest response) or a response id (resp_…)`);
+  }
   return {
+    continueFrom: continued,
     request: requestFlagsFrom(values),
     inputItems: values.inputItems,
     body: values.body,

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../cli/context.ts';
 import { followUpFor } from '../cli/follow-up.ts';
-import { addModelOptions, addStreamOptions, requestFlagsFrom, type ModelOptionValues, type StreamOptionValues } from '../cli/request-options.ts';
+import { addContinueOption, addModelOptions, addNoLogOption, addStreamOptions, continueFrom, requestFlagsFrom, type ModelOptionValues, type StreamOptionValues } from '../cli/request-options.ts';
 import { addInputOptions, addToolOptions, type ToolOptionValues } from '../cli/tool-options.ts';
 import { positiveNumber } from '../cli/parse.ts';
 import { UsageError } from '../core/errors.ts';
@@ -21,14 +21,14 @@ export interface CreateOptions extends RequestInput {
   stream: StreamDisplay | undefined;
 }
 
-type CreateValues = ModelOptionValues & ToolOptionValues & StreamOptionValues & { wait?: boolean; pollInterval?: number; json?: boolean; stream?: boolean; imageDeployment?: string };
+type CreateValues = ModelOptionValues & ToolOptionValues & StreamOptionValues & { continue?: true | string; wait?: boolean; pollInterval?: number; json?: boolean; stream?: boolean; imageDeployment?: string };
 
 export function registerCreate(program: Command, ctx: CommandContext): void {
   const command = program
     .command('create')
     .description('create a response and print its output text')
     .argument('[input...]', "the prompt; '-' or a pipe reads stdin");
-  addStreamOptions(addToolOptions(addInputOptions(addModelOptions(command))))
+  addNoLogOption(addContinueOption(addStreamOptions(addToolOptions(addInputOptions(addModelOptions(command))))))
     .option('--stream', 'print the text as it arrives (same as aoai stream)')
     .option('--wait', 'with --background: wait until the job finishes, then print it')
     .option('--poll-interval <seconds>', `seconds between status checks for --wait (default ${DEFAULT_POLL_SECONDS})`, positiveNumber)
@@ -39,6 +39,7 @@ export function registerCreate(program: Command, ctx: CommandContext): void {
       `
 Examples:
   aoai create -m gpt-4.1-nano "This is a test"
+  aoai create -c "Now say it in French"          # continue the latest response (aoai log)
   echo "Summarise this" | aoai create -m gpt-4.1-nano --json | jq -r .id
   aoai create -m o3 --background "Write me a very long story"
   aoai create -m o3 --background --wait "Write me a very long story"
@@ -54,8 +55,10 @@ Tools and inputs: docs/tools.md, docs/inputs.md. Exit code 5: the model waits fo
 
 export function toCreateOptions(input: string[], values: CreateValues): CreateOptions {
   if (values.stream && values.wait) throw new UsageError('--stream already follows the response to its end; drop --wait');
+  const continued = continueFrom(values, input);
   return {
-    input,
+    input: continued.input,
+    continueFrom: continued.ref,
     request: requestFlagsFrom(values),
     inputItems: values.inputItems,
     body: values.body,

@@ -3,6 +3,7 @@
 import { Option, type Command } from 'commander';
 import type { CommandContext } from '../cli/context.ts';
 import { collect, intInRange, responseId } from '../cli/parse.ts';
+import { addNoLogOption } from '../cli/request-options.ts';
 import { UsageError } from '../core/errors.ts';
 import type { ImageOptions } from '../image/run-image.ts';
 import { BACKGROUNDS, OUTPUT_FORMATS, QUALITIES, parseSize, type ImageToolFlags } from '../image/request.ts';
@@ -27,10 +28,11 @@ interface ImageValues {
 }
 
 export function registerImage(program: Command, ctx: CommandContext): void {
-  program
+  const command = program
     .command('image')
     .description('generate or edit an image; saves it and prints the saved path')
-    .argument('[prompt...]', "what to draw; '-' or a pipe reads stdin")
+    .argument('[prompt...]', "what to draw; '-' or a pipe reads stdin");
+  addNoLogOption(command)
     .option('-m, --model <deployment>', 'deployment of the model that calls the tool (default: $AZURE_OPENAI_DEPLOYMENT or profile deployment)')
     .option('--image-deployment <name>', 'image model deployment, sent as x-ms-oai-image-generation-deployment (default: $AZURE_OPENAI_IMAGE_DEPLOYMENT or profile image-deployment)')
     .option('--size <WxH>', 'image size: 1024x1024, 1536x1024, 1024x1536 or auto', parseSize)

@@ -2,12 +2,12 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../cli/context.ts';
 import { followUpFor } from '../cli/follow-up.ts';
-import { addModelOptions, addStreamOptions, requestFlagsFrom, type ModelOptionValues, type StreamOptionValues } from '../cli/request-options.ts';
+import { addContinueOption, addModelOptions, addNoLogOption, addStreamOptions, continueFrom, requestFlagsFrom, type ModelOptionValues, type StreamOptionValues } from '../cli/request-options.ts';
 import type { Factory } from '../core/factory.ts';
 import { addInputOptions, addToolOptions, type ToolOptionValues } from '../cli/tool-options.ts';
 import { buildRequest, type RequestInput } from '../responses/request.ts';
 
-export type StreamValues = ModelOptionValues & ToolOptionValues & StreamOptionValues & { json?: boolean; imageDeployment?: string };
+export type StreamValues = ModelOptionValues & ToolOptionValues & StreamOptionValues & { continue?: true | string; json?: boolean; imageDeployment?: string };
 
 export interface StreamOptions extends RequestInput {
   display: StreamOptionValues & { json: boolean };
@@ -19,7 +19,7 @@ export function registerStream(program: Command, ctx: CommandContext): void {
     .command('stream')
     .description('create a response and print its text as it arrives')
     .argument('[input...]', "the prompt; '-' or a pipe reads stdin");
-  addStreamOptions(addToolOptions(addInputOptions(addModelOptions(command))))
+  addNoLogOption(addContinueOption(addStreamOptions(addToolOptions(addInputOptions(addModelOptions(command))))))
     .option('--json', 'print every event as received, one JSON object per line (NDJSON)')
     .option('--image-deployment <name>', 'image model deployment for an image_generation tool in --tools (default: $AZURE_OPENAI_IMAGE_DEPLOYMENT or profile image-deployment); images are saved as aoai image saves them')
     .addHelpText(
@@ -29,6 +29,7 @@ Reasoning summaries go to stderr; a background stream that drops is resumed auto
 Examples:
   aoai stream -m o4-mini "Tell me about neural text degeneration" --reasoning-summary detailed
   aoai stream -m o3 --background "Write me a very long story"
+  aoai stream -c "Go on"                # continue the latest response (aoai log)
   aoai stream -m gpt-4.1 "hi" --json | jq -c 'select(.type=="response.output_text.delta") | .delta'`,
     )
     .action(async (input: string[], values: StreamValues, cmd: Command) => {
@@ -37,8 +38,10 @@ Examples:
 }
 
 export function toStreamOptions(input: string[], values: StreamValues): StreamOptions {
+  const continued = continueFrom(values, input);
   return {
-    input,
+    input: continued.input,
+    continueFrom: continued.ref,
     request: requestFlagsFrom(values),
     inputItems: values.inputItems,
     body: values.body,

@@ -8,6 +8,14 @@ export type AuthMode = (typeof AUTH_MODES)[number];
 export const CREDENTIAL_KINDS = ['default', 'cli', 'managed-identity', 'workload-identity', 'environment'] as const;
 export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
 
+/** What the local log (aoai log, docs/log.md) keeps for a profile. */
+export const LOG_MODES = ['off', 'ids-only', 'full'] as const;
+export type LogMode = (typeof LOG_MODES)[number];
+
+export function isLogMode(value: string): value is LogMode {
+  return (LOG_MODES as readonly string[]).includes(value);
+}
+
 export interface ConfigKeySpec {
   description: string;
   secret?: boolean;
@@ -118,6 +126,11 @@ export const CONFIG_KEYS = {
     description: `Largest image data held on disk until saved, in MB (default ${LIMIT_SETTINGS.spool.defaultMb})`,
     env: LIMIT_SETTINGS.spool.env,
     validate: (v: string) => String(parseLimitMb('max-spool-mb', v, MAX_SPOOL_LIMIT_MB)),
+  },
+  log: {
+    description: `Local log of responses (aoai log): ${LOG_MODES.join('|')} (default full; ids-only keeps no prompt or output)`,
+    env: 'AOAI_LOG',
+    validate: (v: string) => oneOf('log', v, LOG_MODES),
   },
 } satisfies Record<string, ConfigKeySpec>;
 

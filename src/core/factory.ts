@@ -8,6 +8,7 @@ import { INPUT_LIMITS, readStreamText } from './local-input.ts';
 import { UsageError } from './errors.ts';
 import { runKeyCommand } from './key-command.ts';
 import { newRequestRecord, type RequestRecord } from './request-record.ts';
+import { CommandLog } from '../log/notes.ts';
 import { neutralise } from '../render/terminal-text.ts';
 import { cacheDir, configFile, stateDir } from './paths.ts';
 import { resolveSettings, type GlobalFlags, type Settings } from './settings.ts';
@@ -18,6 +19,10 @@ export interface Factory {
   readonly io: IO;
   readonly flags: GlobalFlags;
   readonly profileName: string;
+  /** The command running, as typed: 'create', 'mcp approve' (named in its log record). */
+  readonly command: string;
+  /** What the command sent and received, for its record in the local log (log/notes.ts). */
+  readonly log: CommandLog;
   configStore(): ConfigStore;
   settings(): Promise<Settings>;
   tokenProvider(): Promise<TokenProvider | undefined>;
@@ -38,7 +43,7 @@ export interface Factory {
   readonly paths: { config: string; cache: string; state: string };
 }
 
-export function createFactory(io: IO, flags: GlobalFlags): Factory {
+export function createFactory(io: IO, flags: GlobalFlags, command = ''): Factory {
   const env = io.env;
   const profileName = flags.profile || env.AOAI_PROFILE || DEFAULT_PROFILE;
   const paths = { config: configFile(env), cache: cacheDir(env), state: stateDir(env) };
@@ -53,6 +58,8 @@ export function createFactory(io: IO, flags: GlobalFlags): Factory {
     io,
     flags,
     profileName,
+    command,
+    log: new CommandLog(),
     paths,
     requests: newRequestRecord(),
     configStore() {

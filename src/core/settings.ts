@@ -41,6 +41,8 @@ export interface GlobalFlags {
   proxy?: string;
   insecure?: boolean;
   color?: boolean;
+  /** --no-log, declared by the commands that create responses (not global): false skips the local log. */
+  log?: boolean;
 }
 
 /** Where a value came from, so messages can say exactly what to change. */

@@ -1,12 +1,14 @@
 // Images that arrive in any command's response (create or stream with an image_generation tool,
 // get of such a response): saved as `aoai image` saves them, in the current directory under a
 // name made from the prompt and the response id, never over an existing file.
-import type { Response as ApiResponse, ResponseInputItem } from 'openai/resources/responses/responses';
+import type { Response as ApiResponse } from 'openai/resources/responses/responses';
 import type { Factory } from '../core/factory.ts';
 import type { IO } from '../io/io.ts';
 import type { CreateBody } from '../request/create-params.ts';
 import { IMAGE_DEPLOYMENT_HEADER } from './request.ts';
 import { planOutput, saveImage, type SavedImage } from './save.ts';
+
+export { promptOf } from '../request/prompt-text.ts';
 
 /**
  * Save every generated image of the response; paths go to stdout (data), or, with --json (which
@@ -25,19 +27,6 @@ export function saveResponseImages(io: IO, response: Pick<ApiResponse, 'id' | 'o
     else io.out(`${image.path}\n`);
   }
   return saved;
-}
-
-/** The user's words in a request's input, for naming its images (the last user message's text). */
-export function promptOf(input: string | ResponseInputItem[] | null | undefined): string | undefined {
-  if (typeof input === 'string') return input;
-  for (const item of [...(input ?? [])].reverse()) {
-    if (!('role' in item) || item.role !== 'user') continue;
-    const content = item.content;
-    if (typeof content === 'string') return content;
-    const text = content.map((part) => (part.type === 'input_text' ? part.text : '')).join(' ').trim();
-    if (text) return text;
-  }
-  return undefined;
 }
 
 /**

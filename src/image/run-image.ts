@@ -93,6 +93,8 @@ export async function runImage(options: ImageOptions, f: Factory): Promise<Image
 
   let response: ApiResponse;
   let raw: string | undefined;
+  // For the local log (aoai log): the prompt, the response, the saved paths (never the image data).
+  f.log.sent(body);
   if (tool.partial_images) {
     response = await streamImages({ f, client, body, terminal, onPartial });
   } else {
@@ -108,6 +110,7 @@ export async function runImage(options: ImageOptions, f: Factory): Promise<Image
     }
   }
 
+  f.log.responded(response);
   const calls = response.output.filter((item): item is ImageCall => item.type === 'image_generation_call');
   const saved: SavedImage[] = [];
   const pathsById = new Map<string, string>();
@@ -115,6 +118,7 @@ export async function runImage(options: ImageOptions, f: Factory): Promise<Image
     if (!call.result) continue;
     const image = saveImage(plan, { prompt, responseId: response.id, imageIndex: index }, call.result, { keepForPreview: preview !== undefined });
     saved.push(image);
+    f.log.saved([image.path]);
     pathsById.set(call.id, image.path);
     // An image too large to keep in memory is not previewed (nor would its pixels fit the budget).
     const shown = (image.data && preview?.show(image.data, image.info, { partial: false, name: image.path })) ?? false;
@@ -142,6 +146,7 @@ export async function runImage(options: ImageOptions, f: Factory): Promise<Image
     if (options.savePartials) {
       const image = saveImage(plan, { prompt: prompt!, responseId, imageIndex, partialIndex: event.partial_image_index }, event.partial_image_b64, { keepForPreview: preview !== undefined });
       partials.push(image);
+      f.log.saved([image.path]);
       if (!options.json) terminal.out(`${image.path}\n`);
       if (image.data) preview?.show(image.data, image.info, { partial: true });
       return;

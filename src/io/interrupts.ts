@@ -12,6 +12,7 @@ type Handler = () => void;
 class Interrupts {
   private handlers: Handler[] = [];
   private stopHandlers: Handler[] = [];
+  private exitHooks: Array<(code: number) => void> = [];
   private installed = false;
 
   install(io: IO): void {
@@ -25,6 +26,7 @@ class Interrupts {
       }
       stopAllSpinners();
       removePendingTemporaryFiles();
+      this.runExitHooks(ExitCode.Interrupted);
       io.err('\n');
       void exitProcess(ExitCode.Interrupted);
     });
@@ -36,6 +38,7 @@ class Interrupts {
       }
       stopAllSpinners();
       removePendingTemporaryFiles();
+      this.runExitHooks(signal === 'SIGHUP' ? ExitCode.HungUp : ExitCode.Terminated);
       // After a hang-up the terminal is gone: do not wait for output nobody can read.
       if (signal === 'SIGHUP') exitImmediately(ExitCode.HungUp);
       void exitProcess(ExitCode.Terminated);
@@ -53,6 +56,24 @@ class Interrupts {
       const release = this.push(stop);
       this.stopHandlers.push(stop);
     });
+  }
+
+  /**
+   * Run `hook` (synchronously, with the exit code) when a signal ends the process without the
+   * command's own error path: the local log's record of a command cut short by Ctrl-C or SIGTERM.
+   */
+  onExit(hook: (code: number) => void): void {
+    this.exitHooks.push(hook);
+  }
+
+  private runExitHooks(code: number): void {
+    for (const hook of this.exitHooks.splice(0)) {
+      try {
+        hook(code);
+      } catch {
+        // Best effort: the process is ending either way.
+      }
+    }
   }
 
   /** Claim Ctrl-C until the returned function is called. */

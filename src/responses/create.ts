@@ -43,17 +43,20 @@ async function createAndPrint(f: Factory, options: PrintedResultOptions, headers
   return async (body) => {
     const spinner = await startSpinner(f.io, body.background ? 'submitting background job…' : `waiting for ${body.model}…`);
     let result;
+    // For the local log (aoai log): what was asked, what came back, what was saved.
+    f.log.sent(body);
     try {
       result = await fetchRaw(client.responses.create({ ...body, stream: false }));
     } finally {
       spinner.stop();
     }
-    if (body.store !== false) (await import('../core/recent-ids.ts')).rememberResponseId(f.paths.state, result.response.id);
+    f.log.responded(result.response);
     if (options.wait && result.response.background) {
       result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: body.include ?? undefined, followUp });
+      f.log.responded(result.response);
     }
     const { promptOf } = await import('../image/results.ts');
-    await printResponse(f.io, result, { json: options.json, followHint: true, followUp, ...options.display, prompt: promptOf(body.input) });
+    await printResponse(f.io, result, { json: options.json, followHint: true, followUp, ...options.display, prompt: promptOf(body.input), onSaved: (paths) => f.log.saved(paths) });
     return isTerminal(result.response.status) ? result.response : undefined;
   };
 }

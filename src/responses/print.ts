@@ -22,6 +22,8 @@ export interface PrintOptions {
   usage?: boolean;
   /** The request's prompt, to name generated images after (as `aoai image` does). */
   prompt?: string | undefined;
+  /** Hears the paths of images saved from the response (for the local log). */
+  onSaved?: ((paths: string[]) => void) | undefined;
 }
 
 export async function printResponse(io: IO, { raw, response }: RawResponse, options: PrintOptions): Promise<void> {
@@ -52,7 +54,8 @@ export async function printResponse(io: IO, { raw, response }: RawResponse, opti
   }
   if (response.output?.some((item) => item.type === 'image_generation_call')) {
     const { saveResponseImages } = await import('../image/results.ts');
-    saveResponseImages(io, response, { prompt: options.prompt, json: options.json });
+    const saved = saveResponseImages(io, response, { prompt: options.prompt, json: options.json });
+    options.onSaved?.(saved.map((image) => image.path));
   }
   if (options.usage || io.stderrIsTTY) io.err(usageLine(response.status, response.id, response.usage, style));
   const error = notCompletedError(response);

@@ -4,6 +4,7 @@ import type { Factory } from '../core/factory.ts';
 import { buildCreateBody, deepMerge, type CreateBody, type RequestFlags } from '../request/create-params.ts';
 import { readBody, readInputItems, readInputText } from '../request/input.ts';
 import { resolveRich, type ResolvedRich } from '../request/rich.ts';
+import type { ContinueRef } from '../log/continue-ref.ts';
 
 /** What `create`, `stream` and `create --stream` take from the command line to build a request. */
 export interface RequestInput {
@@ -11,6 +12,8 @@ export interface RequestInput {
   request: RequestFlags;
   inputItems: string | undefined;
   body: string | undefined;
+  /** -c/--continue: the response to continue, found in the local log (instead of --previous). */
+  continueFrom?: ContinueRef | undefined;
 }
 
 /** The request body, and what the rich flags resolved to (the turn loop needs the history). */
@@ -40,7 +43,13 @@ export async function requestTemplate(f: Factory, options: Omit<RequestInput, 'i
 }
 
 async function resolveRequestFlags(f: Factory, options: Omit<RequestInput, 'input'>) {
-  const { request } = options;
+  let { request } = options;
+  if (options.continueFrom) {
+    const { resolveContinue } = await import('../log/continue.ts');
+    const continued = resolveContinue(f, options.continueFrom);
+    // The conversation goes on with the deployment it used, unless -m says otherwise.
+    request = { ...request, previous: continued.id, model: request.model ?? continued.deployment };
+  }
   // Attachments and tool files are checked before stdin is read or anything is sent.
   const rich = await resolveRich(request.rich, { env: f.io.env, previous: request.previous, store: request.store, include: request.include });
   const settings = await f.settings();
@@ -48,7 +57,7 @@ async function resolveRequestFlags(f: Factory, options: Omit<RequestInput, 'inpu
   const body = readBody(f.io, options.body);
   const build = (text: string | undefined, extraBody?: Record<string, unknown>) =>
     buildCreateBody({
-      flags: options.request,
+      flags: request,
       defaultDeployment: settings.deployment?.value,
       profile: settings.profile,
       items: [...items, ...rich.items],

@@ -46,6 +46,8 @@ export async function streamToTerminal(f: Factory, start: StreamStart, values: S
     },
   );
   const followUp = followUpFor(f);
+  // For the local log (aoai log); a resumed stream (get --stream) creates nothing.
+  if (start.kind === 'create') f.log.sent(start.body);
   try {
     await runStream({
       client,
@@ -62,8 +64,8 @@ export async function streamToTerminal(f: Factory, start: StreamStart, values: S
   } finally {
     wrapped?.end();
     stdout.flush();
-    // For `aoai get <TAB>`: ids of stored responses this stream created (even one cut short).
-    if (start.kind === 'create' && start.body.store !== false) (await import('../core/recent-ids.ts')).rememberResponseId(f.paths.state, renderer.state.responseId);
+    // Even a stream cut short leaves its id and how far it got.
+    if (start.kind === 'create') f.log.received({ id: renderer.state.responseId, status: renderer.state.status, final: renderer.state.final });
   }
   const final = renderer.state.final;
   // Files the model cites from its code-interpreter container, with how to fetch them.
@@ -71,7 +73,8 @@ export async function streamToTerminal(f: Factory, start: StreamStart, values: S
   // Generated images are saved as `aoai image` saves them (the stream only carries the base64).
   if (final?.output.some((item) => item.type === 'image_generation_call')) {
     const { promptOf, saveResponseImages } = await import('../image/results.ts');
-    saveResponseImages(io, final, { prompt: start.kind === 'create' ? promptOf(start.body.input) : undefined, json: Boolean(values.json) });
+    const saved = saveResponseImages(io, final, { prompt: start.kind === 'create' ? promptOf(start.body.input) : undefined, json: Boolean(values.json) });
+    if (start.kind === 'create') f.log.saved(saved.map((image) => image.path));
   }
   return final;
 }

@@ -35,6 +35,7 @@ const FIXTURES: Record<string, string> = {
   'config-array/config.json': '[]',
   'notes.txt': 'just text, not an image or a PDF',
   'existing.png': 'already here',
+  'state-odd/log.jsonl/not-a-file': '',
   'requests.jsonl': '{"custom_id": "a", "method": "POST", "url": "/v1/responses", "body": {"model": "gpt-4.1", "input": "hi"}}\n',
 };
 const DIRECTORY = 'a-directory';
@@ -272,6 +273,37 @@ const ROWS: Array<[string, BadInput]> = [
   ['chat: stdin is not a terminal', { args: ['chat', ...m], error: /aoai chat needs an interactive terminal/ }],
   ['chat: unknown --reasoning-effort', { args: ['chat', ...m, '--reasoning-effort', 'huge'], error: /argument 'huge' is invalid\. Allowed choices are none, minimal/ }],
   ['chat: a create-only flag', { args: ['chat', ...m, '--schema', 'object.json'], error: /unknown option '--schema'/ }],
+  ['chat: --continue with --resume', { args: ['chat', ...m, '--continue', '--resume'], error: /^aoai: --continue and --resume both choose where to continue/ }],
+  ['chat: --continue with --previous', { args: ['chat', ...m, '-c', '--previous', 'resp_abc'], error: /^aoai: --continue and --previous both choose/ }],
+  ['chat: --continue neither a number nor an id', { args: ['chat', ...m, '--continue', 'bogus'], error: /^aoai: --continue bogus: expected a number/ }],
+
+  // The local log (issue 18): -c/--continue, --no-log, aoai log and its verbs
+  ['create: --continue with --previous', { args: ['create', ...m, '-c', '--previous', 'resp_abc', 'hi'], error: /^aoai: --continue and --previous both choose the response to continue; give one$/ }],
+  ['create: --continue with --conversation', { args: ['create', ...m, '--continue', '--conversation', 'history.jsonl', 'hi'], error: /^aoai: --continue chains on the service/ }],
+  ['create: --continue 0', { args: ['create', ...m, '-c', '0', 'hi'], error: /^aoai: --continue 0: expected 1/ }],
+  ['create: --continue with nothing in the log', { args: ['create', ...m, '-c', 'hi'], error: /^aoai: --continue: no response to continue in the log of profile 'default'$/ }],
+  ['stream: --continue N beyond the log', { args: ['stream', ...m, '--continue', '3', 'hi'], error: /^aoai: --continue: fewer than 3 responses to continue/ }],
+  ['create: --continue with the log off', { args: ['create', ...m, '-c', 'hi'], env: { AOAI_LOG: 'off' }, error: /^aoai: --continue reads the local log, which AOAI_LOG=off turns off$/ }],
+  ['create: --no-log takes no value', { args: ['create', ...m, '--no-log=yes', 'hi'], error: /unknown option '--no-log=yes'/ }],
+  ['config set log: not a mode', { args: ['config', 'set', 'log', 'sometimes'], error: /^aoai: invalid log 'sometimes': expected one of off, ids-only, full$/ }],
+  ['log: an argument', { args: ['log', 'resp_abc'], error: /too many arguments for 'log'/ }],
+  ['log: -n zero', { args: ['log', '-n', '0'], error: /'-n, --limit <n>' argument '0' is invalid/ }],
+  ['log: -n a word', { args: ['log', '-n', 'all'], error: /'-n, --limit <n>' argument 'all' is invalid/ }],
+  ['log: --since not a time', { args: ['log', '--since', 'yesterday'], error: /'--since <when>' argument 'yesterday' is invalid\. expected a duration/ }],
+  ['log: --since an impossible date', { args: ['log', '--since', '2026-02-30'], error: /'--since <when>' argument '2026-02-30' is invalid/ }],
+  ['log: --status not a status', { args: ['log', '--status', 'done'], error: /argument 'done' is invalid\. Allowed choices are completed/ }],
+  ['log: --json with --jsonl', { args: ['log', '--json', '--jsonl'], error: /--json and --jsonl are alternatives/ }],
+  ['log: -q without text', { args: ['log', '-q'], error: /'-q, --query <text>' argument missing/ }],
+  ['log show: no record named', { args: ['log', 'show'], error: /missing required argument 'id'/ }],
+  ['log show: not an id', { args: ['log', 'show', 'msg_1'], error: /^aoai: 'msg_1' is not a response id or -N$/ }],
+  ['log show: -0', { args: ['log', 'show', '-0'], error: /^aoai: '-0' is not a response id or -N$/ }],
+  ['log show: an id not in the log', { args: ['log', 'show', 'resp_notlogged'], error: /^aoai: the log has no record of resp_notlogged$/ }],
+  ['log show: -N beyond the log', { args: ['log', 'show', '-5'], error: /^aoai: the log has no record -5/ }],
+  ['log usage: --since not a time', { args: ['log', 'usage', '--since', 'last week'], error: /'--since <when>' argument 'last week' is invalid/ }],
+  ['log usage: --json with --jsonl', { args: ['log', 'usage', '--json', '--jsonl'], error: /--json and --jsonl are alternatives/ }],
+  ['log purge: --before not a time', { args: ['log', 'purge', '--before', 'soon'], error: /'--before <when>' argument 'soon' is invalid/ }],
+  ['log: the log file is a directory', { args: ['log'], env: { AOAI_STATE_DIR: 'state-odd' }, code: 3, error: /^aoai: cannot read the log state-odd\/log\.jsonl: is a directory$/ }],
+  ['log purge: an argument', { args: ['log', 'purge', 'all'], error: /too many arguments for 'purge'/ }],
 ];
 
 const ctx = useEmulator();

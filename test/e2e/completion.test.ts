@@ -1,13 +1,12 @@
 // aoai completion: scripts generated from the command tree, checked by running the bash one in
-// a real bash, and the recent-ids list that completes response ids.
+// a real bash, and the local log (aoai log) that completes response ids.
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordCapture } from '../helpers/captures.ts';
 import { BIN, runAoai, sandbox } from '../helpers/cli.ts';
 import { keyEnv, useEmulator } from '../helpers/emulator.ts';
-import { MAX_RECENT_IDS, readRecentIds, rememberResponseId } from '../../src/core/recent-ids.ts';
 import { tempDir } from '../helpers/temp.ts';
 
 const ctx = useEmulator();
@@ -97,25 +96,29 @@ describe('aoai completion bash', () => {
     expect(await complete('aoai create --previous ')).toEqual([second, first]);
     expect(await complete(`aoai delete ${first} `)).toEqual([second, first]);
     expect(await complete(`aoai get ${first} `)).toEqual([]);
-    const file = join(ctx.box.home, '.local', 'state', 'aoai', 'recent-ids');
+    const file = join(ctx.box.home, '.local', 'state', 'aoai', 'log.jsonl');
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 });
 
-describe('recent ids', () => {
-  it('keeps the last 50, newest first, without duplicates, ignoring junk lines', () => {
-    const dir = tempDir('aoai-recent-');
-    for (let i = 0; i < 55; i++) rememberResponseId(dir, `resp_${i}`);
-    rememberResponseId(dir, 'resp_10');
-    rememberResponseId(dir, 'not-an-id');
-    const ids = readRecentIds(dir);
-    expect(ids).toHaveLength(MAX_RECENT_IDS);
-    expect(ids.slice(0, 3)).toEqual(['resp_10', 'resp_54', 'resp_53']);
-    expect(new Set(ids).size).toBe(ids.length);
-    // The file is oldest first (appended to); the list newest first.
-    writeFileSync(join(dir, 'recent-ids'), 'resp_a\n$(rm -rf /)\nresp_b\n');
-    expect(readRecentIds(dir)).toEqual(['resp_b', 'resp_a']);
-    rmSync(dir, { recursive: true, force: true });
+describe('ids from the log', () => {
+  it('offers the last 50 stored ids, newest first, each once, never a line that is not an id', async () => {
+    const box = sandbox(keyEnv(ctx.emulator));
+    try {
+      const dir = join(box.home, '.local', 'state', 'aoai');
+      mkdirSync(dir, { recursive: true });
+      const record = (id: string, stored = true) => JSON.stringify({ v: 1, time: new Date().toISOString(), command: 'create', profile: 'default', endpoint: null, deployment: 'd', id, status: 'completed', previous_response_id: null, stored, usage: null, exit: 0 });
+      const lines = Array.from({ length: 55 }, (_, i) => record(`resp_${i}`));
+      lines.push(record('resp_10'), record('resp_unstored', false), record('$(touch pwned)'), 'not json at all');
+      appendFileSync(join(dir, 'log.jsonl'), `${lines.join('\n')}\n`);
+      const ids = (await runAoai(['__complete-ids'], { env: box.env })).stdout.trim().split('\n');
+      expect(ids).toHaveLength(50);
+      expect(ids.slice(0, 3)).toEqual(['resp_10', 'resp_54', 'resp_53']);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.every((id) => /^resp_\d+$/.test(id))).toBe(true);
+    } finally {
+      box.cleanup();
+    }
   });
 
   it('commands finishing at the same moment keep each other\'s ids (appended, not rewritten)', async () => {

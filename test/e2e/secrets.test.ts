@@ -167,10 +167,10 @@ describe('files aoai writes', () => {
     expect(readdirSync(configDir())).toEqual(['config.json']);
   });
 
-  it('the recent-ids state file is private', async () => {
+  it('the local log is private', async () => {
     const result = await run(['create', '-m', 'gpt-4.1', 'remember me']);
     expect(result.code).toBe(0);
-    const file = join(ctx.box.home, '.local', 'state', 'aoai', 'recent-ids');
+    const file = join(ctx.box.home, '.local', 'state', 'aoai', 'log.jsonl');
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 });

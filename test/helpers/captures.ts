@@ -1,5 +1,5 @@
 // Everything the CLI writes during the suite is appended here, for the end-of-run secret scan.
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CANARIES } from './canaries.ts';
 
@@ -21,4 +21,29 @@ export function recordCapture(label: string, data: string | Buffer): void {
   // what aoai wrote is under test.
   const safeLabel = CANARIES.reduce((text, secret) => text.split(secret).join('<canary>'), label);
   appendFileSync(join(dir, `captures-${process.pid}.log`), Buffer.concat([Buffer.from(`\n=== ${safeLabel}\n`), Buffer.isBuffer(data) ? data : Buffer.from(data)]));
+}
+
+/** The local log's files (log.jsonl, log.1.jsonl), wherever they are under `root`. */
+const LOG_FILE = /^log(\.\d+)?\.jsonl$/;
+
+/**
+ * Add the log files aoai wrote under `root` (a sandbox's home, a temporary state directory) to the
+ * captures, so the end-of-run scan proves no secret was stored there either.
+ */
+export function captureLogFiles(root: string): void {
+  let entries;
+  try {
+    entries = readdirSync(root, { recursive: true, withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (!entry.isFile() || !LOG_FILE.test(entry.name)) continue;
+    const path = `${entry.parentPath}/${entry.name}`;
+    try {
+      recordCapture(`log file ${path}`, readFileSync(path));
+    } catch {
+      // Removed meanwhile.
+    }
+  }
 }

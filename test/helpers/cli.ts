@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { recordCapture } from './captures.ts';
+import { captureLogFiles, recordCapture } from './captures.ts';
 import { tempDir } from './temp.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -55,11 +55,21 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
     env[key] = value;
   }
   env.TERM = 'xterm-256color';
+  // State (the local log) never goes to the developer's real home, even for a run without a sandbox.
+  env.XDG_STATE_HOME = fallbackStateDir();
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];
     else env[key] = value;
   }
   return env;
+}
+
+let stateDir: string | undefined;
+
+/** One throwaway state directory for the runs of this test file that have no sandbox of their own. */
+function fallbackStateDir(): string {
+  stateDir ??= tempDir('aoai-state-');
+  return stateDir;
 }
 
 export interface Sandbox {
@@ -80,7 +90,14 @@ export function sandbox(extra: Record<string, string | undefined> = {}): Sandbox
     AZURE_TOKEN_CREDENTIALS: 'AzureCliCredential',
     ...extra,
   });
-  return { home, env, cleanup: () => rmSync(home, { recursive: true, force: true }) };
+  return {
+    home,
+    env,
+    cleanup: () => {
+      captureLogFiles(home);
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
 }
 
 export function runAoai(args: string[], options: RunOptions = {}): Promise<RunResult> {

@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { captureLogFiles } from './captures.ts';
 
 const created = new Set<string>();
 
@@ -13,6 +14,9 @@ export function tempDir(prefix = 'aoai-test-'): string {
 }
 
 export function removeTempDirs(): void {
-  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+  for (const dir of created) {
+    captureLogFiles(dir);
+    rmSync(dir, { recursive: true, force: true });
+  }
   created.clear();
 }

@@ -8,7 +8,7 @@ import { followUpFor } from '../../cli/follow-up.ts';
 import type { Response as ApiResponse, ResponseInputItem } from 'openai/resources/responses/responses';
 import type { CommandContext } from '../../cli/context.ts';
 import { approvalRequestId, collect, positiveNumber, responseId } from '../../cli/parse.ts';
-import { addStreamOptions, type StreamOptionValues } from '../../cli/request-options.ts';
+import { addNoLogOption, addStreamOptions, type StreamOptionValues } from '../../cli/request-options.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { Factory } from '../../core/factory.ts';
 import { approvalResponses, pendingApprovals, type McpApprovalRequest } from '../../mcp/approvals.ts';
@@ -47,7 +47,7 @@ export function registerMcpApprove(mcp: Command, ctx: CommandContext): void {
     .option('--reason <text>', 'reason sent with the decision')
     .option('--mcp-header <label:name=value>', 'send this header to server LABEL again ($VAR/${VAR} read the environment; never printed) (repeatable)', collect)
     .option('--stream', 'print the result as it arrives');
-  addStreamOptions(command)
+  addNoLogOption(addStreamOptions(command))
     .option('--wait', 'if the response runs in the background: wait until it finishes')
     .option('--poll-interval <seconds>', `seconds between status checks for --wait (default ${DEFAULT_POLL_SECONDS})`, positiveNumber)
     .option('--json', "print the API's JSON response unchanged (with --stream: every event, as NDJSON)")
