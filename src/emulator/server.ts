@@ -102,6 +102,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       else res.destroy();
     });
   });
+  // Azure's front end keeps an idle connection open for minutes; Node's default (5 s) would make a
+  // busy client that reuses a connection a moment late meet "other side closed" all the time.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 125_000;
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
