@@ -84,6 +84,24 @@ describe('a record per command', () => {
     expect(unstored).toMatchObject({ stored: false, status: 'completed', prompt: 'unkept' });
   });
 
+  it('batch run: one record for the whole run (not one per line), with its requests, summed usage, files and ending', async () => {
+    const { run, state, box } = home();
+    const out = join(box.home, 'answers.jsonl');
+    const ok = await run(['batch', 'run', ...m, '-o', out, '-'], { input: 'one\ntwo\nthree\n' });
+    expect(ok.code).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { response: { body: { usage: { input_tokens: number; output_tokens: number } } } });
+    const failed = await run(['batch', 'run', ...m, '--retries', '0', ...fault('status=500'), '-'], { input: 'doomed\n' });
+    expect(failed.code).toBe(1);
+    const [whole, broken, ...rest] = records(state);
+    expect(rest).toEqual([]);
+    const sum = (key: 'input_tokens' | 'output_tokens') => lines.reduce((total, line) => total + line.response.body.usage[key], 0);
+    expect(whole).toMatchObject({ command: 'batch run', deployment: 'gpt-4.1', status: 'completed', requests: 3, exit: 0, files: [out], prompt: 'batch of 3 requests from standard input' });
+    expect(whole!.usage).toMatchObject({ input_tokens: sum('input_tokens'), output_tokens: sum('output_tokens') });
+    expect(whole!.usage!.input_tokens).toBeGreaterThan(0);
+    expect(broken).toMatchObject({ command: 'batch run', status: 'incomplete', requests: 1, exit: 1, usage: null });
+    expect(broken!.error).toMatch(/^1 of 1 requests failed/);
+  });
+
   it('image: the saved paths, never the image data', async () => {
     const { run, state, box } = home();
     const result = await run(['image', ...m, '--size', '64x48', 'a small gray cat']);

@@ -21,6 +21,8 @@ import { BatchValidator, type BatchRequestLine, type NumberedRequest } from '../
 import { RateLimiter } from './limiter.ts';
 import { describeSummary, progressText, type BatchRunSummary, type Progress } from './report.ts';
 import { AppendFile, readExistingResults } from './results-file.ts';
+import { addUsage, usageOf, type LogUsage } from '../../log/record.ts';
+import { appendLogRecord, commandRecord } from '../../log/write.ts';
 
 export interface BatchRunOptions extends BatchRequestOptions {
   file: string;
@@ -45,6 +47,8 @@ const ORDER_WINDOW_MIN = 1000;
 /** Results written to stdout before waiting for the reader. */
 const STDOUT_FLUSH_LINES = 256;
 const PROGRESS_EVERY_MS = 250;
+/** Deployments named in the run's log record (a file normally names one). */
+const MAX_DEPLOYMENTS_NOTED = 4;
 
 /** Requests in flight without a quota to go by. */
 export const DEFAULT_CONCURRENCY = 50;
@@ -112,8 +116,13 @@ export async function runBatchOnline(options: BatchRunOptions, f: Factory): Prom
       const summary = await run.start(requestLines(input, convert, new BatchValidator({ duplicates: false })), checked.requestCount, existing.ids);
       // Every result is on disk before the summary says so.
       const closeError = closeFiles();
-      // A single hook point for a per-run record (the request log): `summary` is the whole story.
-      finishRun(f, options, summary, run.fatalError ?? closeError);
+      try {
+        finishRun(f, options, summary, run.fatalError ?? closeError);
+        logRun(f, options, summary, run, undefined);
+      } catch (error) {
+        logRun(f, options, summary, run, error);
+        throw error;
+      }
     } finally {
       if (!closed) closeFiles();
     }
@@ -173,6 +182,9 @@ class OnlineRun {
   private nextToWrite = 0;
   private unflushedStdout = 0;
   readonly progress: Progress;
+  /** Tokens of every answered request, and the deployments asked, for the run's record in the local log. */
+  usage: LogUsage | null = null;
+  readonly deployments = new Set<string>();
 
   constructor(
     private readonly f: Factory,
@@ -208,7 +220,11 @@ class OnlineRun {
       if (!candidate) candidate = this.takeDueRetry();
       if (!candidate && !sourceDone && (this.options.order === 'finish' || seq < this.nextToWrite + orderWindow)) {
         const next = await this.nextFresh(source, done);
-        if (next) candidate = { seq: seq++, line: next.line, request: next.request, tokens: estimateRequestTokens(next.request.body), attempts: 0, notBefore: 0 };
+        if (next) {
+          candidate = { seq: seq++, line: next.line, request: next.request, tokens: estimateRequestTokens(next.request.body), attempts: 0, notBefore: 0 };
+          const model = (next.request.body as { model?: unknown }).model;
+          if (typeof model === 'string' && this.deployments.size < MAX_DEPLOYMENTS_NOTED) this.deployments.add(model);
+        }
         else sourceDone = true;
       }
       if (!candidate) {
@@ -324,8 +340,11 @@ class OnlineRun {
     }
     this.limiter.observe(remainingQuota(http.headers), this.inFlight.size - 1);
     this.limiter.succeeded();
-    const usage = (body as { usage?: { total_tokens?: unknown } } | null)?.usage?.total_tokens;
-    if (typeof usage === 'number') this.progress.tokens += usage;
+    const usage = usageOf((body as { usage?: Parameters<typeof usageOf>[0] } | null)?.usage);
+    if (usage) {
+      this.progress.tokens += usage.total_tokens;
+      this.usage = addUsage(this.usage, usage);
+    }
     // The service's JSON as it came (checked above), unless it spans lines: a result is one line.
     const bodyJson = text.includes('\n') || text.includes('\r') ? JSON.stringify(body) : text.trim();
     const head = JSON.stringify({ id: batchRequestId(), custom_id: job.request.custom_id });
@@ -437,6 +456,27 @@ class OnlineRun {
   get fatalError(): unknown {
     return this.fatal;
   }
+}
+
+/**
+ * One record in the local log for the whole run (not one per line): the deployment, the summed
+ * usage, how many requests were made, the files written, and how the run ended.
+ */
+function logRun(f: Factory, options: BatchRunOptions, summary: BatchRunSummary, run: OnlineRun, error: unknown): void {
+  const exit = error === undefined ? ExitCode.Ok : error instanceof CliError ? error.exitCode : ExitCode.ApiError;
+  const status = summary.interrupted ? 'interrupted' : error !== undefined && summary.failed === 0 ? 'error' : summary.failed > 0 ? 'incomplete' : 'completed';
+  const record = commandRecord(f, {
+    deployment: run.deployments.size ? [...run.deployments].join('+') : null,
+    status,
+    exit,
+    usage: run.usage,
+    requests: summary.succeeded + summary.failed,
+    prompt: `batch of ${summary.total} requests from ${options.file === '-' ? 'standard input' : options.file}`,
+  });
+  const files = [summary.output, summary.errors].filter((path): path is string => typeof path === 'string');
+  if (files.length) record.files = files;
+  if (error instanceof Error) record.error = error.message;
+  appendLogRecord(f, record);
 }
 
 /** Print the summary (always, on stderr; --json on stdout) and turn the outcome into the exit code. */
