@@ -425,6 +425,19 @@ describe('event order', () => {
   });
 });
 
+describe('the SDK’s own messages', () => {
+  it('an event that is not JSON: --debug shows what the openai SDK logged about it; without --debug only our one line', async () => {
+    const plain = await against('broken-json-event', stream);
+    expect(plain.code).not.toBe(0);
+    expect(plain.stdout).toBe('Hello\n');
+    expect(plain.stderr).not.toMatch(/openai error/);
+    expect(plain.stderr).toMatch(/^aoai: /);
+    const debug = await against('broken-json-event', [...stream, '--debug']);
+    expect(debug.stderr).toMatch(/^openai error: Could not parse message into JSON:/m);
+    expect(debug.stderr).toMatch(/^aoai: malformed event stream after 2 events: received an event whose data is not JSON$/m);
+  });
+});
+
 describe('pagers', () => {
   it('items --all stops when a cursor repeats', async () => {
     const result = await against('repeating-cursor', ['items', 'resp_1', '--all', '--jsonl'], {}, { timeoutMs: 20_000 });

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { constants, crc32, deflateRawSync, gzipSync } from 'node:zlib';
 
 export type HostileMode =
+  | 'broken-json-event'
   | 'slow-body'
   | 'endless-body'
   | 'huge-json'
@@ -154,6 +155,14 @@ function handle(req: IncomingMessage, res: ServerResponse, timers: Set<NodeJS.Ti
       if (mode === 'sequence-jump') res.write(sse(7, 'response.output_text.delta', delta(' (after a gap)')));
       else res.write(sse(1, 'response.output_text.delta', delta(' (again)')));
       res.end(sse(mode === 'sequence-jump' ? 8 : 3, 'response.completed', { response: response('completed') }));
+      return;
+    }
+    case 'broken-json-event': {
+      // An event whose data is not JSON: the openai SDK logs it before it throws.
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(sse(0, 'response.created', { response: response('in_progress') }));
+      res.write(sse(1, 'response.output_text.delta', delta('Hello')));
+      res.end('event: response.output_text.delta\ndata: {"type": broken\n\n');
       return;
     }
     case 'repeating-cursor': {
