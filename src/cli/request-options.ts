@@ -86,8 +86,8 @@ export interface StreamOptionValues {
 }
 
 /** --no-log, on every command that creates a response: this one stays out of the local log. */
-export function addNoLogOption(command: Command): Command {
-  return command.option('--no-log', 'leave this response out of the local log (aoai log)');
+export function addNoLogOption(command: Command, description = 'leave this response out of the local log (aoai log)'): Command {
+  return command.option('--no-log', description);
 }
 
 /** -c/--continue [ref]: continue a response from the local log (create, stream; chat has its own wording). */

@@ -100,6 +100,8 @@ describe('a record per command', () => {
     expect(whole!.usage!.input_tokens).toBeGreaterThan(0);
     expect(broken).toMatchObject({ command: 'batch run', status: 'incomplete', requests: 1, exit: 1, usage: null });
     expect(broken!.error).toMatch(/^1 of 1 requests failed/);
+    expect((await run(['batch', 'run', ...m, '--no-log', '-'], { input: 'unlogged\n' })).code).toBe(0);
+    expect(records(state)).toHaveLength(2);
   });
 
   it('image: the saved paths, never the image data', async () => {

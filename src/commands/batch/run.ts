@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import type { CommandContext } from '../../cli/context.ts';
 import { batchInputVerb, toBatchRequestOptions, type BatchRequestValues } from '../../cli/batch-options.ts';
 import { intInRange, positiveNumber } from '../../cli/parse.ts';
+import { addNoLogOption } from '../../cli/request-options.ts';
 import type { Factory } from '../../core/factory.ts';
 import type { BatchRunOptions } from '../../batch/online/run.ts';
 
@@ -30,7 +31,8 @@ export function registerBatchRun(batch: Command, ctx: CommandContext): void {
     .option('--rpm <n>', "the deployment's requests-per-minute quota (default: profile rpm, $AOAI_RPM)", positiveNumber)
     .option('--tpm <n>', "the deployment's tokens-per-minute quota (default: profile tpm, $AOAI_TPM)", positiveNumber)
     .option('--retries <n>', `retries per request for 429, 5xx, timeouts and dropped connections (default ${DEFAULT_BATCH_RETRIES})`, intInRange(0, 100))
-    .option('--json', 'print a JSON summary on stdout at the end (needs -o)')
+    .option('--json', 'print a JSON summary on stdout at the end (needs -o)');
+  addNoLogOption(command, 'leave this run out of the local log (aoai log)')
     .addHelpText(
       'after',
       `
