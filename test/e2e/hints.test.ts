@@ -222,6 +222,12 @@ describe('Global Batch hints', () => {
 
   it('a cancelled job → fetch them: aoai batch results … -o results.jsonl', async () => {
     const id = (await run(['batch', 'submit', requests('cancel.jsonl', 200)])).stdout.trim();
+    // Cancelled once some lines are done (however fast or slow the machine), so there are results to fetch.
+    for (let look = 0; look < 400; look++) {
+      const job = JSON.parse((await run(['batch', 'get', id, '--json'])).stdout) as { request_counts?: { completed?: number } };
+      if ((job.request_counts?.completed ?? 0) > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
     await run(['batch', 'cancel', id]);
     await run(['batch', 'get', id, '--wait', '--poll-interval', '0.1']);
     const result = await run(['batch', 'get', id, '--wait', '--poll-interval', '0.1']);
