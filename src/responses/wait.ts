@@ -17,9 +17,15 @@ export interface RawResponse {
 }
 
 export async function fetchRaw(promise: { asResponse(): Promise<Response> }): Promise<RawResponse> {
+  const { raw, value } = await fetchRawJson<ApiResponse>(promise);
+  return { raw, response: value };
+}
+
+/** An SDK call's answer as the service sent it (for --json) and parsed (see parseJsonBody). */
+export async function fetchRawJson<T>(promise: { asResponse(): Promise<Response> }): Promise<{ raw: string; value: T }> {
   const http = await promise.asResponse();
   const raw = await http.text();
-  return { raw, response: parseJsonBody<ApiResponse>(http, raw) };
+  return { raw, value: parseJsonBody<T>(http, raw) };
 }
 
 /**

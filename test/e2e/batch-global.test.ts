@@ -7,7 +7,7 @@ import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.ts';
 import { CANARY_API_KEY } from '../helpers/canaries.ts';
-import { runAoai, sandbox, type Sandbox } from '../helpers/cli.ts';
+import { interruptWhen, runAoai, sandbox, type Sandbox } from '../helpers/cli.ts';
 import { keyEnv, startTestEmulator, useEmulator } from '../helpers/emulator.ts';
 import { runOnPty } from '../helpers/pty.ts';
 import { tempDir } from '../helpers/temp.ts';
@@ -153,15 +153,7 @@ describe('aoai batch cancel and results of a cancelled job', () => {
     const polls = () => slow.requests.filter((r) => r.method === 'GET' && r.path.endsWith(id)).length;
     const result = await runAoai(['batch', 'get', id, '--wait', ...FAST, '-o', out], {
       env: box.env,
-      onSpawn: (child) => {
-        const timer = setInterval(() => {
-          if (polls() >= 2) {
-            clearInterval(timer);
-            child.kill('SIGINT');
-          }
-        }, 20);
-        child.on('exit', () => clearInterval(timer));
-      },
+      onSpawn: interruptWhen(() => polls() >= 2),
     });
     expect(result.code).toBe(130);
     expect(result.stderr).toMatch(new RegExp(`^aoai: stopped waiting; ${id} is still (validating|in_progress) \\(the job goes on\\)\nhint: wait again: aoai batch get ${id} --wait --poll-interval 0.05 -o ${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(or stop it: aoai batch cancel ${id}\\)\n$`));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runAoai } from '../helpers/cli.ts';
+import { interruptWhen, runAoai } from '../helpers/cli.ts';
 import { useEmulator } from '../helpers/emulator.ts';
 
 const ctx = useEmulator({ queueMs: 50, eventDelayMs: 20 });
@@ -46,15 +46,7 @@ describe('aoai get', () => {
     // Interrupt once the command is polling (the emulator has seen its GET), not at a fixed time.
     const polls = () => ctx.emulator.requests.filter((r) => r.method === 'GET' && r.path.endsWith(id)).length;
     const result = await run(['get', id, '--wait', '--poll-interval', '0.05'], {
-      onSpawn: (child) => {
-        const timer = setInterval(() => {
-          if (polls() >= 2) {
-            clearInterval(timer);
-            child.kill('SIGINT');
-          }
-        }, 20);
-        child.on('exit', () => clearInterval(timer));
-      },
+      onSpawn: interruptWhen(() => polls() >= 2),
     });
     expect(result.code).toBe(130);
     expect(result.stderr).toContain(`aoai get ${id} --wait`);

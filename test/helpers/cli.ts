@@ -148,3 +148,18 @@ export async function unusedPort(): Promise<number> {
     });
   });
 }
+
+/**
+ * An onSpawn that sends the child SIGINT once `ready()` says so (checked every 20 ms): interrupt
+ * when the command is doing something (polling, streaming), not at a fixed time.
+ */
+export function interruptWhen(ready: () => boolean): (child: ChildProcess) => void {
+  return (child) => {
+    const timer = setInterval(() => {
+      if (!ready()) return;
+      clearInterval(timer);
+      child.kill('SIGINT');
+    }, 20);
+    child.on('exit', () => clearInterval(timer));
+  };
+}

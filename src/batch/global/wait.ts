@@ -9,7 +9,7 @@ import { serviceId } from '../../core/ids.ts';
 import type { IO } from '../../io/io.ts';
 import { interrupts } from '../../io/interrupts.ts';
 import { startSpinner } from '../../io/spinner.ts';
-import { parseJsonBody } from '../../responses/wait.ts';
+import { fetchRawJson } from '../../responses/wait.ts';
 import { isTerminalBatch, progressLine } from './view.ts';
 
 /** Azure asks that a job be polled no more often than once a minute. */
@@ -27,9 +27,8 @@ export interface RawBatch {
 }
 
 export async function fetchBatch(promise: { asResponse(): Promise<Response> }): Promise<RawBatch> {
-  const http = await promise.asResponse();
-  const raw = await http.text();
-  return { raw, batch: parseJsonBody<Batch>(http, raw) };
+  const { raw, value } = await fetchRawJson<Batch>(promise);
+  return { raw, batch: value };
 }
 
 export interface BatchWaitOptions {
