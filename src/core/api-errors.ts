@@ -202,7 +202,8 @@ const TLS_CERTIFICATE_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
-function describeCause(cause: unknown): string | undefined {
+/** Why a connection failed, in a few words ("connection refused", "TLS certificate rejected (…)"). */
+export function describeCause(cause: unknown): string | undefined {
   if (!(cause instanceof Error)) return undefined;
   const inner = (cause as Error & { cause?: unknown }).cause;
   const errno = (inner instanceof Error ? inner : cause) as NodeJS.ErrnoException & { hostname?: string };

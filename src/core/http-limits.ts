@@ -101,8 +101,17 @@ export function boundedFetch(inner: typeof fetch, limits: HttpLimits): typeof fe
   };
 }
 
+// Responses a transport has already read whole within the caps (bulk-fetch.ts): passed as they are.
+const alreadyBounded = new WeakSet<Response>();
+
+/** Note that `response` holds a body read whole, smaller than every cap and the spool threshold. */
+export function markBounded(response: Response): Response {
+  alreadyBounded.add(response);
+  return response;
+}
+
 export async function boundResponse(response: Response, url: URL, limits: HttpLimits, deadline: number): Promise<Response> {
-  if (!response.body) return response;
+  if (!response.body || alreadyBounded.has(response)) return response;
   const from = url.host;
   if (response.status >= 400) return readErrorAhead(response, limits, deadline);
   const type = response.headers.get('content-type') ?? '';

@@ -3,7 +3,7 @@
 import type { Client } from '../core/client.ts';
 import type { Factory } from '../core/factory.ts';
 
-export async function prepareRequest(f: Factory, extraHeaders?: Record<string, string>, options?: { callerRetries?: boolean }): Promise<Client> {
+export async function prepareRequest(f: Factory, extraHeaders?: Record<string, string>, options?: { bulk?: boolean }): Promise<Client> {
   const settings = await f.settings();
   const client = await f.client(extraHeaders, options);
   const { describeCredential } = await import('../core/client.ts');

@@ -56,18 +56,23 @@ describe('trust by resolved address', { timeout: 120_000 }, () => {
         baseEnv: box.env,
         emulator: { key: CANARY_API_KEY },
         // Per name, the first answer (for the check) is the emulator; every later one is the decoy.
-        dns: { answers: { 'rebind.test': ['127.0.0.1', '127.0.0.2'], 'rebind-stream.test': ['127.0.0.1', '127.0.0.2'] } },
+        dns: { answers: { 'rebind.test': ['127.0.0.1', '127.0.0.2'], 'rebind-stream.test': ['127.0.0.1', '127.0.0.2'], 'rebind-batch.test': ['127.0.0.1', '127.0.0.2'] } },
         decoy: { host: '127.0.0.2', port: 18080 },
         runs: [
           { args: ['create', '-m', 'gpt-4.1', 'pinned'], env: { AZURE_OPENAI_ENDPOINT: 'http://rebind.test:18080' } },
           { args: ['stream', '-m', 'gpt-4.1', 'pinned too'], env: { AZURE_OPENAI_ENDPOINT: 'http://rebind-stream.test:18080' } },
+          // batch run sends over Node's http agent (bulk-fetch.ts), pinned the same way.
+          { args: ['batch', 'run', '-m', 'gpt-4.1', '--order', 'input', '-'], input: 'one\ntwo\nthree\n', env: { AZURE_OPENAI_ENDPOINT: 'http://rebind-batch.test:18080' } },
         ],
       });
       expect(results[0]).toMatchObject({ code: 0, stdout: 'Echo: pinned\n', stderr: '' });
       expect(results[1]).toMatchObject({ code: 0, stdout: 'Echo: pinned too\n' });
+      expect(results[2]!.code).toBe(0);
+      const answers = results[2]!.stdout.trim().split('\n').map((line) => JSON.parse(line) as { response: { body: { output_text?: string; output: Array<{ content: Array<{ text: string }> }> } } });
+      expect(answers.map((a) => a.response.body.output[0]!.content[0]!.text)).toEqual(['Echo: one', 'Echo: two', 'Echo: three']);
       expect(decoyLog).toEqual([]);
       // One lookup per run, the trust check's; the connection asked nothing more.
-      expect(dnsAsked).toEqual({ 'rebind.test': 1, 'rebind-stream.test': 1 });
+      expect(dnsAsked).toEqual({ 'rebind.test': 1, 'rebind-stream.test': 1, 'rebind-batch.test': 1 });
     } finally {
       box.cleanup();
     }

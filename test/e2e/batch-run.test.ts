@@ -135,6 +135,30 @@ describe('aoai batch run', () => {
     expectOnePerId(readLines(output), ids);
   });
 
+  it('a service that fails every request: requests waiting to be retried hold their place, so the run does not read on through the input', async () => {
+    const { path, ids } = promptsFile('down.txt', 6);
+    const output = join(ctx.box.home, 'down.out.jsonl');
+    ctx.emulator.addFault({ status: 503, times: 0, path: '/responses' });
+    const before = creates().length;
+    try {
+      const result = await run(['batch', 'run', path, '-m', 'gpt-4.1', '-o', output, '--concurrency', '2', '--retries', '1', '--json']);
+      expect(result.code).toBe(1);
+      expect(JSON.parse(result.stdout)).toMatchObject({ succeeded: 0, failed: 6, retries: 6 });
+      expectOnePerId(readLines(output), ids);
+    } finally {
+      ctx.emulator.clearFaults();
+    }
+    // Which line each request was for, in the order they came: a fresh line starts only once one of
+    // the two waiting has been retried, never all six at once.
+    const order = creates().slice(before).map((r) => Number(/question (\d+)/.exec(JSON.stringify(r.body))![1]));
+    expect(order).toHaveLength(12);
+    for (let i = 0; i < order.length; i++) {
+      const fresh = new Set(order.slice(0, i + 1)).size;
+      const retried = order.slice(0, i + 1).length - fresh;
+      expect(fresh, `requests so far: ${order.slice(0, i + 1).join(' ')}`).toBeLessThanOrEqual(retried + 2);
+    }
+  }, 30_000);
+
   it('-o FIFO writes through the pipe (a FIFO is never fsynced or resumed from)', async () => {
     const { path, ids } = promptsFile('fifo.txt', 5);
     const fifo = join(ctx.box.home, 'results.fifo');

@@ -31,11 +31,13 @@ describe('proxies (private network namespace)', { timeout: 120_000 }, () => {
     const upload = join(dir, 'notes.jsonl');
     writeFileSync(upload, '{"a":1}\n');
     const env = { HTTP_PROXY: '{{PROXY}}' };
-    const [created, streamed, uploaded, got] = scenario([
+    const [created, streamed, uploaded, got, batched] = scenario([
       { args: ['create', '-m', 'gpt-4.1', '--json', 'through the proxy'], env },
       { args: ['stream', '-m', 'gpt-4.1', 'streamed'], env },
       { args: ['files', 'upload', upload, '--purpose', 'batch'], env },
       { args: ['get', 'resp_00000000000000000000000000000000'], env },
+      // batch run sends over Node's http agent when direct (bulk-fetch.ts); through a proxy, as every other request.
+      { args: ['batch', 'run', '-m', 'gpt-4.1', '-'], input: 'one\ntwo\n', env },
     ]);
     expect(created!.code).toBe(0);
     const id = (JSON.parse(created!.stdout) as { id: string }).id;
@@ -46,17 +48,23 @@ describe('proxies (private network namespace)', { timeout: 120_000 }, () => {
     expect(uploaded!.code).toBe(0);
     expect(uploaded!.proxyLog.map((e) => `${e.method} ${e.target}`)).toEqual([expect.stringMatching(/^POST http:\/\/127\.0\.0\.1:18080\/openai\/v1\/files$/)]);
     expect(got!.proxyLog.map((e) => e.method)).toEqual(['GET']);
+    expect(batched!.code).toBe(0);
+    expect(batched!.stdout.trim().split('\n')).toHaveLength(2);
+    expect(batched!.proxyLog.map((e) => `${e.method} ${e.target}`)).toEqual(Array(2).fill('POST http://127.0.0.1:18080/openai/v1/responses'));
   });
 
   it('NO_PROXY sends matching hosts direct; the --proxy flag overrides the variables', () => {
-    const [bypassed, overridden] = scenario([
+    const [bypassed, overridden, batchedDirect] = scenario([
       { args: ['create', '-m', 'gpt-4.1', 'direct'], env: { HTTP_PROXY: '{{PROXY}}', NO_PROXY: 'example.com,127.0.0.0/8' } },
       // HTTP_PROXY names a port nothing listens on; --proxy wins.
       { args: ['create', '-m', 'gpt-4.1', '--proxy', '{{PROXY}}', 'flagged'], env: { HTTP_PROXY: 'http://127.0.0.1:9', no_proxy: null } },
+      { args: ['batch', 'run', '-m', 'gpt-4.1', '-'], input: 'one\n', env: { HTTP_PROXY: '{{PROXY}}', NO_PROXY: '127.0.0.1' } },
     ]);
     expect(bypassed).toMatchObject({ code: 0, stdout: 'Echo: direct\n', proxyLog: [] });
     expect(overridden).toMatchObject({ code: 0, stdout: 'Echo: flagged\n' });
     expect(overridden!.proxyLog).toHaveLength(1);
+    expect(batchedDirect).toMatchObject({ code: 0, proxyLog: [] });
+    expect(batchedDirect!.stdout).toContain('"custom_id":"line-1"');
   });
 
   it('https endpoints go through a CONNECT tunnel; a refused CONNECT is one line naming the proxy', () => {
@@ -72,13 +80,17 @@ describe('proxies (private network namespace)', { timeout: 120_000 }, () => {
     const upload = join(dir, 'notes.jsonl');
     writeFileSync(upload, '{"a":1}\n');
     const env = { AZURE_OPENAI_ENDPOINT: '{{EMULATOR_TLS}}', HTTPS_PROXY: `http://alice:${PROXY_PASSWORD}@127.0.0.1:3128`, NODE_EXTRA_CA_CERTS: TLS_FIXTURE.cert };
-    const [created, streamed, uploaded, untrusted] = scenario(
+    const [created, streamed, uploaded, untrusted, batched, batchedDirect, batchedUntrusted] = scenario(
       [
         { args: ['create', '-m', 'gpt-4.1', 'tunnelled'], env },
         { args: ['stream', '-m', 'gpt-4.1', 'streamed'], env },
         { args: ['files', 'upload', upload, '--purpose', 'batch'], env },
         // Without the fixture's certificate the service's TLS is not trusted, tunnel or not.
         { args: ['create', '-m', 'gpt-4.1', '--max-retries', '0', 'hi'], env: { ...env, NODE_EXTRA_CA_CERTS: null } },
+        { args: ['batch', 'run', '-m', 'gpt-4.1', '-'], input: 'one\ntwo\n', env },
+        // Direct https: Node's https agent (bulk-fetch.ts), the same trust as fetch.
+        { args: ['batch', 'run', '-m', 'gpt-4.1', '-'], input: 'one\ntwo\n', env: { ...env, HTTPS_PROXY: null } },
+        { args: ['batch', 'run', '-m', 'gpt-4.1', '--retries', '0', '-'], input: 'one\n', env: { ...env, HTTPS_PROXY: null, NODE_EXTRA_CA_CERTS: null } },
       ],
       { proxy: { mode: 'auth', credentials: `alice:${PROXY_PASSWORD}` } },
     );
@@ -92,6 +104,15 @@ describe('proxies (private network namespace)', { timeout: 120_000 }, () => {
     expect(untrusted!.stderr).toMatch(/^aoai: .*TLS certificate rejected \(DEPTH_ZERO_SELF_SIGNED_CERT\)\n/);
     expect(untrusted!.stderr).not.toMatch(/proxy/);
     expect(untrusted!.stderr + created!.stderr).not.toContain(PROXY_PASSWORD);
+    expect(batched!.code).toBe(0);
+    expect(batched!.stdout.trim().split('\n')).toHaveLength(2);
+    // One tunnel, kept alive, unless the two requests went out at once.
+    expect(batched!.proxyLog.length).toBeGreaterThanOrEqual(1);
+    expect(batched!.proxyLog.every((e) => e.method === 'CONNECT' && e.target === 'localhost:18443')).toBe(true);
+    expect(batchedDirect).toMatchObject({ code: 0, proxyLog: [] });
+    expect(batchedDirect!.stdout.trim().split('\n')).toHaveLength(2);
+    expect(batchedUntrusted!.code).toBe(1);
+    expect(JSON.parse(batchedUntrusted!.stdout) as unknown).toMatchObject({ custom_id: 'line-1', response: null, error: { code: 'connection_error', message: 'connection failed: TLS certificate rejected (DEPTH_ZERO_SELF_SIGNED_CERT)' } });
   });
 
   it('a proxy that refuses plain requests, or is not there, is one line naming it', () => {

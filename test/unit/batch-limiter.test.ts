@@ -112,6 +112,20 @@ describe('batch rate limiter', () => {
     expect(limiter.admit(10, 0)).toMatchObject({ reason: 'service' });
     expect(limiter.admit(5, 0).waitMs).toBe(0);
   });
+
+  it('an answer read late (written when more was left) does not undo a later, lower count; a later moment replaces it', () => {
+    const c = clock();
+    const limiter = new RateLimiter({}, 50, c.now);
+    limiter.observe({ requests: 3 }, 0);
+    c.advance(5);
+    // Written earlier by the service, read now: the lower count of the same moment stands.
+    limiter.observe({ requests: 40 }, 0);
+    expect(admittedOver(limiter, c, 1)).toBe(3);
+    // A second later the quota may have refilled: the next answer's count is taken as it is.
+    c.advance(1000);
+    limiter.observe({ requests: 40 }, 0);
+    expect(admittedOver(limiter, c, 1)).toBe(40);
+  });
 });
 
 describe('token estimate', () => {

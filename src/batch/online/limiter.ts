@@ -27,6 +27,13 @@ const MAX_BACKOFF_MS = 60_000;
 /** When the service says its quota is used up, wait this long for it to refill before one probe. */
 const EXHAUSTED_WAIT_MS = 1000;
 
+/** Answers read within this long of each other describe the same moment of the service's quota. */
+const SAME_MOMENT_MS = 100;
+
+function lower(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+}
+
 export interface Admission {
   /** 0: the request may start now (and was counted); otherwise ms to wait before asking again. */
   waitMs: number;
@@ -93,11 +100,18 @@ export class RateLimiter {
    */
   observe(remaining: { requests?: number | undefined; tokens?: number | undefined }, inFlight: number): void {
     if (remaining.requests === undefined && remaining.tokens === undefined) return;
-    this.service = {
-      requests: remaining.requests === undefined ? undefined : remaining.requests - inFlight,
-      tokens: remaining.tokens === undefined ? undefined : remaining.tokens,
-      at: this.now(),
-    };
+    const now = this.now();
+    const fresh = { requests: remaining.requests === undefined ? undefined : remaining.requests - inFlight, tokens: remaining.tokens };
+    const known = this.service;
+    // Answers are read a little out of order: one the service wrote earlier, when more was left,
+    // must not undo what a later one said. Within a moment the lower count stands; a later answer
+    // (the quota may have refilled since) replaces it.
+    if (known && now - known.at < SAME_MOMENT_MS) {
+      known.requests = lower(known.requests, fresh.requests);
+      known.tokens = lower(known.tokens, fresh.tokens);
+      return;
+    }
+    this.service = { ...fresh, at: now };
   }
 
   /** A request finished without a 429: the in-flight window grows back by one per window's worth. */
