@@ -20,6 +20,8 @@ export interface EmulateOptions {
   deployments: string[];
   faults: string[];
   rateLimits: string[];
+  /** Stored responses kept at most; undefined: the store's default (emulator/store.ts). */
+  maxStored: number | undefined;
   quiet: boolean;
   writeEnv: string | undefined;
   /** Batch jobs' clock, quota and timestamp style (emulator/batches-api.ts). */
@@ -39,6 +41,7 @@ interface EmulateValues {
   deployment?: string[];
   fault?: string[];
   rateLimit?: string[];
+  maxStored?: number;
   quiet?: boolean;
   writeEnv?: string;
 }
@@ -56,6 +59,7 @@ export function registerEmulate(program: Command, ctx: CommandContext): void {
     .option('--event-delay-ms <ms>', 'pause between streamed events (default 15)', intInRange(0, 60_000))
     .option('--deployment <name>', 'accept only these deployments (repeatable; default: any)', collect)
     .option('--fault <spec>', "inject a fault, e.g. 'status=429,retry-after=2' or 'drop-after=5,times=3' (repeatable)", collect)
+    .option('--max-stored <n>', 'stored responses kept in memory; past it the oldest answer 404, as expired ones do (default 10000)', intInRange(1, 100_000_000))
     .option('--rate-limit <spec>', "simulate a deployment quota: 'rpm=6000,tpm=1000000' for each deployment, 'NAME:rpm=60' for one (repeatable)", collect)
     .option('--batch-phase-ms <ms>', 'how long a batch job stays validating, and finalizing (default 500)', intInRange(0, 3_600_000))
     .option('--batch-line-ms <ms>', 'time a batch job spends on each line (default 20)', intInRange(0, 60_000))
@@ -96,6 +100,7 @@ export function toEmulateOptions(values: EmulateValues): EmulateOptions {
     deployments: values.deployment ?? [],
     faults: values.fault ?? [],
     rateLimits: values.rateLimit ?? [],
+    maxStored: values.maxStored,
     quiet: Boolean(values.quiet),
     writeEnv: values.writeEnv,
     batch: {
@@ -122,6 +127,7 @@ export async function runEmulate(options: EmulateOptions, f: Factory): Promise<v
       deployments: options.deployments,
       faults: options.faults,
       rateLimits: options.rateLimits,
+      maxStored: options.maxStored,
       batch: options.batch,
       onRequest: options.quiet
         ? undefined

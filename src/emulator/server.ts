@@ -41,6 +41,8 @@ export interface EmulatorOptions {
   rateLimits?: string[];
   /** The clock of the simulated quotas (tests drive it); default Date.now. */
   quotaClock?: () => number;
+  /** Stored responses kept at most (default DEFAULT_MAX_STORED); the oldest go first. */
+  maxStored?: number;
   /** Called after each request is answered (or its connection dropped). */
   onRequest?: (entry: RecordedRequest) => void;
 }
@@ -72,6 +74,10 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
+/** Requests the log (GET /_emulator/requests) keeps: the latest ones; bodies included, so bounded. */
+export const MAX_REQUEST_LOG = 10_000;
+const REQUEST_LOG_SLACK = 1000;
+
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -87,7 +93,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     deployments: new Set(options.deployments ?? []),
     batch: { ...DEFAULT_BATCH_SETTINGS, ...options.batch },
   };
-  const store = new ResponseStore();
+  const store = new ResponseStore(options.maxStored);
   const faults = new FaultQueue();
   for (const spec of options.faults ?? []) faults.add(spec);
   const quota = new SimulatedQuota(options.rateLimits ?? [], options.quotaClock);
@@ -123,7 +129,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       startedAt: Date.now(),
     };
     // The log is API traffic; the admin routes that read it stay out of it.
-    if (!url.pathname.startsWith('/_emulator/')) requests.push(entry);
+    if (!url.pathname.startsWith('/_emulator/')) {
+      requests.push(entry);
+      // The log keeps the latest MAX_REQUEST_LOG requests (cut in steps, not one at a time).
+      if (requests.length > MAX_REQUEST_LOG + REQUEST_LOG_SLACK) requests.splice(0, requests.length - MAX_REQUEST_LOG);
+    }
     res.once('close', () => {
       entry.status = res.headersSent && res.writableFinished ? res.statusCode : res.headersSent ? res.statusCode : 0;
       options.onRequest?.(entry);

@@ -17,9 +17,20 @@ export interface StoredRecord {
   job?: BackgroundJob;
 }
 
+/**
+ * Stored responses kept at most, by default. The service keeps them 30 days; the emulator keeps
+ * them in memory, and a long-lived one (a 100,000-line batch run, run after run) would otherwise
+ * grow until it fails. Past the bound the oldest finished one goes, and answers 404 as an expired
+ * one does.
+ */
+export const DEFAULT_MAX_STORED = 10_000;
+
 export class ResponseStore {
+  // In the order they were stored: the first is the oldest.
   private readonly records = new Map<string, StoredRecord>();
   private readonly jobs = new Set<BackgroundJob>();
+
+  constructor(private readonly maxStored = DEFAULT_MAX_STORED) {}
 
   get(id: string): StoredRecord | undefined {
     return this.records.get(id);
@@ -30,6 +41,16 @@ export class ResponseStore {
     if (record.job) {
       this.jobs.add(record.job);
       void record.job.done.then(() => this.jobs.delete(record.job!));
+    }
+    if (this.records.size > this.maxStored) this.forgetOldest();
+  }
+
+  /** The oldest stored response whose job (if any) has finished: a running job stays reachable. */
+  private forgetOldest(): void {
+    for (const [id, record] of this.records) {
+      if (record.job && !record.job.finished) continue;
+      this.records.delete(id);
+      return;
     }
   }
 

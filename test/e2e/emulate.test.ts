@@ -33,6 +33,25 @@ describe('aoai emulate', () => {
     }
   });
 
+  it('--max-stored N: past N stored responses the oldest answers 404, as an expired one does', async () => {
+    const box = sandbox();
+    try {
+      const result = await sh(
+        `aoai emulate --quiet --max-stored 2 > out.txt & pid=$!
+         until [ -s out.txt ] && grep -q IDENTITY_HEADER out.txt; do sleep 0.1; done
+         eval "$(cat out.txt)"
+         for word in one two three; do aoai create -m gpt-4.1 --json "$word" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).id))' >> ids.txt; done
+         for id in $(cat ids.txt); do aoai get "$id" >/dev/null 2>&1; echo "get $?"; done
+         kill $pid; wait $pid`,
+        box.env,
+        box.home,
+      );
+      expect(result.stdout).toBe('get 1\nget 0\nget 0\n');
+    } finally {
+      box.cleanup();
+    }
+  });
+
   it('--write-env: written whole before serving, 0600, removed on exit; the documented wait works', async () => {
     const box = sandbox();
     try {
