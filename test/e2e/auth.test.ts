@@ -117,6 +117,28 @@ describe('Microsoft Entra ID through the real DefaultAzureCredential chain', () 
     box.cleanup();
   });
 
+  it('batch run signs in once and sends the token with every request (over the http agent, bulk-fetch.ts)', async () => {
+    const box = entraEnv({
+      AZURE_TOKEN_CREDENTIALS: 'ManagedIdentityCredential',
+      IDENTITY_ENDPOINT: ctx.emulator.identityEndpoint,
+      IDENTITY_HEADER: ctx.emulator.identityHeader,
+      OPENAI_API_VERSION: '2025-04-01-preview',
+    });
+    const tokensBefore = ctx.emulator.requests.filter((r) => r.path === '/msi/token').length;
+    const before = ctx.emulator.requests.length;
+    const result = await runAoai(['batch', 'run', '-m', 'gpt-4.1', '--order', 'input', '-'], { env: box.env, input: 'one\ntwo\nthree\n' });
+    const sent = ctx.emulator.requests.slice(before).filter((r) => r.method === 'POST' && r.path.endsWith('/responses'));
+    for (const r of sent) if (r.headers.authorization) recordSecret(r.headers.authorization.replace(/^Bearer /, ''));
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim().split('\n')).toHaveLength(3);
+    expect(sent).toHaveLength(3);
+    // The dated form, with the Entra token and no key.
+    expect(sent.every((r) => r.path === '/openai/responses' && r.query['api-version'] === '2025-04-01-preview')).toBe(true);
+    expect(sent.every((r) => /^Bearer [\w-]+\.[\w-]+\.[\w-]+$/.test(r.headers.authorization ?? '') && r.headers['api-key'] === undefined)).toBe(true);
+    expect(ctx.emulator.requests.filter((r) => r.path === '/msi/token').length - tokensBefore).toBe(1);
+    box.cleanup();
+  });
+
   it('--credential managed-identity works without AZURE_TOKEN_CREDENTIALS', async () => {
     const box = entraEnv({ AZURE_TOKEN_CREDENTIALS: undefined, IDENTITY_ENDPOINT: ctx.emulator.identityEndpoint, IDENTITY_HEADER: ctx.emulator.identityHeader });
     const result = await runAoai(['get', 'resp_missing', '--credential', 'managed-identity'], { env: box.env });
