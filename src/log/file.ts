@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../core/atomic-write.ts';
 import { ConfigError } from '../core/errors.ts';
 import { describeFsError } from '../core/local-input.ts';
 import { takeLockFile } from '../core/lock-file.ts';
+import { sleepSync } from '../core/sleep-sync.ts';
 import { parseRecord, type LogRecord } from './record.ts';
 
 /** The current file holds at most this much before it is rotated (AOAI_LOG_MAX_MB overrides). */
@@ -85,41 +86,50 @@ function rotate(files: LogFiles, maxBytes: number): void {
 
 /** Lines of one file, last first; nothing when it does not exist. Torn or huge lines are skipped by the caller or here. */
 export function* linesNewestFirst(path: string): Generator<string> {
-  let fd: number;
+  const fd = openToRead(path);
+  if (fd === undefined) return;
   try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw unreadable(path, error);
-  }
-  try {
-    let position = fstatSync(fd).size;
-    // The start of a line whose beginning is in the chunk not read yet.
-    let rest: Buffer = Buffer.alloc(0);
-    while (position > 0) {
-      const size = Math.min(CHUNK_BYTES, position);
-      position -= size;
-      const chunk = Buffer.allocUnsafe(size);
-      try {
-        readSync(fd, chunk, 0, size, position);
-      } catch (error) {
-        throw unreadable(path, error);
-      }
-      const data = rest.length ? Buffer.concat([chunk, rest]) : chunk;
-      let end = data.length;
-      while (end > 0) {
-        const newline = data.lastIndexOf(10, end - 1);
-        if (newline < 0) break;
-        if (end - newline > 1) yield data.toString('utf8', newline + 1, end);
-        end = newline;
-      }
-      rest = data.subarray(0, end);
-      if (rest.length > MAX_LINE_BYTES) rest = Buffer.alloc(0);
-    }
-    if (rest.length) yield rest.toString('utf8');
+    yield* linesBefore(fd, fstatSync(fd).size, path);
   } finally {
     closeSync(fd);
   }
+}
+
+function openToRead(path: string): number | undefined {
+  try {
+    return openSync(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw unreadable(path, error);
+  }
+}
+
+/** The lines of an open file that end before byte `end`, last first. */
+function* linesBefore(fd: number, upTo: number, path: string): Generator<string> {
+  let position = upTo;
+  // The start of a line whose beginning is in the chunk not read yet.
+  let rest: Buffer = Buffer.alloc(0);
+  while (position > 0) {
+    const size = Math.min(CHUNK_BYTES, position);
+    position -= size;
+    const chunk = Buffer.allocUnsafe(size);
+    try {
+      readSync(fd, chunk, 0, size, position);
+    } catch (error) {
+      throw unreadable(path, error);
+    }
+    const data = rest.length ? Buffer.concat([chunk, rest]) : chunk;
+    let end = data.length;
+    while (end > 0) {
+      const newline = data.lastIndexOf(10, end - 1);
+      if (newline < 0) break;
+      if (end - newline > 1) yield data.toString('utf8', newline + 1, end);
+      end = newline;
+    }
+    rest = data.subarray(0, end);
+    if (rest.length > MAX_LINE_BYTES) rest = Buffer.alloc(0);
+  }
+  if (rest.length) yield rest.toString('utf8');
 }
 
 /** Local state that cannot be read is reported like an unreadable config file (exit 3). */
@@ -144,11 +154,16 @@ export function* recordsNewestFirst(files: LogFiles): Generator<LogRecord> {
 export function purgeRecords(files: LogFiles, keep: (record: LogRecord) => boolean): { removed: number; kept: number } {
   const release = takeLockFile(`${files.current}.lock`, LOCK);
   if (!release) throw Object.assign(new Error('the log is locked by another aoai process; try again'), { code: 'EBUSY' });
+  // Commands append without the lock (one write each). The current file stays open, so what they
+  // append while this runs, to the file about to be replaced, is carried over into its successor.
+  const current = openToRead(files.current);
   try {
     const keptLines: string[] = [];
     let removed = 0;
-    for (const path of [files.current, files.rotated]) {
-      for (const line of linesNewestFirst(path)) {
+    const readUpTo = current === undefined ? 0 : fstatSync(current).size;
+    const sources: Array<Iterable<string>> = [current === undefined ? [] : linesBefore(current, readUpTo, files.current), linesNewestFirst(files.rotated)];
+    for (const lines of sources) {
+      for (const line of lines) {
         const record = parseRecord(line);
         if (record && keep(record)) keptLines.push(line);
         else removed++;
@@ -157,9 +172,47 @@ export function purgeRecords(files: LogFiles, keep: (record: LogRecord) => boole
     if (keptLines.length) writeFileAtomic(files.current, `${keptLines.reverse().join('\n')}\n`, { mode: 0o600 });
     else removeIfPresent(files.current);
     removeIfPresent(files.rotated);
-    return { removed, kept: keptLines.length };
+    const carried = current === undefined ? { kept: 0, removed: 0 } : carryOver(current, readUpTo, files, keep);
+    return { removed: removed + carried.removed, kept: keptLines.length + carried.kept };
   } finally {
+    if (current !== undefined) closeSync(current);
     release();
+  }
+}
+
+/** How long the replaced file must stay unchanged before no command can still be appending to it. */
+const CARRY_OVER_QUIET_MS = 20;
+
+/**
+ * Records appended to the replaced file after byte `from` (by commands that opened it before it
+ * was replaced), appended to the current file as they would have been. A command opens the file
+ * and writes its one line straight after, so the replaced file is watched until it has been quiet
+ * for a moment.
+ */
+function carryOver(fd: number, from: number, files: LogFiles, keep: (record: LogRecord) => boolean): { kept: number; removed: number } {
+  const counts = { kept: 0, removed: 0 };
+  let position = from;
+  let quietSince = Date.now();
+  for (;;) {
+    const size = fstatSync(fd).size;
+    if (size > position) {
+      const data = Buffer.allocUnsafe(size - position);
+      readSync(fd, data, 0, data.length, position);
+      // Whole lines only; a line still being written is read on the next look.
+      const end = data.lastIndexOf(10) + 1;
+      for (const line of data.toString('utf8', 0, end).split('\n')) {
+        if (!line) continue;
+        const record = parseRecord(line);
+        if (record && keep(record)) {
+          appendRecordLine(files, line, Number.POSITIVE_INFINITY);
+          counts.kept++;
+        } else counts.removed++;
+      }
+      position += end;
+      quietSince = Date.now();
+    }
+    if (Date.now() - quietSince >= CARRY_OVER_QUIET_MS) return counts;
+    sleepSync(5);
   }
 }
 

@@ -1,6 +1,7 @@
 // The local log (docs/log.md): a record per command that creates or continues a response, what
 // it keeps and never keeps, concurrent writers, rotation, aoai log / show / usage / purge, and
 // -c/--continue chains. Every test runs bin/aoai against the emulator in its own home.
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -404,5 +405,40 @@ describe('aoai log, show, usage, purge', () => {
     expect(statSync(join(state, 'log.jsonl')).mode & 0o777).toBe(0o600);
     expect((await run(['log', 'purge'])).code).toBe(0);
     expect(records(state)).toEqual([]);
+  });
+
+  it('log purge loses no record a command appends while it runs', { timeout: 60_000 }, async () => {
+    const { run, state } = home();
+    mkdirSync(state, { recursive: true, mode: 0o700 });
+    const log = join(state, 'log.jsonl');
+    // As a command appends: open with O_APPEND, one write of one line, close; for 4 s, about a line
+    // a millisecond, while purges run one after another.
+    const writer = spawn(process.execPath, [
+      '-e',
+      `const fs = require('node:fs');
+       const until = Date.now() + 4000;
+       let i = 0;
+       function next() {
+         if (Date.now() > until) { process.stdout.write(String(i)); return; }
+         fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ v: 1, time: new Date().toISOString(), command: 'create', profile: 'default', endpoint: null, deployment: 'gpt-4.1', id: 'resp_w' + i++, status: 'completed', previous_response_id: null, stored: true, usage: null, exit: 0 }) + '\\n', { mode: 0o600 });
+         setTimeout(next, 1);
+       }
+       next();`,
+    ]);
+    let written = '';
+    writer.stdout.on('data', (chunk: Buffer) => (written += chunk.toString()));
+    const finished = new Promise((resolve) => writer.on('exit', resolve));
+    let purges = 0;
+    while (writer.exitCode === null) {
+      expect((await run(['log', 'purge', '--before', '30d'])).code).toBe(0);
+      purges++;
+    }
+    await finished;
+    expect(writer.exitCode).toBe(0);
+    expect(purges).toBeGreaterThan(3);
+    const ids = records(state).map((r) => r.id);
+    expect(Number(written)).toBeGreaterThan(1000);
+    expect(ids).toHaveLength(Number(written));
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });
