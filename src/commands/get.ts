@@ -71,6 +71,7 @@ export async function runGet(options: GetOptions, f: Factory): Promise<void> {
   if (options.stream) {
     const [{ streamToTerminal }, { throwIfActionRequired }] = await Promise.all([import('../responses/stream-command.ts'), import('../tools/pending.ts')]);
     const final = await streamToTerminal(f, { kind: 'resume', id: options.id, after: options.stream.after }, options.stream);
+    if (final) (await import('../log/write.ts')).recordCompletion(f, final);
     if (final) throwIfActionRequired(f.io, final, { json: options.stream.json });
     return;
   }
@@ -80,7 +81,9 @@ export async function runGet(options: GetOptions, f: Factory): Promise<void> {
   if (options.wait) {
     result = await waitForTerminal({ client, io: f.io, initial: result, intervalMs: options.pollIntervalMs, include: options.include, followUp: followUpFor(f) });
   }
-  const [{ printResponse }, { throwIfActionRequired }] = await Promise.all([import('../responses/print.ts'), import('../tools/pending.ts')]);
+  const [{ printResponse }, { throwIfActionRequired }, { recordCompletion }] = await Promise.all([import('../responses/print.ts'), import('../tools/pending.ts'), import('../log/write.ts')]);
+  // A background job the log still holds as running has ended: its record is completed.
+  recordCompletion(f, result.response);
   await printResponse(f.io, result, { json: options.json, followHint: !options.wait, followUp: followUpFor(f), ...options.display });
   throwIfActionRequired(f.io, result.response, { json: options.json });
 }

@@ -4,12 +4,12 @@
 import { CliError, ExitCode } from '../core/errors.ts';
 import type { Factory } from '../core/factory.ts';
 import { isLogMode, type LogMode } from '../core/config-keys.ts';
-import { appendRecordLine, logFiles, maxLogBytes } from './file.ts';
+import { appendRecordLine, logFiles, maxLogBytes, recordsNewestFirst } from './file.ts';
 import type { PendingEntry } from './notes.ts';
 // Static, not lazy: both are loaded by every command that noted a request, and a lazy import of
 // a module is a chunk file of its own, read at the end of the command (measured: milliseconds).
 import { promptOf } from '../request/prompt-text.ts';
-import { outputText } from '../render/response.ts';
+import { isTerminal, outputText } from '../render/response.ts';
 import { addUsage, recordForMode, usageOf, type LogRecord } from './record.ts';
 
 /** The log mode for this command: --no-log, then the profile's mode. */
@@ -43,6 +43,40 @@ export function appendLogRecord(f: Factory, record: LogRecord): void {
   } catch (error) {
     f.debug(`could not write the log record: ${(error as Error).message}`);
   }
+}
+
+/** How many of the newest records `aoai get` looks through for the one a background job wrote. */
+const COMPLETION_LOOKBACK = 1000;
+
+/**
+ * A response the log holds as still running (a background job, logged `queued` when created) was
+ * seen at its end by `aoai get`: its record is written again, complete (status, output, usage), so
+ * `aoai log`, `log show` and `log usage` see how it ended. The new record adds no response to the
+ * counts (requests: 0): the command that created it counted it. Nothing is written for a response
+ * whose newest record is already final, or that the newest COMPLETION_LOOKBACK records do not name.
+ */
+export function recordCompletion(f: Factory, response: { id: string; status?: string | null | undefined; output?: unknown; usage?: Parameters<typeof usageOf>[0] | null | undefined }): void {
+  if (!isTerminal(response.status ?? undefined) || logModeFor(f) === 'off') return;
+  let earlier: LogRecord | undefined;
+  try {
+    let seen = 0;
+    for (const record of recordsNewestFirst(logFiles(f.paths.state))) {
+      if (record.id === response.id) {
+        earlier = record;
+        break;
+      }
+      if (++seen >= COMPLETION_LOOKBACK) break;
+    }
+  } catch (error) {
+    f.debug(`could not read the log: ${(error as Error).message}`);
+    return;
+  }
+  if (!earlier || isTerminal(earlier.status)) return;
+  const status = response.status!;
+  const record: LogRecord = { ...earlier, time: new Date().toISOString(), command: f.command, status, usage: usageOf(response.usage ?? undefined), exit: status === 'completed' ? ExitCode.Ok : ExitCode.NotCompleted, requests: 0 };
+  delete record.error;
+  record.output = outputText(response as Parameters<typeof outputText>[0]);
+  appendLogRecord(f, record);
 }
 
 /**

@@ -407,6 +407,24 @@ describe('aoai log, show, usage, purge', () => {
     expect(records(state)).toEqual([]);
   });
 
+  it('a background job logged as queued is completed in the log when aoai get sees it end: status, output, usage counted once', async () => {
+    const { run, state } = home();
+    const created = await run(['create', ...m, '--background', '--json', 'in the background']);
+    expect(created.code).toBe(0);
+    const id = (JSON.parse(created.stdout) as { id: string }).id;
+    expect(records(state).map((r) => [r.command, r.id, r.status, r.usage])).toEqual([['create', id, 'queued', null]]);
+    expect((await run(['get', id, '--wait'])).code).toBe(0);
+    const [queued, completed] = records(state);
+    expect(completed).toMatchObject({ command: 'get', id, status: 'completed', exit: 0, requests: 0, prompt: queued!.prompt, output: 'Echo: in the background' });
+    expect(completed!.usage!.total_tokens).toBeGreaterThan(0);
+    // Seen final again: nothing more to write.
+    expect((await run(['get', id])).code).toBe(0);
+    expect(records(state)).toHaveLength(2);
+    const [row] = JSON.parse((await run(['log', 'usage', '--json'])).stdout) as Array<{ responses: number; total_tokens: number }>;
+    expect(row).toMatchObject({ responses: 1, total_tokens: completed!.usage!.total_tokens });
+    expect((await run(['log', 'show', id, '--json'])).stdout).toContain('"status":"completed"');
+  });
+
   it('log purge loses no record a command appends while it runs', { timeout: 60_000 }, async () => {
     const { run, state } = home();
     mkdirSync(state, { recursive: true, mode: 0o700 });
