@@ -105,15 +105,21 @@ function send(target: URL, init: RequestInit, body: string | undefined, options:
       const encoding = (answer.headers['content-encoding'] ?? '').trim().toLowerCase();
       const length = Number(answer.headers['content-length'] ?? NaN);
       answer.on('close', forget);
+      // A Response the constructor refuses (an odd status from a hostile server) rejects as fetch
+      // would, and the rest of the answer is not waited for.
+      const refuse = (error: unknown) => {
+        answer.destroy();
+        reject(fetchFailed(error));
+      };
       if (method === 'HEAD' || NULL_BODY_STATUSES.has(status)) {
         answer.resume();
-        settle(() => resolveWith(resolve, reject, () => new Response(null, responseInit)));
+        settle(() => resolveWith(resolve, refuse, () => new Response(null, responseInit)));
         return;
       }
       if (status >= 200 && status < 300 && (encoding === '' || encoding === 'identity') && Number.isSafeInteger(length) && length <= options.maxBufferedBytes) {
         const chunks: Buffer[] = [];
         answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-        answer.on('end', () => settle(() => resolveWith(resolve, reject, () => markBounded(new Response(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), responseInit)))));
+        answer.on('end', () => settle(() => resolveWith(resolve, refuse, () => markBounded(new Response(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), responseInit)))));
         answer.on('error', (error) => settle(() => reject(signal?.aborted ? abortReason(signal) : fetchFailed(error))));
         // The connection closed before the body's last byte ('end' never comes).
         answer.on('close', () => {
@@ -122,19 +128,21 @@ function send(target: URL, init: RequestInit, body: string | undefined, options:
         return;
       }
       const decoded = decode(answer, encoding);
-      settle(() => resolveWith(resolve, reject, () => new Response(webBody(decoded, answer), responseInit)));
+      settle(() => resolveWith(resolve, refuse, () => new Response(webBody(decoded, answer), responseInit)));
     });
     request.end(payload);
   });
 }
 
-/** A Response the constructor refuses (an odd status from a hostile server) rejects as fetch would. */
-function resolveWith(resolve: (response: Response) => void, reject: (error: unknown) => void, make: () => Response): void {
+function resolveWith(resolve: (response: Response) => void, refuse: (error: unknown) => void, make: () => Response): void {
+  let response: Response;
   try {
-    resolve(make());
+    response = make();
   } catch (error) {
-    reject(fetchFailed(error));
+    refuse(error);
+    return;
   }
+  resolve(response);
 }
 
 /** How much of a streamed body may wait, read from the socket, for its reader. */
