@@ -2,7 +2,7 @@
 // file, chat history, the recent response ids). The lock is created exclusively and holds its
 // owner's pid; a lock whose process is gone, or that is older than `staleMs`, was left by a
 // process that died holding it and is broken.
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { sleepSync } from './sleep-sync.ts';
 
 export interface LockOptions {
@@ -30,8 +30,9 @@ export function takeLockFile(path: string, { waitMs, staleMs }: LockOptions): ((
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    if (isStale(path, staleMs)) {
-      removeQuietly(path);
+    const seen = observe(path);
+    if (seen && isStale(seen, staleMs)) {
+      removeIfUnchanged(path, seen);
       continue;
     }
     if (Date.now() > deadline) return undefined;
@@ -39,17 +40,34 @@ export function takeLockFile(path: string, { waitMs, staleMs }: LockOptions): ((
   }
 }
 
-function isStale(path: string, staleMs: number): boolean {
-  let text: string;
-  let age: number;
+/** A lock file as it was when looked at: which file (inode), when written, and what it said. */
+export interface SeenLock {
+  ino: number;
+  mtimeMs: number;
+  text: string;
+}
+
+/** The lock file at `path` now; undefined when there is none (released meanwhile). */
+export function observe(path: string): SeenLock | undefined {
+  let fd: number;
   try {
-    text = readFileSync(path, 'utf8');
-    age = Date.now() - statSync(path).mtimeMs;
+    fd = openSync(path, 'r');
   } catch {
-    return false; // released meanwhile: the next attempt takes it
+    return undefined;
   }
-  if (age > staleMs) return true;
-  const pid = Number(text.trim());
+  try {
+    const info = fstatSync(fd);
+    return { ino: info.ino, mtimeMs: info.mtimeMs, text: readFileSync(fd, 'utf8') };
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function isStale(seen: SeenLock, staleMs: number): boolean {
+  if (Date.now() - seen.mtimeMs > staleMs) return true;
+  const pid = Number(seen.text.trim());
   // Created but not yet filled in by its owner: give it time.
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
@@ -58,6 +76,18 @@ function isStale(path: string, staleMs: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
+}
+
+/**
+ * Break a lock judged stale, only if it is still the very file that was judged. Its owner may
+ * have released it and exited since it was read (its pid then looks dead), and another process
+ * taken the lock anew: removing that one would let two processes hold the lock at once.
+ */
+export function removeIfUnchanged(path: string, seen: SeenLock): boolean {
+  const now = observe(path);
+  if (!now || now.ino !== seen.ino || now.mtimeMs !== seen.mtimeMs || now.text !== seen.text) return false;
+  removeQuietly(path);
+  return true;
 }
 
 function removeQuietly(path: string): void {
