@@ -259,11 +259,12 @@ describe('huge images in JSON answers', () => {
     const spooled = () => leftInTmpdir(spool).flatMap((dir) => readdirSync(join(spool, dir)).map((file) => statSync(join(spool, dir, file)).size)).reduce((a, b) => a + b, 0);
     try {
       const result = await runAoai([...image, '-o', `${out}/`, 'a big picture'], {
-        env: { ...box.env, AZURE_OPENAI_ENDPOINT: server.endpoint('big-image'), TMPDIR: spool },
+        // The server sends part of the image and then waits: the signal meets a half-spooled value.
+        env: { ...box.env, AZURE_OPENAI_ENDPOINT: server.endpoint('big-image-stalled'), TMPDIR: spool },
         cwd: box.home,
         timeoutMs: 60_000,
         onSpawn: (child) => {
-          // Signalled once the spool holds part of the image: the signal meets a half-spooled value.
+          // Signalled once the spool holds part of the image.
           const poll = setInterval(() => {
             if (spooled() < 8 * MB) return;
             clearInterval(poll);

@@ -22,6 +22,7 @@ export type HostileMode =
   | 'long-error-message'
   | 'huge-image'
   | 'big-image'
+  | 'big-image-stalled'
   | 'medium-image'
   | 'forged-spool-token'
   | 'big-image-stream'
@@ -194,6 +195,14 @@ function handle(req: IncomingMessage, res: ServerResponse, timers: Set<NodeJS.Ti
       sendRepeated(res, Buffer.alloc(MB, 'A'), 560, '"}]}');
       return;
     }
+    case 'big-image-stalled': {
+      // The big image's first STALLED_IMAGE_CHUNKS chunks, then silence with the connection open:
+      // a client is caught with a value half spooled, whatever the machine's speed.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(`{"id":"resp_bigimage01","object":"response","status":"completed","output":[{"type":"image_generation_call","id":"ig_1","status":"completed","result":"`);
+      for (let index = 0; index < STALLED_IMAGE_CHUNKS; index++) res.write(bigImageChunk(index).toString('base64'));
+      return;
+    }
     case 'big-image':
     case 'medium-image': {
       // A JSON response carrying a real-looking PNG of BIG_IMAGE_CHUNKS × 768 KiB (150 MiB; the
@@ -250,6 +259,9 @@ function handle(req: IncomingMessage, res: ServerResponse, timers: Set<NodeJS.Ti
 /** A string shaped like aoai's spool tokens (core/spool.ts), with a nonce the server cannot know. */
 export const FORGED_SPOOL_TOKEN = `aoai-spool:${'0'.repeat(32)}:0`;
 export const FORGED_SPOOL_BODY = JSON.stringify({ ...response('completed'), output: [{ type: 'image_generation_call', id: 'ig_1', status: 'completed', result: FORGED_SPOOL_TOKEN }] });
+
+/** How much of the big image the big-image-stalled mode sends (16 × 768 KiB: 16 MB of base64). */
+const STALLED_IMAGE_CHUNKS = 16;
 
 /** The big-image mode's image: this many chunks of BIG_IMAGE_CHUNK_BYTES. */
 export const BIG_IMAGE_CHUNKS = 200;
