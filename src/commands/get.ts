@@ -71,8 +71,10 @@ export async function runGet(options: GetOptions, f: Factory): Promise<void> {
   if (options.stream) {
     const [{ streamToTerminal }, { throwIfActionRequired }] = await Promise.all([import('../responses/stream-command.ts'), import('../tools/pending.ts')]);
     const final = await streamToTerminal(f, { kind: 'resume', id: options.id, after: options.stream.after }, options.stream);
-    if (final) (await import('../log/write.ts')).recordCompletion(f, final);
-    if (final) throwIfActionRequired(f.io, final, { json: options.stream.json });
+    if (final) {
+      (await import('../log/write.ts')).recordCompletion(f, final);
+      throwIfActionRequired(f.io, final, { json: options.stream.json });
+    }
     return;
   }
   const client = await prepareRequest(f);

@@ -30,7 +30,7 @@ export function takeLockFile(path: string, { waitMs, staleMs }: LockOptions): ((
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const seen = observe(path);
+    const seen = readLock(path);
     if (seen && isStale(seen, staleMs)) {
       removeIfUnchanged(path, seen);
       continue;
@@ -48,7 +48,7 @@ export interface SeenLock {
 }
 
 /** The lock file at `path` now; undefined when there is none (released meanwhile). */
-export function observe(path: string): SeenLock | undefined {
+export function readLock(path: string): SeenLock | undefined {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -84,7 +84,7 @@ function isStale(seen: SeenLock, staleMs: number): boolean {
  * taken the lock anew: removing that one would let two processes hold the lock at once.
  */
 export function removeIfUnchanged(path: string, seen: SeenLock): boolean {
-  const now = observe(path);
+  const now = readLock(path);
   if (!now || now.ino !== seen.ino || now.mtimeMs !== seen.mtimeMs || now.text !== seen.text) return false;
   removeQuietly(path);
   return true;

@@ -104,7 +104,7 @@ function openToRead(path: string): number | undefined {
   }
 }
 
-/** The lines of an open file that end before byte `end`, last first. */
+/** The lines of an open file that end before byte `upTo`, last first. */
 function* linesBefore(fd: number, upTo: number, path: string): Generator<string> {
   let position = upTo;
   // The start of a line whose beginning is in the chunk not read yet.

@@ -54,9 +54,10 @@ const COMPLETION_LOOKBACK = 1000;
  * `aoai log`, `log show` and `log usage` see how it ended. The new record adds no response to the
  * counts (requests: 0): the command that created it counted it. Nothing is written for a response
  * whose newest record is already final, or that the newest COMPLETION_LOOKBACK records do not name.
+ * Only a background response can have been logged before its end: for any other, the log is not read.
  */
-export function recordCompletion(f: Factory, response: { id: string; status?: string | null | undefined; output?: unknown; usage?: Parameters<typeof usageOf>[0] | null | undefined }): void {
-  if (!isTerminal(response.status ?? undefined) || logModeFor(f) === 'off') return;
+export function recordCompletion(f: Factory, response: { id: string; background?: boolean | null | undefined; status?: string | null | undefined; output?: unknown; usage?: Parameters<typeof usageOf>[0] | null | undefined }): void {
+  if (response.background !== true || !isTerminal(response.status ?? undefined) || logModeFor(f) === 'off') return;
   let earlier: LogRecord | undefined;
   try {
     let seen = 0;

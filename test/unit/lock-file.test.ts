@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { observe, removeIfUnchanged, takeLockFile } from '../../src/core/lock-file.ts';
+import { readLock, removeIfUnchanged, takeLockFile } from '../../src/core/lock-file.ts';
 import { tempDir } from '../helpers/temp.ts';
 
 const options = { waitMs: 50, staleMs: 10_000 };
@@ -31,7 +31,7 @@ describe('takeLockFile', () => {
   it('does not break a lock taken anew after the stale one was read (its owner released it and exited)', () => {
     const path = join(tempDir('aoai-lock-'), 'f.lock');
     writeFileSync(path, '999999999\n'); // a dead pid: stale when read
-    const seen = observe(path)!;
+    const seen = readLock(path)!;
     // Meanwhile the owner's release and another process's take: a fresh lock at the same path.
     unlinkSync(path);
     writeFileSync(path, `${process.pid}\n`);
@@ -39,7 +39,7 @@ describe('takeLockFile', () => {
     expect(readFileSync(path, 'utf8')).toBe(`${process.pid}\n`);
     // The one it read, still there: broken.
     writeFileSync(path, '999999999\n');
-    expect(removeIfUnchanged(path, observe(path)!)).toBe(true);
+    expect(removeIfUnchanged(path, readLock(path)!)).toBe(true);
     expect(existsSync(path)).toBe(false);
   });
 
